@@ -1,0 +1,39 @@
+# Every target sets up what it needs: on a fresh machine `make site` and `make test`
+# are the only two commands a newcomer runs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+RUNTIME := $(VENV)/.runtime-installed
+TESTDEPS := $(VENV)/.test-installed
+PYTEST_ARGS ?=
+
+.PHONY: site check test clean system-deps
+
+## site: set up and build the bundled archive into site/
+site: $(RUNTIME)
+	$(PY) build.py build
+
+## check: validate content and templates only (writes nothing)
+check: $(RUNTIME)
+	$(PY) build.py check
+
+## test: set up everything the tests need (Chromium included) and run them
+test: $(TESTDEPS) system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## clean: remove the built site and caches (keeps .venv)
+clean:
+	rm -rf site .site.staging .site.old .cache .pytest_cache .hypothesis
+
+$(RUNTIME): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(TESTDEPS): $(RUNTIME) pyproject.toml
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+system-deps:
+	@scripts/install-system-deps.sh

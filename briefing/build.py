@@ -1,0 +1,88 @@
+"""One build: load → assemble → plan → render → write, all-or-nothing.
+
+Every stage gathers its problems; the first stage with problems stops the build before
+anything is written, so the previous site/ stays as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .archive import Archive, assemble_archive
+from .errors import BuildFailed
+from .loader import load_content
+from .plan import check_plan, plan_site
+from .render import TemplateRenderer, load_strings
+from .urls import Urls
+from .write import check_output_folder, write_site
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Where things are and what to include."""
+
+    root: Path
+    content: Path
+    templates: Path
+    out: Path
+    base_url: str | None = None
+    drafts: bool = False
+
+    @classmethod
+    def for_root(cls, root: Path, **overrides) -> "BuildOptions":
+        """Options with the standard layout under a project root."""
+        values = {"content": root / "content", "templates": root / "templates", "out": root / "site"}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(root=root, **values)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a successful build produced."""
+
+    briefs: int
+    files: int
+    bytes: int
+    seconds: float
+
+
+def check_site(options: BuildOptions) -> Archive:
+    """Load and validate all content and templates; write nothing."""
+    content = load_content(options.root, options.content, base_url=options.base_url, drafts=options.drafts)
+    archive = assemble_archive(content)
+    renderer = _renderer(options, archive)
+    problems = renderer.check_templates() + check_plan(plan_site(archive, Urls(archive.config.base_url)))
+    if problems:
+        raise BuildFailed(problems)
+    return archive
+
+
+def build_site(options: BuildOptions) -> BuildReport:
+    """Build the whole site into options.out; raise BuildFailed or OutputError on failure."""
+    started = time.perf_counter()
+    check_output_folder(options.out, options.root, [options.content, options.templates])
+    content = load_content(options.root, options.content, base_url=options.base_url, drafts=options.drafts)
+    archive = assemble_archive(content)
+    urls = Urls(archive.config.base_url)
+    renderer = _renderer(options, archive)
+    plan = plan_site(archive, urls)
+    problems = renderer.check_templates() + check_plan(plan)
+    if problems:
+        raise BuildFailed(problems)
+    rendered = [(item.path, renderer.render(item).encode("utf-8")) for item in plan]
+    rendered.append((".nojekyll", b""))
+    static = [(options.templates / "static", "static")] if (options.templates / "static").is_dir() else []
+    stats = write_site(options.out, rendered, static)
+    return BuildReport(len(archive.briefs), stats.files, stats.bytes, time.perf_counter() - started)
+
+
+def _renderer(options: BuildOptions, archive: Archive) -> TemplateRenderer:
+    strings = load_strings(options.templates, options.root, archive.config.language)
+    urls = Urls(archive.config.base_url)
+    return TemplateRenderer(
+        options.templates,
+        options.root,
+        {"site": archive.config, "archive": archive, "urls": urls, "t": strings, "vocabulary": archive.vocabulary},
+    )

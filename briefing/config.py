@@ -1,0 +1,103 @@
+"""Load content/site.yaml and content/vocabulary.yaml into validated settings."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem
+from .files import read_text, relative_name
+from .model import Limits, SiteConfig, Term, Vocabulary
+from .schema import SITE_FIELDS, TERM_ID, VOCABULARY_FIELDS, Checker, validate_mapping
+from .yamldata import ParsedYaml, YamlProblem, parse_yaml
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+_CONFIG_MAX_BYTES = 1024 * 1024
+
+
+def load_yaml_file(path: Path, root: Path, content: Path) -> tuple[ParsedYaml | None, list[Problem]]:
+    """Read and parse a whole YAML file inside `content`."""
+    name = relative_name(path, root)
+    if not path.exists():
+        return None, [Problem(name, 1, "file", "is missing")]
+    text, problem = read_text(path, root, content, _CONFIG_MAX_BYTES)
+    if problem:
+        return None, [problem]
+    try:
+        return parse_yaml(text or ""), []
+    except YamlProblem as exc:
+        return None, [Problem(name, exc.line, "yaml", exc.message)]
+
+
+def load_site_config(root: Path, content: Path, base_url: str | None = None) -> tuple[SiteConfig | None, list[Problem]]:
+    """Load site.yaml; `base_url` (from --base-url) overrides the file's value."""
+    path = content / "site.yaml"
+    parsed, problems = load_yaml_file(path, root, content)
+    if parsed is None:
+        return None, problems
+    name = relative_name(path, root)
+    checker = Checker(name, parsed, lambda kind: frozenset())
+    values, problems = validate_mapping(parsed.data, SITE_FIELDS, checker, label="")
+    if "language" in values and not _LANGUAGE.match(values["language"]):
+        problems.append(Problem(name, parsed.line("language"), "language", f"'{values['language']}' is not a language tag such as en or hy"))
+    if problems:
+        return None, problems
+    limits = Limits(**values.get("limits", {}))
+    return (
+        SiteConfig(
+            title=values["title"],
+            description=values["description"],
+            base_url=normalise_base_url(base_url or values["base_url"]),
+            language=values["language"],
+            author=values["author"],
+            license=values["license"],
+            page_size=values.get("page_size", 20),
+            feed_size=values.get("feed_size", 20),
+            limits=limits,
+        ),
+        [],
+    )
+
+
+def normalise_base_url(url: str) -> str:
+    """Return the base URL with exactly one trailing slash."""
+    return url.rstrip("/") + "/"
+
+
+def load_vocabulary(root: Path, content: Path) -> tuple[Vocabulary | None, list[Problem]]:
+    """Load vocabulary.yaml: types, actors and tags, each with id, label and description."""
+    path = content / "vocabulary.yaml"
+    parsed, problems = load_yaml_file(path, root, content)
+    if parsed is None:
+        return None, problems
+    name = relative_name(path, root)
+    checker = Checker(name, parsed, lambda kind: frozenset())
+    values, problems = validate_mapping(parsed.data, VOCABULARY_FIELDS, checker, label="")
+    kinds: dict[str, tuple[Term, ...]] = {}
+    for kind in ("types", "actors", "tags"):
+        terms, found = _terms(kind, values.get(kind, []), name, parsed)
+        kinds[kind] = terms
+        problems.extend(found)
+    if problems:
+        return None, problems
+    return Vocabulary(**kinds), []
+
+
+def _terms(kind: str, records: list[dict[str, Any]], name: str, parsed: ParsedYaml) -> tuple[tuple[Term, ...], list[Problem]]:
+    problems: list[Problem] = []
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for index, record in enumerate(records):
+        if "id" not in record:
+            continue
+        line = parsed.line(kind, index, "id")
+        field = f"{kind}[{index + 1}].id"
+        if not TERM_ID.match(record["id"]):
+            problems.append(Problem(name, line, field, f"'{record['id']}' must be lowercase letters, digits and hyphens, starting with a letter"))
+        elif record["id"] in seen:
+            problems.append(Problem(name, line, field, f"'{record['id']}' is defined twice"))
+        else:
+            seen.add(record["id"])
+            terms.append(Term(record["id"], record.get("label", ""), record.get("description", "")))
+    return tuple(terms), problems

@@ -1,0 +1,248 @@
+"""Load every brief and page under content/, validating each against the schema.
+
+Parsing one file is a pure function of its text and the vocabulary, so it can be cached
+and run in parallel; all problems from all files are gathered before anything is built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Callable
+
+from .config import load_site_config, load_vocabulary
+from .errors import BuildFailed, Problem, did_you_mean
+from .files import is_inside, read_text, relative_name
+from .frontmatter import FrontMatterProblem, split_front_matter
+from .markdown_render import BodyTooComplex, MarkdownRenderer
+from .model import Brief, Correction, Limits, Page, SiteConfig, Source, Vocabulary
+from .schema import BRIEF_FIELDS, BRIEF_ID, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, validate_mapping
+from .yamldata import YamlProblem, parse_yaml
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything read from content/: settings, vocabulary, briefs and pages."""
+
+    config: SiteConfig
+    vocabulary: Vocabulary
+    briefs: tuple[Brief, ...]  # in path order; drafts only when asked for
+    pages: tuple[Page, ...]
+
+
+def load_content(
+    root: Path, content: Path, *, base_url: str | None = None, drafts: bool = False,
+    renderer: MarkdownRenderer | None = None, only: frozenset[str] | None = None,
+) -> Content:
+    """Load and validate all content; raise BuildFailed with every problem found."""
+    renderer = renderer or MarkdownRenderer()
+    problems: list[Problem] = []
+    config, found = load_site_config(root, content, base_url)
+    problems += found
+    vocabulary, found = load_vocabulary(root, content)
+    problems += found
+    if config is None or vocabulary is None:
+        raise BuildFailed(problems)
+    paths, found = find_markdown(root, content / "briefs", content, recursive=True)
+    problems += found
+    briefs: list[Brief] = []
+    for path in paths:
+        name = relative_name(path, root)
+        text, problem = read_text(path, root, content, config.limits.max_file_bytes)
+        if problem:
+            problems.append(problem)
+            continue
+        brief, found = parse_brief(name, text or "", vocabulary, config.limits, renderer)
+        problems += found
+        if brief:
+            briefs.append(brief)
+    problems += check_brief_set(briefs)
+    page_paths, found = find_markdown(root, content / "pages", content, recursive=False)
+    problems += found
+    pages: list[Page] = []
+    for path in page_paths:
+        name = relative_name(path, root)
+        text, problem = read_text(path, root, content, config.limits.max_file_bytes)
+        if problem:
+            problems.append(problem)
+            continue
+        page, found = parse_page(name, text or "", config.limits, renderer)
+        problems += found
+        if page:
+            pages.append(page)
+    if problems:
+        raise BuildFailed(problems)
+    published = tuple(b for b in briefs if drafts or not b.draft)
+    return Content(config, vocabulary, _drop_missing_related(published), tuple(pages))
+
+
+def find_markdown(root: Path, folder: Path, content: Path, recursive: bool) -> tuple[list[Path], list[Problem]]:
+    """List `*.md` files under `folder` in sorted order, refusing links that leave content/."""
+    if not folder.is_dir():
+        return [], []
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        for dirname in sorted(dirnames):
+            if (here / dirname).is_symlink():
+                problems.append(Problem(relative_name(here / dirname, root), 1, "file", "is a linked folder; links are not followed, move the files here"))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink()) if recursive else []
+        for filename in sorted(filenames):
+            path = here / filename
+            if filename.startswith(".") or not filename.endswith(".md"):
+                continue
+            if path.is_symlink() and not is_inside(path, content):
+                problems.append(Problem(relative_name(path, root), 1, "file", "is a link that leads outside content/; links out are refused"))
+                continue
+            found.append(path)
+    return sorted(found), problems
+
+
+def parse_brief(name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer) -> tuple[Brief | None, list[Problem]]:
+    """Validate one brief file's text; `name` is its path relative to the project root."""
+    stem = name.rsplit("/", 1)[-1][:-3]
+    problems = _check_brief_name(name, stem)
+    split, parsed, found = _split_and_parse(name, text, limits)
+    problems += found
+    if split is None or parsed is None:
+        return None, problems
+    checker = Checker(name, parsed, vocabulary.ids)
+    values, found = validate_mapping(parsed.data, BRIEF_FIELDS, checker)
+    problems += found
+    problems += _check_dates(name, stem, values, parsed.line)
+    body, found = _render_body(name, split.body, split.body_line, renderer)
+    problems += found
+    if problems or body is None:
+        return None, problems
+    return (
+        Brief(
+            id=stem,
+            path=name,
+            title=values["title"],
+            date=values["date"],
+            type=values["type"],
+            actors=values["actors"],
+            summary=values["summary"],
+            sources=tuple(Source(**record) for record in values["sources"]),
+            body=body,
+            end_date=values.get("end_date"),
+            tags=values.get("tags", ()),
+            related=values.get("related", ()),
+            updated=values.get("updated"),
+            corrections=tuple(Correction(**record) for record in values.get("corrections", ())),
+            draft=values.get("draft", False),
+            related_lines=tuple(parsed.line("related", i) for i in range(len(values.get("related", ())))),
+        ),
+        [],
+    )
+
+
+def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer) -> tuple[Page | None, list[Problem]]:
+    """Validate one standalone page (content/pages/<id>.md)."""
+    stem = name.rsplit("/", 1)[-1][:-3]
+    problems: list[Problem] = []
+    if not TERM_ID.match(stem):
+        problems.append(Problem(name, 1, "file", "page file names must be lowercase letters, digits and hyphens, e.g. about.md"))
+    split, parsed, found = _split_and_parse(name, text, limits)
+    problems += found
+    if split is None or parsed is None:
+        return None, problems
+    values, found = validate_mapping(parsed.data, PAGE_FIELDS, Checker(name, parsed, lambda kind: frozenset()))
+    problems += found
+    body, found = _render_body(name, split.body, split.body_line, renderer)
+    problems += found
+    if problems or body is None:
+        return None, problems
+    return Page(stem, name, values["title"], values["summary"], values.get("order", 100), body), []
+
+
+def check_brief_set(briefs: list[Brief]) -> list[Problem]:
+    """Rules across briefs: unique ids, and `related` naming briefs that exist."""
+    problems: list[Problem] = []
+    by_id: dict[str, Brief] = {}
+    for brief in briefs:
+        other = by_id.get(brief.id.lower())
+        if other:
+            problems.append(Problem(brief.path, 1, "id", f"'{brief.id}' is also the id of {other.path}; ids must be unique"))
+        else:
+            by_id[brief.id.lower()] = brief
+    for brief in briefs:
+        for related, line in zip(brief.related, brief.related_lines or (1,) * len(brief.related)):
+            if related == brief.id:
+                problems.append(Problem(brief.path, line, "related", "a brief cannot be related to itself"))
+            elif related not in by_id:
+                hint = did_you_mean(related, by_id)
+                problems.append(Problem(brief.path, line, "related", f"no brief has the id '{related}'{hint}"))
+    return problems
+
+
+def _drop_missing_related(briefs: tuple[Brief, ...]) -> tuple[Brief, ...]:
+    # A related draft left out of this build would be a broken link: leave it out too.
+    ids = {b.id for b in briefs}
+    return tuple(replace(b, related=tuple(r for r in b.related if r in ids)) for b in briefs)
+
+
+def _check_brief_name(name: str, stem: str) -> list[Problem]:
+    match = BRIEF_ID.match(stem)
+    if not match:
+        return [Problem(name, 1, "file", "brief file names must look like YYYY-MM-DD-short-title.md (lowercase letters, digits, hyphens)")]
+    try:
+        dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return [Problem(name, 1, "file", f"'{match[1]}-{match[2]}-{match[3]}' in the file name is not a real date")]
+    folder = name.rsplit("/", 2)[-2] if name.count("/") >= 1 else ""
+    if folder != match[1]:
+        return [Problem(name, 1, "file", f"must be in the folder for its year, content/briefs/{match[1]}/")]
+    return []
+
+
+def _split_and_parse(name: str, text: str, limits: Limits):
+    try:
+        split = split_front_matter(text)
+    except FrontMatterProblem as exc:
+        return None, None, [Problem(name, exc.line, "front matter", exc.message)]
+    if len(split.front_matter.encode("utf-8")) > limits.max_front_matter_bytes:
+        return split, None, [Problem(name, 2, "front matter", f"is larger than {limits.max_front_matter_bytes} bytes")]
+    try:
+        parsed = parse_yaml(split.front_matter, first_line=2, max_nodes=limits.max_yaml_values)
+    except YamlProblem as exc:
+        return split, None, [Problem(name, exc.line, "yaml", exc.message)]
+    if not isinstance(parsed.data, dict):
+        return split, None, [Problem(name, 2, "front matter", "must be 'field: value' lines, one per field")]
+    return split, parsed, []
+
+
+def _check_dates(name: str, stem: str, values: dict[str, Any], line: Callable[..., int]) -> list[Problem]:
+    problems: list[Problem] = []
+    date = values.get("date")
+    if date is None:
+        return problems
+    match = BRIEF_ID.match(stem)
+    if match and f"{match[1]}-{match[2]}-{match[3]}" != date.isoformat():
+        problems.append(Problem(name, line("date"), "date", f"{date.isoformat()} does not match the file name's date {match[1]}-{match[2]}-{match[3]}"))
+    end = values.get("end_date")
+    if end is not None and end <= date:
+        problems.append(Problem(name, line("end_date"), "end_date", f"{end.isoformat()} must be after date {date.isoformat()}"))
+    updated = values.get("updated")
+    if updated is not None and updated < date:
+        problems.append(Problem(name, line("updated"), "updated", f"{updated.isoformat()} is before the event date {date.isoformat()}"))
+    for index, record in enumerate(values.get("corrections", ())):
+        if record.get("date") and record["date"] < date:
+            problems.append(Problem(name, line("corrections", index, "date"), f"corrections[{index + 1}].date", f"{record['date'].isoformat()} is before the event date {date.isoformat()}"))
+    return problems
+
+
+def _render_body(name: str, body: str, body_line: int, renderer: MarkdownRenderer):
+    stripped = body.strip()
+    if not stripped:
+        return None, [Problem(name, body_line, "body", "is empty; write the brief below the closing '---'")]
+    if stripped.startswith(PLACEHOLDER):
+        first_text_line = body_line + len(body) - len(body.lstrip("\n"))
+        return None, [Problem(name, first_text_line, "body", "still holds the placeholder text from `build.py new`; replace it")]
+    try:
+        return renderer.render(body), []
+    except BodyTooComplex as exc:
+        return None, [Problem(name, body_line, "body", str(exc))]

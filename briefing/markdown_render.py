@@ -1,0 +1,127 @@
+"""Markdown bodies to sanitized HTML (the only module that uses Python-Markdown and nh3).
+
+Raw HTML in Markdown is shown as text, never interpreted, and the result still passes an
+allowlist sanitizer, so a brief cannot put scripts, handlers or foreign frames on a page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+
+import markdown
+import nh3
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+
+from .model import Heading, RenderedMarkdown
+
+# Prefix for heading ids so a heading called "main" cannot collide with the page's own ids.
+HEADING_ID_PREFIX = "s-"
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "strong", "sub", "sup",
+    "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "li": {"id"},
+    "ol": {"start"},
+    "sup": {"id"},
+}
+_ALIGN_CLASSES = {"align-left", "align-right", "align-center"}
+ALLOWED_CLASSES = {
+    "a": {"footnote-ref", "footnote-backref"},
+    "div": {"footnote"},
+    "td": _ALIGN_CLASSES,
+    "th": _ALIGN_CLASSES,
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+class BodyTooComplex(Exception):
+    """The Markdown nests deeper than the renderer can handle safely."""
+
+
+class _ShiftHeadings(Treeprocessor):
+    """Demote every heading one level when a body uses '#': the page title is the only h1."""
+
+    def run(self, root: etree.Element) -> None:
+        headings = [el for el in root.iter() if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
+        if any(el.tag == "h1" for el in headings):
+            for el in headings:
+                el.tag = f"h{min(int(el.tag[1]) + 1, 6)}"
+
+
+class _AlignToClass(Treeprocessor):
+    """Turn table cells' obsolete `align` attribute into a class (no inline styles allowed)."""
+
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            if el.tag in ("td", "th") and el.get("align") in ("left", "right", "center"):
+                el.set("class", f"align-{el.attrib.pop('align')}")
+
+
+def _slugify(value: str, separator: str) -> str:
+    return HEADING_ID_PREFIX + (slugify_unicode(value, separator) or "section")
+
+
+class MarkdownRenderer:
+    """Reusable Markdown-to-safe-HTML converter (one per process: Markdown is stateful)."""
+
+    def __init__(self) -> None:
+        md = markdown.Markdown(
+            extensions=["footnotes", "tables", "toc", "smarty", "abbr", "def_list", "sane_lists"],
+            extension_configs={
+                "toc": {"slugify": _slugify, "toc_depth": "2-6"},
+                "tables": {"use_align_attribute": True},
+                "footnotes": {"BACKLINK_TITLE": "Back to text"},
+            },
+            output_format="html",
+        )
+        # Raw HTML becomes visible text instead of markup.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_ShiftHeadings(md), "shift_headings", 7)
+        md.treeprocessors.register(_AlignToClass(md), "align_to_class", 6)
+        self._md = md
+
+    def render(self, text: str) -> RenderedMarkdown:
+        """Render Markdown text to sanitized HTML with its headings and plain text."""
+        self._md.reset()
+        try:
+            raw_html = self._md.convert(text)
+        except RecursionError:
+            raise BodyTooComplex("the Markdown nests too deeply to render") from None
+        headings = tuple(_flatten(self._md.toc_tokens))
+        safe = sanitize_html(raw_html)
+        plain = " ".join(html.unescape(_TAG.sub(" ", safe)).split())
+        return RenderedMarkdown(html=safe, headings=headings, text=plain, word_count=len(plain.split()))
+
+
+def sanitize_html(fragment: str) -> str:
+    """Keep only allowlisted tags, attributes, classes and URL schemes."""
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def _flatten(tokens: list[dict]) -> list[Heading]:
+    result: list[Heading] = []
+    for token in tokens:
+        name = html.unescape(_TAG.sub("", token["name"]))
+        result.append(Heading(level=token["level"], id=token["id"], text=name))
+        result.extend(_flatten(token.get("children", [])))
+    return result

@@ -1,0 +1,152 @@
+"""Plain immutable data the build passes between stages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Term:
+    """One entry of the controlled vocabulary (a milestone type, an actor or a tag)."""
+
+    id: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Milestone types, actors and tags, each in file order."""
+
+    types: tuple[Term, ...]
+    actors: tuple[Term, ...]
+    tags: tuple[Term, ...]
+
+    def kind(self, name: str) -> tuple[Term, ...]:
+        """Return the terms of `name` ('types', 'actors' or 'tags')."""
+        return getattr(self, name)
+
+    def ids(self, name: str) -> frozenset[str]:
+        """Return the set of ids of one kind."""
+        return frozenset(term.id for term in self.kind(name))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource bounds for hostile or accidental huge input (overridable in site.yaml)."""
+
+    max_file_bytes: int = 512 * 1024
+    max_front_matter_bytes: int = 64 * 1024
+    max_yaml_values: int = 5_000
+    max_body_nesting: int = 20
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Settings from content/site.yaml."""
+
+    title: str
+    description: str
+    base_url: str
+    language: str
+    author: str
+    license: str
+    page_size: int
+    feed_size: int
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, always ending in '/' (e.g. '/archive/')."""
+        from urllib.parse import urlsplit
+
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A cited source of a brief."""
+
+    publisher: str
+    title: str
+    url: str
+    date: dt.date | None = None
+    archived: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A dated correction note shown on the brief and in feeds."""
+
+    date: dt.date
+    note: str
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading of a rendered body, for the table of contents."""
+
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    """Sanitized HTML of a Markdown body plus what templates need about it."""
+
+    html: str
+    headings: tuple[Heading, ...]
+    text: str  # plain text, for word counts and feeds' plain summaries
+    word_count: int
+
+
+@dataclass(frozen=True)
+class Brief:
+    """One validated milestone brief."""
+
+    id: str
+    path: str  # relative to the project root, '/'-separated
+    title: str
+    date: dt.date
+    type: str
+    actors: tuple[str, ...]
+    summary: str
+    sources: tuple[Source, ...]
+    body: RenderedMarkdown
+    end_date: dt.date | None = None
+    tags: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    updated: dt.date | None = None
+    corrections: tuple[Correction, ...] = ()
+    draft: bool = False
+    # Where each related id stands in the file, for cross-brief error messages.
+    related_lines: tuple[int, ...] = ()
+
+    @property
+    def year(self) -> int:
+        """The year of the event."""
+        return self.date.year
+
+    @property
+    def last_modified(self) -> dt.date:
+        """The latest date the brief's content carries (event, update or correction)."""
+        dates = [self.date, *(c.date for c in self.corrections)]
+        if self.updated:
+            dates.append(self.updated)
+        return max(dates)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A standalone page from content/pages/*.md (about, methodology, ...)."""
+
+    id: str
+    path: str
+    title: str
+    summary: str
+    order: int
+    body: RenderedMarkdown

@@ -1,0 +1,108 @@
+"""Render planned files through one Jinja environment (the only module that uses Jinja).
+
+Autoescape is on for HTML and XML and undefined variables are errors; a template problem
+is reported as `templates/x.html:LINE: template: message` like any content problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from pathlib import Path
+from typing import Any, Mapping
+
+import jinja2
+
+from .errors import BuildFailed, Problem
+from .files import is_inside, read_text, relative_name
+from .plan import OutputFile
+from .yamldata import YamlProblem, parse_yaml
+
+
+def load_strings(templates: Path, root: Path, language: str) -> Mapping[str, Any]:
+    """Read the UI strings for `language` from templates/i18n/<language>.yaml."""
+    path = templates / "i18n" / f"{language}.yaml"
+    name = relative_name(path, root)
+    if not path.is_file():
+        raise BuildFailed([Problem(name, 1, "file", f"is missing: every UI string for language '{language}' lives there")])
+    text, problem = read_text(path, root, templates, 1024 * 1024)
+    if problem:
+        raise BuildFailed([problem])
+    try:
+        data = parse_yaml(text or "").data
+    except YamlProblem as exc:
+        raise BuildFailed([Problem(name, exc.line, "yaml", exc.message)]) from None
+    if not isinstance(data, dict):
+        raise BuildFailed([Problem(name, 1, "yaml", "must be a mapping of string names to texts")])
+    return data
+
+
+class TemplateRenderer:
+    """A Jinja environment over templates/ with the site's globals and filters."""
+
+    def __init__(self, templates: Path, root: Path, global_vars: Mapping[str, Any]):
+        self.templates = templates
+        self.root = root
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates), followlinks=False),
+            autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=False),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        strings = global_vars.get("t", {})
+        self.env.filters["human_date"] = lambda d: human_date(d, strings.get("months", ()))
+        self.env.filters["iso"] = lambda d: d.isoformat()
+        self.env.globals.update(global_vars)
+
+    def check_templates(self) -> list[Problem]:
+        """Compile every template up front so all syntax errors show in one run."""
+        problems: list[Problem] = []
+        for name in sorted(self.env.list_templates()):
+            path = self.templates / name
+            if not is_inside(path, self.templates):
+                problems.append(Problem(relative_name(path, self.root), 1, "template", "is a link that leads outside templates/; links out are refused"))
+                continue
+            if not name.endswith((".html", ".xml", ".txt", ".json", ".svg")) or name.startswith("static/"):
+                continue
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateSyntaxError as exc:
+                problems.append(self._problem(exc, exc.lineno or 1, exc.message or str(exc), name))
+        return problems
+
+    def render(self, item: OutputFile) -> str:
+        """Render one planned file; raise BuildFailed naming the template line on error."""
+        try:
+            template = self.env.get_template(item.template)
+            return template.render(item.context, page_url=item.url, output_path=item.path)
+        except jinja2.TemplateSyntaxError as exc:
+            raise BuildFailed([self._problem(exc, exc.lineno or 1, exc.message or str(exc), item.template)]) from None
+        except jinja2.TemplateNotFound as exc:
+            raise BuildFailed([Problem(f"templates/{item.template}", 1, "template", f"template '{exc.name}' not found")]) from None
+        except Exception as exc:  # noqa: BLE001 - any error inside a template is the template's
+            name, line = self._template_frame(exc, item.template)
+            message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, jinja2.UndefinedError) else str(exc)
+            raise BuildFailed([Problem(name, line, "template", f"{message} (while rendering {item.path})")]) from exc
+
+    def _problem(self, exc: Exception, line: int, message: str, fallback: str) -> Problem:
+        filename = getattr(exc, "filename", None)
+        name = relative_name(Path(filename), self.root) if filename else f"templates/{fallback}"
+        return Problem(name, line, "template", message)
+
+    def _template_frame(self, exc: BaseException, fallback: str) -> tuple[str, int]:
+        # Jinja rewrites tracebacks so template frames carry the template's file and line.
+        frames = traceback.extract_tb(exc.__traceback__)
+        root = str(self.templates.resolve())
+        for frame in reversed(frames):
+            if frame.filename and str(Path(frame.filename).resolve()).startswith(root):
+                return relative_name(Path(frame.filename).resolve(), self.root.resolve()), frame.lineno or 1
+        return f"templates/{fallback}", 1
+
+
+def human_date(value: dt.date, months: Any) -> str:
+    """Format a date as '7 December 2023' using the UI strings' month names."""
+    if not months or len(months) != 12:
+        return value.isoformat()
+    return f"{value.day} {months[value.month - 1]} {value.year}"

@@ -1,0 +1,50 @@
+"""Scaffold a new brief: a file with every required field, placeholders marked TODO."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+import yaml
+
+SLUG_MAX = 50
+
+
+def slugify(title: str) -> str:
+    """ASCII slug of a title: lowercase words joined by hyphens, at most 50 characters."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > SLUG_MAX:
+            break
+        slug = candidate
+    return slug or "brief"
+
+
+def new_brief_text(title: str, date: dt.date, milestone_type: str, actors: tuple[str, ...] = ()) -> str:
+    """Text of a new brief; the TODO placeholders fail `check` until replaced."""
+    front = {
+        "title": title,
+        "date": date,
+        "type": milestone_type,
+        "actors": list(actors) or ["TODO-actor-id"],
+        "summary": "TODO: one to three plain sentences saying what happened (at most 400 characters).",
+        "tags": [],
+        "sources": [
+            {
+                "publisher": "TODO: who published the source",
+                "title": "TODO: the source's headline",
+                "url": "TODO: https://...",
+                "date": date,
+            }
+        ],
+    }
+    yaml_text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=88)
+    body = (
+        "TODO: write what happened, in your own words, with more detail than the summary.\n\n"
+        "## Context\n\nTODO: why it matters, and what came before.\n"
+    )
+    return f"---\n{yaml_text}---\n{body}"

@@ -1,0 +1,321 @@
+"""The brief schema: one definition of every front matter field, and its validator.
+
+The same field specs drive validation here and the JSON Schema editors use, so the two
+cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from .errors import Problem, did_you_mean
+from .yamldata import BadScalar, ParsedYaml
+
+TERM_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+BRIEF_ID = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+PLACEHOLDER = "TODO"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One front matter field: its name, kind, whether required, and its rule."""
+
+    name: str
+    kind: str  # text | date | bool | int | url | term | terms | brief_ids | records | mapping
+    required: bool
+    description: str
+    max_length: int = 0
+    vocabulary: str = ""  # for term/terms: 'types', 'actors' or 'tags'
+    min_items: int = 0
+    item_fields: tuple["FieldSpec", ...] = ()  # for records and mapping
+    minimum: int = 0  # for int
+
+
+SOURCE_FIELDS = (
+    FieldSpec("publisher", "text", True, "Who published the source (outlet, ministry, agency).", 200),
+    FieldSpec("title", "text", True, "The source's headline or document title.", 300),
+    FieldSpec("url", "url", True, "Address of the source (http or https)."),
+    FieldSpec("date", "date", False, "Publication date shown by the source, YYYY-MM-DD."),
+    FieldSpec("archived", "url", False, "Address of an archived copy (http or https)."),
+    FieldSpec("note", "text", False, "Caveat about this source, e.g. a title taken from the URL.", 400),
+)
+
+CORRECTION_FIELDS = (
+    FieldSpec("date", "date", True, "Day the correction was made, YYYY-MM-DD."),
+    FieldSpec("note", "text", True, "What was corrected.", 600),
+)
+
+BRIEF_FIELDS = (
+    FieldSpec("title", "text", True, "Headline of the brief, plain text.", 200),
+    FieldSpec("date", "date", True, "Day of the event, YYYY-MM-DD; must match the file name."),
+    FieldSpec("end_date", "date", False, "Last day of a multi-day event, YYYY-MM-DD."),
+    FieldSpec("type", "term", True, "Milestone type id from content/vocabulary.yaml.", vocabulary="types"),
+    FieldSpec(
+        "actors", "terms", True, "Actor ids from content/vocabulary.yaml, parties first.",
+        vocabulary="actors", min_items=1,
+    ),
+    FieldSpec("summary", "text", True, "One to three sentences, plain text; shown in lists, feeds and search.", 400),
+    FieldSpec(
+        "sources", "records", True, "Sources the brief rests on.", min_items=1, item_fields=SOURCE_FIELDS
+    ),
+    FieldSpec("tags", "terms", False, "Tag ids from content/vocabulary.yaml.", vocabulary="tags"),
+    FieldSpec("related", "brief_ids", False, "Ids (file names without .md) of related briefs."),
+    FieldSpec("updated", "date", False, "Day of the last substantive update, YYYY-MM-DD."),
+    FieldSpec("corrections", "records", False, "Corrections made after publication.", item_fields=CORRECTION_FIELDS),
+    FieldSpec("draft", "bool", False, "true keeps the brief out of the site unless built with --drafts."),
+)
+
+TERM_FIELDS = (
+    FieldSpec("id", "text", True, "Stable id: lowercase letters, digits and hyphens.", 60),
+    FieldSpec("label", "text", True, "Name shown to readers.", 100),
+    FieldSpec("description", "text", True, "One line explaining the term.", 300),
+)
+
+VOCABULARY_FIELDS = tuple(
+    FieldSpec(kind, "records", True, f"The {kind} a brief can use.", min_items=1, item_fields=TERM_FIELDS)
+    for kind in ("types", "actors", "tags")
+)
+
+LIMIT_FIELDS = (
+    FieldSpec("max_file_bytes", "int", False, "Largest accepted content file, in bytes.", minimum=1024),
+    FieldSpec("max_front_matter_bytes", "int", False, "Largest accepted front matter, in bytes.", minimum=256),
+    FieldSpec("max_yaml_values", "int", False, "Most YAML values one file may expand to.", minimum=100),
+    FieldSpec("max_body_nesting", "int", False, "Deepest nesting of lists and quotes in a body.", minimum=2),
+)
+
+SITE_FIELDS = (
+    FieldSpec("title", "text", True, "Site title.", 200),
+    FieldSpec("description", "text", True, "One-sentence description of the archive.", 400),
+    FieldSpec("base_url", "url", True, "Absolute address the site is published at, e.g. https://example.org/archive/."),
+    FieldSpec("language", "text", True, "Language tag of the content, e.g. en.", 20),
+    FieldSpec("author", "text", True, "Who publishes the archive (used in feeds and citations).", 200),
+    FieldSpec("license", "text", True, "Licence of the content, e.g. CC BY 4.0.", 100),
+    FieldSpec("page_size", "int", False, "Briefs per page on list pages (default 20).", minimum=1),
+    FieldSpec("feed_size", "int", False, "Briefs in each feed (default 20).", minimum=1),
+    FieldSpec("limits", "mapping", False, "Resource limits for content files.", item_fields=LIMIT_FIELDS),
+)
+
+PAGE_FIELDS = (
+    FieldSpec("title", "text", True, "Page title, plain text.", 200),
+    FieldSpec("summary", "text", True, "One sentence describing the page.", 400),
+    FieldSpec("order", "int", False, "Position in the site menu (lower comes first)."),
+)
+
+
+@dataclass(frozen=True)
+class Checker:
+    """What validation needs to know besides the field specs."""
+
+    path: str
+    parsed: ParsedYaml
+    vocabulary_ids: Callable[[str], frozenset[str]]
+
+
+def validate_mapping(
+    data: Any, specs: tuple[FieldSpec, ...], checker: Checker, at: tuple = (), label: str = ""
+) -> tuple[dict[str, Any], list[Problem]]:
+    """Check a mapping against `specs`; return the clean values and every problem found."""
+    problems: list[Problem] = []
+    line = checker.parsed.line(*at)
+    if not isinstance(data, dict):
+        what = label or "front matter"
+        return {}, [Problem(checker.path, line, label or "front matter", f"{what} must be a mapping of 'field: value' lines, got {_kind_of(data)}")]
+    names = {spec.name for spec in specs}
+    for key in data:
+        if key not in names:
+            hint = did_you_mean(key, names) or f" (allowed: {', '.join(sorted(names))})"
+            problems.append(Problem(checker.path, checker.parsed.line(*at, key), _join(label, key), f"unknown field '{key}'{hint}"))
+    values: dict[str, Any] = {}
+    for spec in specs:
+        name = _join(label, spec.name)
+        if spec.name not in data or data[spec.name] is None:
+            if spec.required:
+                where = checker.parsed.line(*at, spec.name) if spec.name in data else line
+                problems.append(Problem(checker.path, where, name, "required field is missing"))
+            continue
+        value, found = _check_value(spec, data[spec.name], checker, at + (spec.name,), name)
+        problems.extend(found)
+        if not found:
+            values[spec.name] = value
+    return values, problems
+
+
+def _check_value(spec: FieldSpec, raw: Any, checker: Checker, at: tuple, name: str) -> tuple[Any, list[Problem]]:
+    line = checker.parsed.line(*at)
+    if spec.kind == "records":
+        return _check_records(spec, raw, checker, at, name)
+    if spec.kind == "mapping":
+        values, problems = validate_mapping(raw, spec.item_fields, checker, at, name)
+        return values, problems
+    if spec.kind in ("terms", "brief_ids"):
+        return _check_list(spec, raw, checker, at, name)
+    value, message = _SCALAR_CHECKS[spec.kind](spec, raw, checker)
+    return value, ([Problem(checker.path, line, name, message)] if message else [])
+
+
+def _check_records(spec: FieldSpec, raw: Any, checker: Checker, at: tuple, name: str):
+    line = checker.parsed.line(*at)
+    if not isinstance(raw, list):
+        return None, [Problem(checker.path, line, name, f"expected a list of entries starting with '- ', got {_kind_of(raw)}")]
+    if len(raw) < spec.min_items:
+        return None, [Problem(checker.path, line, name, f"needs at least {spec.min_items} entry")]
+    problems: list[Problem] = []
+    records = []
+    for index, item in enumerate(raw):
+        values, found = validate_mapping(item, spec.item_fields, checker, at + (index,), f"{name}[{index + 1}]")
+        problems.extend(found)
+        records.append(values)
+    return records, problems
+
+
+def _check_list(spec: FieldSpec, raw: Any, checker: Checker, at: tuple, name: str):
+    line = checker.parsed.line(*at)
+    if not isinstance(raw, list):
+        return None, [Problem(checker.path, line, name, f"expected a list such as [a, b], got {_kind_of(raw)}")]
+    if len(raw) < spec.min_items:
+        return None, [Problem(checker.path, line, name, f"needs at least {spec.min_items} entry")]
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw):
+        item_line = checker.parsed.line(*at, index)
+        if spec.kind == "terms":
+            _, message = _check_term(spec, item, checker)
+        else:
+            message = _check_brief_id(item)
+        if message is None and item in seen:
+            message = f"'{item}' is listed twice"
+        if message:
+            problems.append(Problem(checker.path, item_line, name, message))
+        else:
+            seen.add(item)
+    return tuple(raw), problems
+
+
+def _check_text(spec: FieldSpec, raw: Any, checker: Checker):
+    if isinstance(raw, BadScalar):
+        raw = raw.text
+    if not isinstance(raw, str):
+        return None, f"expected text, got {_kind_of(raw)}; put the value in quotes"
+    text = " ".join(raw.split())
+    if not text:
+        return None, "must not be empty"
+    if _CONTROL.search(raw):
+        return None, "contains control or direction-override characters"
+    if spec.max_length and len(text) > spec.max_length:
+        return None, f"is {len(text)} characters long; the limit is {spec.max_length}"
+    if text.startswith(PLACEHOLDER):
+        return None, f"still holds the placeholder '{_shorten(text)}'; replace it"
+    return text, None
+
+
+def _check_date(spec: FieldSpec, raw: Any, checker: Checker):
+    if isinstance(raw, BadScalar):
+        return None, f"'{raw.text}' is not a real date ({raw.reason})"
+    if isinstance(raw, dt.datetime):
+        return None, "must be a day (YYYY-MM-DD) without a time"
+    if isinstance(raw, dt.date):
+        return raw, None
+    if isinstance(raw, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
+        try:
+            return dt.date.fromisoformat(raw.strip()), None
+        except ValueError as exc:
+            return None, f"'{raw.strip()}' is not a real date ({exc})"
+    return None, f"expected a date as YYYY-MM-DD, got {_kind_of(raw)}"
+
+
+def _check_bool(spec: FieldSpec, raw: Any, checker: Checker):
+    if isinstance(raw, bool):
+        return raw, None
+    return None, f"expected true or false, got {_kind_of(raw)}"
+
+
+def _check_int(spec: FieldSpec, raw: Any, checker: Checker):
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        if raw < spec.minimum:
+            return None, f"must be at least {spec.minimum}, got {raw}"
+        return raw, None
+    return None, f"expected a whole number, got {_kind_of(raw)}"
+
+
+def _check_url(spec: FieldSpec, raw: Any, checker: Checker):
+    if not isinstance(raw, str) or not raw.strip():
+        return None, f"expected an http(s) address, got {_kind_of(raw)}"
+    url = raw.strip()
+    if url.startswith(PLACEHOLDER):
+        return None, f"still holds the placeholder '{_shorten(url)}'; replace it"
+    if _CONTROL.search(url) or any(ch.isspace() for ch in url):
+        return None, "must not contain spaces or control characters (encode them as %20)"
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return None, f"is not a valid address ({exc})"
+    if parts.scheme.lower() not in ("http", "https"):
+        return None, f"must start with http:// or https://, got '{_shorten(url)}'"
+    if not parts.hostname:
+        return None, "has no host name"
+    return url, None
+
+
+def _check_term(spec: FieldSpec, raw: Any, checker: Checker):
+    known = checker.vocabulary_ids(spec.vocabulary)
+    singular = {"types": "milestone type", "actors": "actor", "tags": "tag"}[spec.vocabulary]
+    if not isinstance(raw, str):
+        return None, f"expected a {singular} id, got {_kind_of(raw)}"
+    if raw not in known:
+        hint = did_you_mean(raw, known)
+        listed = f"{spec.vocabulary} are listed in content/vocabulary.yaml"
+        hint = f"{hint[:-1]} {listed})" if hint else f" ({listed})"
+        return None, f"unknown {singular} '{raw}'{hint}"
+    return raw, None
+
+
+def _check_brief_id(raw: Any) -> str | None:
+    if not isinstance(raw, str) or not BRIEF_ID.match(raw):
+        return f"expected a brief id like 2023-12-07-joint-statement, got {_kind_of(raw)}"
+    return None
+
+
+_SCALAR_CHECKS = {
+    "text": _check_text,
+    "date": _check_date,
+    "bool": _check_bool,
+    "int": _check_int,
+    "url": _check_url,
+    "term": _check_term,
+}
+
+
+def _join(label: str, name: str) -> str:
+    return f"{label}.{name}" if label else name
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _kind_of(value: Any) -> str:
+    """Describe a YAML value for a message, naming the YAML traps (`no`, `3.10`, dates)."""
+    if isinstance(value, BadScalar):
+        return f"'{_shorten(value.text)}'"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()} (YAML reads yes/no/on/off as booleans)"
+    if value is None:
+        return "nothing"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dt.datetime):
+        return "a date with a time"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        return f"'{_shorten(value)}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__

@@ -1,0 +1,94 @@
+"""Every URL and output path of the site is made here, and only here.
+
+Links are root-relative and include the base path (e.g. `/archive/briefs/x/`), so the
+site works when published under a sub-path; absolute URLs (feeds, canonical links) add
+the base URL's origin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+# Top-level folders the engine writes; a standalone page may not take one of these names.
+RESERVED_NAMES = frozenset(
+    {"briefs", "timeline", "years", "types", "actors", "tags", "search", "static", "data",
+     "pagefind", "page", "feed", "404", "sitemap", "robots"}
+)
+TERM_KINDS = ("types", "actors", "tags")
+
+
+@dataclass(frozen=True)
+class Urls:
+    """URL builder for one base URL (always ending in '/')."""
+
+    base_url: str
+
+    @property
+    def base_path(self) -> str:
+        """The path part of the base URL, e.g. '/archive/'."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def origin(self) -> str:
+        """Scheme and host of the base URL, e.g. 'https://example.org'."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def path(self, relative: str = "") -> str:
+        """Root-relative URL of a site path such as 'briefs/x/'."""
+        return self.base_path + relative
+
+    def absolute(self, url_path: str) -> str:
+        """Absolute URL of a root-relative URL made by this builder."""
+        return self.origin + url_path
+
+    def home(self) -> str:
+        return self.path()
+
+    def brief(self, brief_id: str) -> str:
+        return self.path(f"briefs/{brief_id}/")
+
+    def page(self, page_id: str) -> str:
+        return self.path(f"{page_id}/")
+
+    def timeline(self, number: int = 1) -> str:
+        return self.path(_paged("timeline/", number))
+
+    def years(self) -> str:
+        return self.path("years/")
+
+    def year(self, year: int, number: int = 1) -> str:
+        return self.path(_paged(f"years/{year}/", number))
+
+    def terms(self, kind: str) -> str:
+        return self.path(f"{kind}/")
+
+    def term(self, kind: str, term_id: str, number: int = 1) -> str:
+        return self.path(_paged(f"{kind}/{term_id}/", number))
+
+    def search(self, query: str = "") -> str:
+        from urllib.parse import quote
+
+        return self.path("search/") + (f"?q={quote(query)}" if query else "")
+
+    def static(self, name: str) -> str:
+        return self.path(f"static/{name}")
+
+    def not_found(self) -> str:
+        return self.path("404.html")
+
+
+def _paged(folder: str, number: int) -> str:
+    return folder if number == 1 else f"{folder}page/{number}/"
+
+
+def output_path(urls: Urls, url_path: str) -> str:
+    """Output file (relative to site/) that serves a root-relative URL."""
+    if not url_path.startswith(urls.base_path):
+        raise ValueError(f"{url_path!r} is outside the base path {urls.base_path!r}")
+    relative = url_path[len(urls.base_path):]
+    if relative == "" or relative.endswith("/"):
+        return relative + "index.html"
+    return relative
