@@ -15,6 +15,7 @@ from .errors import BuildFailed
 from .loader import load_content
 from .plan import check_plan, plan_site
 from .render import TemplateRenderer, load_strings
+from .security import CONTENT_SECURITY_POLICY
 from .urls import Urls
 from .write import check_output_folder, write_site
 
@@ -84,5 +85,8 @@ def _renderer(options: BuildOptions, archive: Archive) -> TemplateRenderer:
     return TemplateRenderer(
         options.templates,
         options.root,
-        {"site": archive.config, "archive": archive, "urls": urls, "t": strings, "vocabulary": archive.vocabulary},
+        {
+            "site": archive.config, "archive": archive, "urls": urls, "t": strings,
+            "vocabulary": archive.vocabulary, "content_security_policy": CONTENT_SECURITY_POLICY,
+        },
     )
