@@ -19,6 +19,7 @@ from .frontmatter import FrontMatterProblem, split_front_matter
 from .markdown_render import BodyTooComplex, MarkdownRenderer
 from .model import Brief, Correction, Limits, Page, SiteConfig, Source, Vocabulary
 from .schema import BRIEF_FIELDS, BRIEF_ID, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, validate_mapping
+from .urls import RESERVED_NAMES
 from .yamldata import YamlProblem, parse_yaml
 
 
@@ -104,7 +105,8 @@ def find_markdown(root: Path, folder: Path, content: Path, recursive: bool) -> t
 def parse_brief(name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer) -> tuple[Brief | None, list[Problem]]:
     """Validate one brief file's text; `name` is its path relative to the project root."""
     stem = name.rsplit("/", 1)[-1][:-3]
-    problems = _check_brief_name(name, stem)
+    name_problems = _check_brief_name(name, stem)
+    problems = list(name_problems)
     split, parsed, found = _split_and_parse(name, text, limits)
     problems += found
     if split is None or parsed is None:
@@ -112,7 +114,8 @@ def parse_brief(name: str, text: str, vocabulary: Vocabulary, limits: Limits, re
     checker = Checker(name, parsed, vocabulary.ids)
     values, found = validate_mapping(parsed.data, BRIEF_FIELDS, checker)
     problems += found
-    problems += _check_dates(name, stem, values, parsed.line)
+    # A bad file name is reported already; comparing its date to the field adds only noise.
+    problems += _check_dates(name, "" if name_problems else stem, values, parsed.line)
     body, found = _render_body(name, split.body, split.body_line, renderer)
     problems += found
     if problems or body is None:
@@ -146,6 +149,8 @@ def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer)
     problems: list[Problem] = []
     if not TERM_ID.match(stem):
         problems.append(Problem(name, 1, "file", "page file names must be lowercase letters, digits and hyphens, e.g. about.md"))
+    elif stem in RESERVED_NAMES:
+        problems.append(Problem(name, 1, "file", f"the page name '{stem}' is reserved for the site's own pages; rename the file"))
     split, parsed, found = _split_and_parse(name, text, limits)
     problems += found
     if split is None or parsed is None:

@@ -69,7 +69,7 @@ def parse_yaml(text: str, first_line: int = 1, max_nodes: int = 20_000) -> Parse
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = offset + (mark.line + 1 if mark else 1)
-        raise YamlProblem(line, f"invalid YAML: {_describe(exc)}") from None
+        raise YamlProblem(line, f"invalid YAML: {_describe(exc, offset)}") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(first_line, f"invalid YAML: {exc}") from None
     except RecursionError:
@@ -84,9 +84,14 @@ def parse_yaml(text: str, first_line: int = 1, max_nodes: int = 20_000) -> Parse
     return ParsedYaml(data, builder.lines)
 
 
-def _describe(exc: yaml.MarkedYAMLError) -> str:
-    parts = [p for p in (exc.context, exc.problem) if p]
-    return "; ".join(parts) if parts else "cannot parse"
+def _describe(exc: yaml.MarkedYAMLError, offset: int) -> str:
+    context = exc.context or ""
+    if context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+        context += f" that starts on line {offset + exc.context_mark.line + 1}"
+    message = "; ".join(p for p in (context, exc.problem) if p) or "cannot parse"
+    if exc.problem and "mapping values are not allowed" in exc.problem:
+        message += " (put a value that contains ': ' in quotes)"
+    return message
 
 
 class _Builder:
