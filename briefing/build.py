@@ -54,7 +54,8 @@ def check_site(options: BuildOptions) -> Archive:
     content = load_content(options.root, options.content, base_url=options.base_url, drafts=options.drafts)
     archive = assemble_archive(content)
     renderer = _renderer(options, archive)
-    problems = renderer.check_templates() + check_plan(plan_site(archive, Urls(archive.config.base_url)))
+    plan = plan_site(archive, Urls(archive.config.base_url), renderer.strings)
+    problems = renderer.check_templates() + check_plan(plan)
     if problems:
         raise BuildFailed(problems)
     return archive
@@ -68,11 +69,11 @@ def build_site(options: BuildOptions) -> BuildReport:
     archive = assemble_archive(content)
     urls = Urls(archive.config.base_url)
     renderer = _renderer(options, archive)
-    plan = plan_site(archive, urls)
+    plan = plan_site(archive, urls, renderer.strings)
     problems = renderer.check_templates() + check_plan(plan)
     if problems:
         raise BuildFailed(problems)
-    rendered = [(item.path, renderer.render(item).encode("utf-8")) for item in plan]
+    rendered = [(item.path, item.data if item.data is not None else renderer.render(item).encode("utf-8")) for item in plan]
     rendered.append((".nojekyll", b""))
     static = [(options.templates / "static", "static")] if (options.templates / "static").is_dir() else []
     stats = write_site(options.out, rendered, static)

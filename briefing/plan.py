@@ -1,19 +1,28 @@
 """Plan the site: the sorted list of every output file, its template and its context.
 
-Pure: the plan is a function of the archive alone, so two builds of the same content
-plan the same files in the same order.
+Pure: the plan is a function of the archive (and the UI strings) alone, so two builds of
+the same content plan the same files in the same order. Data files (JSON, CSV) are made
+here as bytes; pages and XML are rendered from templates later.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .archive import Archive
+from .citations import assemble_citation
+from .dates import latest
 from .errors import Problem
+from .exports import CSV_COLUMNS_OF, RECORD_FIELDS, SCHEMA_VERSION, attribution, render_briefs_csv, render_briefs_json
+from .feeds import assemble_feed, choose_feed_briefs, render_json_feed
 from .model import Brief
 from .urls import RESERVED_NAMES, TERM_KINDS, Urls, output_path
+
+# Term kinds that get their own Atom feed (tags are too many and too fine-grained).
+FEED_KINDS = ("types", "actors")
 
 
 @dataclass(frozen=True)
@@ -36,45 +45,105 @@ class Pagination:
 
 @dataclass(frozen=True)
 class OutputFile:
-    """A file to render: where it goes, which template, with what variables."""
+    """A file to write: where it goes and either a template with variables or ready bytes."""
 
     path: str  # relative to the output folder, '/'-separated
-    template: str
+    template: str  # '' when `data` holds the finished file
     url: str  # root-relative URL, '' for files not meant to be linked
     context: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""  # content file it comes from, for collision messages
+    data: bytes | None = None  # the finished file, for formats made in Python (JSON, CSV)
+    lastmod: dt.date | None = None  # latest content date the file shows, for the sitemap
+
+    @property
+    def is_page(self) -> bool:
+        """An HTML page a reader can land on (the sitemap lists exactly these)."""
+        return self.path.endswith(".html") and self.template != "404.html"
 
 
-def plan_site(archive: Archive, urls: Urls) -> tuple[OutputFile, ...]:
+def plan_site(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> tuple[OutputFile, ...]:
     """Every file the site consists of, sorted by path."""
+    files = plan_pages(archive, urls, strings)
+    files += plan_feeds(archive, urls, strings)
+    files += plan_data(archive, urls, strings)
+    pages = sorted((f for f in files if f.is_page), key=lambda f: f.path)
+    add = files.append
+    add(OutputFile("sitemap.xml", "sitemap.xml", urls.sitemap(), {"pages": tuple(pages)}))
+    add(OutputFile("robots.txt", "robots.txt", urls.robots(), {}))
+    return tuple(sorted(files, key=lambda f: f.path))
+
+
+def plan_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list[OutputFile]:
+    """The HTML pages: home, lists, terms, briefs, standalone pages, search, data."""
     files: list[OutputFile] = []
     add = files.append
-    add(_html(urls, urls.home(), "index.html", {"kind": "home"}))
+    everything = latest(b.last_modified for b in archive.briefs)
+    add(_html(urls, urls.home(), "index.html", {"kind": "home"}, lastmod=everything))
     add(OutputFile("404.html", "404.html", urls.not_found(), {"kind": "not_found"}))
     add(_html(urls, urls.search(), "search.html", {"kind": "search"}))
     files += _paginated(urls, archive, archive.briefs, "timeline.html", urls.timeline, {"kind": "timeline"})
-    add(_html(urls, urls.years(), "years.html", {"kind": "years", "groups": archive.years}))
+    add(_html(urls, urls.years(), "years.html", {"kind": "years", "groups": archive.years}, lastmod=everything))
     for group in archive.years:
         make = lambda n, y=int(group.key): urls.year(y, n)  # noqa: E731
         files += _paginated(urls, archive, group.briefs, "year.html", make, {"kind": "year", "group": group})
     for kind in TERM_KINDS:
         groups = archive.terms[kind]
-        add(_html(urls, urls.terms(kind), "terms.html", {"kind": "terms", "term_kind": kind, "groups": groups}))
+        add(_html(urls, urls.terms(kind), "terms.html", {"kind": "terms", "term_kind": kind, "groups": groups}, lastmod=everything))
         for group in groups:
             make = lambda n, k=kind, g=group.key: urls.term(k, g, n)  # noqa: E731
-            files += _paginated(urls, archive, group.briefs, "term.html", make, {"kind": "term", "term_kind": kind, "group": group})
+            feed = urls.feed(kind, group.key) if kind in FEED_KINDS else ""
+            files += _paginated(urls, archive, group.briefs, "term.html", make, {"kind": "term", "term_kind": kind, "group": group, "term_feed": feed})
     for brief in archive.briefs:
         add(
             _html(
                 urls, urls.brief(brief.id), "brief.html",
                 {"kind": "brief", "brief": brief, "older": archive.older[brief.id],
-                 "newer": archive.newer[brief.id], "related": archive.related[brief.id]},
-                source=brief.path,
+                 "newer": archive.newer[brief.id], "related": archive.related[brief.id],
+                 "citation": assemble_citation(brief, archive, urls, strings)},
+                source=brief.path, lastmod=brief.last_modified,
             )
         )
     for page in archive.pages:
         add(_html(urls, urls.page(page.id), "page.html", {"kind": "page", "page": page}, source=page.path))
-    return tuple(sorted(files, key=lambda f: f.path))
+    return files
+
+
+def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list[OutputFile]:
+    """The site's Atom and JSON feeds, and one Atom feed per milestone type and actor."""
+    config = archive.config
+    chosen = choose_feed_briefs(archive.briefs, config.feed_size)
+    site_feed = assemble_feed(archive, urls, strings, chosen, urls.feed(), urls.home(), config.title, config.description)
+    json_feed = assemble_feed(archive, urls, strings, chosen, urls.json_feed(), urls.home(), config.title, config.description)
+    files = [
+        OutputFile(output_path(urls, urls.feed()), "feed.xml", urls.feed(), {"feed": site_feed}),
+        OutputFile(output_path(urls, urls.json_feed()), "", urls.json_feed(), data=render_json_feed(json_feed, archive)),
+    ]
+    for kind in FEED_KINDS:
+        for group in archive.terms[kind]:
+            url = urls.feed(kind, group.key)
+            title = strings["feed_term_title"].format(site=config.title, term=group.label)
+            feed = assemble_feed(
+                archive, urls, strings, choose_feed_briefs(group.briefs, config.feed_size),
+                url, urls.term(kind, group.key), title, group.description,
+            )
+            files.append(OutputFile(output_path(urls, url), "feed.xml", url, {"feed": feed}))
+    return files
+
+
+def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list[OutputFile]:
+    """The Data page and the downloads it documents."""
+    json_url, csv_url = urls.data("briefs.json"), urls.data("briefs.csv")
+    context = {
+        "kind": "data", "record_fields": RECORD_FIELDS, "csv_columns": CSV_COLUMNS_OF,
+        "schema_version": SCHEMA_VERSION, "attribution": attribution(archive, urls, strings),
+        "json_url": json_url, "csv_url": csv_url,
+    }
+    everything = latest(b.last_modified for b in archive.briefs)
+    return [
+        _html(urls, urls.data(), "data.html", context, lastmod=everything),
+        OutputFile(output_path(urls, json_url), "", json_url, data=render_briefs_json(archive, urls, strings)),
+        OutputFile(output_path(urls, csv_url), "", csv_url, data=render_briefs_csv(archive, urls)),
+    ]
 
 
 def check_plan(files: tuple[OutputFile, ...]) -> list[Problem]:
@@ -94,8 +163,8 @@ def check_plan(files: tuple[OutputFile, ...]) -> list[Problem]:
     return problems
 
 
-def _html(urls: Urls, url: str, template: str, context: dict[str, Any], source: str = "") -> OutputFile:
-    return OutputFile(output_path(urls, url.split("?", 1)[0]), template, url, context, source)
+def _html(urls: Urls, url: str, template: str, context: dict[str, Any], source: str = "", lastmod: dt.date | None = None) -> OutputFile:
+    return OutputFile(output_path(urls, url.split("?", 1)[0]), template, url, context, source, lastmod=lastmod)
 
 
 def _paginated(urls: Urls, archive: Archive, briefs: tuple[Brief, ...], template: str, url_of, context: dict[str, Any]) -> list[OutputFile]:
@@ -106,6 +175,7 @@ def _paginated(urls: Urls, archive: Archive, briefs: tuple[Brief, ...], template
     for number in range(1, count + 1):
         items = briefs[(number - 1) * size : number * size]
         pagination = Pagination(number, count, items, page_urls)
-        result.append(_html(urls, page_urls[number - 1], template, {**context, "pagination": pagination}))
+        lastmod = latest(b.last_modified for b in items)
+        result.append(_html(urls, page_urls[number - 1], template, {**context, "pagination": pagination}, lastmod=lastmod))
     return result
 

@@ -6,13 +6,13 @@ is reported as `templates/x.html:LINE: template: message` like any content probl
 
 from __future__ import annotations
 
-import datetime as dt
 import traceback
 from pathlib import Path
 from typing import Any, Mapping
 
 import jinja2
 
+from .dates import human_date
 from .errors import BuildFailed, Problem
 from .files import is_inside, read_text, relative_name
 from .plan import OutputFile
@@ -52,6 +52,7 @@ class TemplateRenderer:
             keep_trailing_newline=True,
         )
         strings = global_vars.get("t", {})
+        self.strings: Mapping[str, Any] = strings
         self.env.filters["human_date"] = lambda d: human_date(d, strings.get("months", ()))
         self.env.filters["iso"] = lambda d: d.isoformat()
         self.env.globals.update(global_vars)
@@ -99,10 +100,3 @@ class TemplateRenderer:
             if frame.filename and str(Path(frame.filename).resolve()).startswith(root):
                 return relative_name(Path(frame.filename).resolve(), self.root.resolve()), frame.lineno or 1
         return f"templates/{fallback}", 1
-
-
-def human_date(value: dt.date, months: Any) -> str:
-    """Format a date as '7 December 2023' using the UI strings' month names."""
-    if not months or len(months) != 12:
-        return value.isoformat()
-    return f"{value.day} {months[value.month - 1]} {value.year}"

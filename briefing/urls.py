@@ -79,6 +79,23 @@ class Urls:
     def not_found(self) -> str:
         return self.path("404.html")
 
+    def feed(self, kind: str = "", term_id: str = "") -> str:
+        """Atom feed of the whole archive, or of one milestone type or actor."""
+        return self.path(f"{kind}/{term_id}/feed.xml" if kind else "feed.xml")
+
+    def json_feed(self) -> str:
+        return self.path("feed.json")
+
+    def sitemap(self) -> str:
+        return self.path("sitemap.xml")
+
+    def robots(self) -> str:
+        return self.path("robots.txt")
+
+    def data(self, name: str = "") -> str:
+        """The Data page, or one download on it such as 'briefs.csv'."""
+        return self.path(f"data/{name}")
+
 
 def _paged(folder: str, number: int) -> str:
     return folder if number == 1 else f"{folder}page/{number}/"

@@ -1,0 +1,142 @@
+"""How to cite a brief: plain text, BibTeX, CSL-JSON, and the page's schema.org JSON-LD.
+
+Pure functions of a brief, the site settings and the UI strings; the brief page shows
+them (templates/_cite.html) and embeds the JSON-LD (templates/_head_meta.html).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .archive import Archive
+from .dates import human_date
+from .model import Brief
+from .urls import Urls
+
+# What BibTeX reads as markup in a field value, and the text that stands for it.
+_BIBTEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$",
+    "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}",
+}
+# Inside <script> a JSON string must not contain '<', '>' or '&' literally: '</script>'
+# or '<!--' in a title would end or change the block. JSON allows \uXXXX for any of them.
+_SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Every machine and human form of a brief's citation."""
+
+    plain: str
+    bibtex: str
+    csl_json: str
+    json_ld: str  # safe to place between <script type="application/ld+json"> tags
+
+
+def assemble_citation(brief: Brief, archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> Citation:
+    """All citation forms of one brief."""
+    return Citation(
+        plain=render_plain(brief, archive, urls, strings),
+        bibtex=render_bibtex(brief, archive, urls, strings),
+        csl_json=json.dumps([assemble_csl(brief, archive, urls)], ensure_ascii=False, indent=2, sort_keys=True),
+        json_ld=render_json_ld(brief, archive, urls),
+    )
+
+
+def render_plain(brief: Brief, archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> str:
+    """A reference in running text: author, title, site, date (and last change), URL."""
+    months = strings.get("months", ())
+    changed = brief.last_modified != brief.date
+    return strings["cite_plain_updated" if changed else "cite_plain"].format(
+        author=archive.config.author, title=brief.title, site=archive.config.title,
+        date=human_date(brief.date, months), updated=human_date(brief.last_modified, months),
+        url=urls.absolute(urls.brief(brief.id)),
+    )
+
+
+def render_bibtex(brief: Brief, archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> str:
+    """A BibTeX @misc entry keyed by the brief id; the author is braced as an organisation."""
+    url = urls.absolute(urls.brief(brief.id)).replace("{", "%7B").replace("}", "%7D")
+    fields = [
+        ("author", "{" + bibtex_escape(archive.config.author) + "}"),
+        ("title", "{" + bibtex_escape(brief.title) + "}"),
+        ("howpublished", bibtex_escape(archive.config.title)),
+        ("year", str(brief.date.year)),
+        ("month", str(brief.date.month)),
+        ("date", brief.date.isoformat()),
+        ("url", url),
+    ]
+    if brief.last_modified != brief.date:
+        note = strings["cite_bibtex_updated"].format(date=brief.last_modified.isoformat())
+        fields.append(("note", bibtex_escape(note)))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{brief.id},\n{body}\n}}\n"
+
+
+def bibtex_escape(text: str) -> str:
+    """Escape the characters BibTeX and LaTeX read as markup."""
+    return "".join(_BIBTEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+def assemble_csl(brief: Brief, archive: Archive, urls: Urls) -> dict[str, Any]:
+    """The brief as one CSL-JSON item (what Zotero, Mendeley and citeproc read)."""
+    item: dict[str, Any] = {
+        "id": brief.id,
+        "type": "webpage",
+        "title": brief.title,
+        "author": [{"literal": archive.config.author}],
+        "container-title": archive.config.title,
+        "publisher": archive.config.author,
+        "issued": {"date-parts": [[brief.date.year, brief.date.month, brief.date.day]]},
+        "URL": urls.absolute(urls.brief(brief.id)),
+        "abstract": brief.summary,
+        "language": archive.config.language,
+    }
+    if brief.last_modified != brief.date:
+        changed = brief.last_modified
+        item["available-date"] = {"date-parts": [[changed.year, changed.month, changed.day]]}
+    return item
+
+
+def assemble_json_ld(brief: Brief, archive: Archive, urls: Urls) -> dict[str, Any]:
+    """schema.org Article about the event, citing the brief's sources."""
+    config = archive.config
+    url = urls.absolute(urls.brief(brief.id))
+    event: dict[str, Any] = {"@type": "Event", "name": brief.title, "startDate": brief.date.isoformat()}
+    if brief.end_date:
+        event["endDate"] = brief.end_date.isoformat()
+    return {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "@id": url,
+        "url": url,
+        "mainEntityOfPage": url,
+        "headline": brief.title[:110],  # search engines cut longer headlines
+        "name": brief.title,
+        "description": brief.summary,
+        "datePublished": brief.date.isoformat(),
+        "dateModified": brief.last_modified.isoformat(),
+        "inLanguage": config.language,
+        "author": {"@type": "Organization", "name": config.author},
+        "publisher": {"@type": "Organization", "name": config.author, "url": urls.absolute(urls.home())},
+        "isPartOf": {"@type": "WebSite", "name": config.title, "url": urls.absolute(urls.home())},
+        "license": config.license,
+        "articleSection": archive.term_label("types", brief.type),
+        "keywords": [archive.term_label("tags", t) for t in brief.tags],
+        "about": event,
+        "citation": [
+            {"@type": "CreativeWork", "name": s.title, "url": s.url,
+             "publisher": {"@type": "Organization", "name": s.publisher},
+             **({"datePublished": s.date.isoformat()} if s.date else {})}
+            for s in brief.sources
+        ],
+    }
+
+
+def render_json_ld(brief: Brief, archive: Archive, urls: Urls) -> str:
+    """The JSON-LD of a brief, escaped so it cannot end its <script> element early."""
+    text = json.dumps(assemble_json_ld(brief, archive, urls), ensure_ascii=False, indent=1, sort_keys=True)
+    # U+2028/2029 are valid in JSON but were line breaks to older JavaScript parsers.
+    return text.translate(_SCRIPT_SAFE).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

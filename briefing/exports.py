@@ -1,0 +1,134 @@
+"""Data downloads: every brief as JSON (data/briefs.json) and as one CSV row (data/briefs.csv).
+
+Both come from one record per brief, so they always agree; the Data page documents the
+fields listed here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Any, Mapping
+
+from .archive import Archive
+from .model import Brief
+from .urls import TERM_KINDS, Urls
+
+# Bump when a field is renamed, removed or changes meaning (adding a field does not).
+SCHEMA_VERSION = 1
+
+# Fields of each brief record, in CSV column order (the JSON record has the same keys).
+RECORD_FIELDS = (
+    "id", "url", "title", "date", "end_date", "type", "actors", "tags", "summary", "sources",
+    "related", "updated", "corrections", "last_modified", "draft", "body_text", "body_html",
+)
+SOURCE_FIELDS = ("publisher", "title", "url", "date", "archived", "note")
+CORRECTION_FIELDS = ("date", "note")
+# CSV flattens the lists of records into parallel columns, one line per record.
+CSV_COLUMNS_OF = {
+    name: tuple(f"source_{f}" for f in SOURCE_FIELDS) if name == "sources"
+    else tuple(f"correction_{f}" for f in CORRECTION_FIELDS) if name == "corrections"
+    else (name,)
+    for name in RECORD_FIELDS
+}
+CSV_COLUMNS = tuple(column for name in RECORD_FIELDS for column in CSV_COLUMNS_OF[name])
+# A cell starting like a formula (or with apostrophes before one) gets one more apostrophe.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def assemble_record(brief: Brief, urls: Urls) -> dict[str, Any]:
+    """Everything known about one brief, as JSON-ready values (dates as YYYY-MM-DD)."""
+    def day(value):
+        return value.isoformat() if value else None
+
+    return {
+        "id": brief.id,
+        "url": urls.absolute(urls.brief(brief.id)),
+        "title": brief.title,
+        "date": day(brief.date),
+        "end_date": day(brief.end_date),
+        "type": brief.type,
+        "actors": list(brief.actors),
+        "tags": list(brief.tags),
+        "summary": brief.summary,
+        "sources": [
+            {"publisher": s.publisher, "title": s.title, "url": s.url, "date": day(s.date),
+             "archived": s.archived, "note": s.note}
+            for s in brief.sources
+        ],
+        "related": list(brief.related),
+        "updated": day(brief.updated),
+        "corrections": [{"date": day(c.date), "note": c.note} for c in brief.corrections],
+        "last_modified": day(brief.last_modified),
+        "draft": brief.draft,
+        "body_text": brief.body.text,
+        "body_html": brief.body.html,
+    }
+
+
+def render_briefs_json(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> bytes:
+    """data/briefs.json: schema version, licence, attribution, vocabulary and every brief."""
+    config = archive.config
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "title": config.title,
+        "description": config.description,
+        "url": urls.absolute(urls.home()),
+        "documentation": urls.absolute(urls.data()),
+        "language": config.language,
+        "publisher": config.author,
+        "license": config.license,
+        "attribution": attribution(archive, urls, strings),
+        "vocabulary": {
+            kind: [{"id": t.id, "label": t.label, "description": t.description} for t in archive.vocabulary.kind(kind)]
+            for kind in TERM_KINDS
+        },
+        "briefs": [assemble_record(brief, urls) for brief in archive.briefs],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def render_briefs_csv(archive: Archive, urls: Urls) -> bytes:
+    """data/briefs.csv: a header row, then one row per brief (UTF-8 with BOM, CRLF)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for brief in archive.briefs:
+        row = flatten_record(assemble_record(brief, urls))
+        writer.writerow([neutralise_formula(row[column]) for column in CSV_COLUMNS])
+    # The byte-order mark lets spreadsheet programs recognise UTF-8 (km², Armenian names).
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def flatten_record(record: Mapping[str, Any]) -> dict[str, str]:
+    """A record as CSV cells: lists one item per line, booleans true/false, null empty."""
+    cells: dict[str, str] = {}
+    for name, value in record.items():
+        if name == "sources":
+            for field in SOURCE_FIELDS:
+                cells[f"source_{field}"] = "\n".join(s[field] or "" for s in value)
+        elif name == "corrections":
+            for field in CORRECTION_FIELDS:
+                cells[f"correction_{field}"] = "\n".join(c[field] for c in value)
+        elif isinstance(value, list):
+            cells[name] = "\n".join(value)
+        elif isinstance(value, bool):
+            cells[name] = "true" if value else "false"
+        else:
+            cells[name] = "" if value is None else str(value)
+    return cells
+
+
+def neutralise_formula(cell: str) -> str:
+    """Prefix an apostrophe so a spreadsheet shows the cell as text instead of running it."""
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
+def attribution(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> str:
+    """The credit line re-users should show, from the site's title, author, licence and URL."""
+    config = archive.config
+    return strings["data_attribution"].format(
+        title=config.title, author=config.author, license=config.license, url=urls.absolute(urls.home())
+    )

@@ -1,0 +1,130 @@
+"""Feeds of the archive: which briefs a feed carries, each entry's data, and JSON Feed 1.1.
+
+The Atom feeds are rendered from the same Feed data by templates/feed.xml. Every date
+comes from the content (a brief's last change), never from the clock.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .archive import Archive
+from .dates import human_date, latest, rfc3339
+from .model import Brief
+from .urls import Urls
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+# Characters XML 1.0 cannot carry at all; a body could hold them, a feed must not.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_EPOCH = "1970-01-01T00:00:00Z"
+
+
+@dataclass(frozen=True)
+class Category:
+    """A vocabulary term an entry is filed under."""
+
+    scheme: str  # absolute URL of the term kind's index page
+    term: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One brief as a feed entry; its id stays the same when the brief is corrected."""
+
+    id: str
+    url: str
+    title: str
+    summary: str
+    content_html: str
+    published: str  # RFC 3339: the day of the event
+    updated: str  # RFC 3339: the brief's last update or correction
+    categories: tuple[Category, ...]
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed: its own address, the page it belongs to, and its entries (latest change first)."""
+
+    url: str
+    home_url: str
+    title: str
+    subtitle: str
+    updated: str
+    entries: tuple[FeedEntry, ...]
+
+
+def choose_feed_briefs(briefs: tuple[Brief, ...], size: int) -> tuple[Brief, ...]:
+    """The `size` most recently changed briefs, so a correction brings a brief back into view."""
+    ordered = sorted(briefs, key=lambda b: (b.last_modified, b.date, b.id), reverse=True)
+    return tuple(ordered[:size])
+
+
+def assemble_feed(
+    archive: Archive, urls: Urls, strings: Mapping[str, Any], briefs: tuple[Brief, ...],
+    url: str, home_url: str, title: str, subtitle: str,
+) -> Feed:
+    """A feed of the given briefs (already chosen) with absolute URLs throughout."""
+    entries = tuple(_entry(archive, urls, strings, brief) for brief in briefs)
+    # An empty feed (a term without briefs yet) still needs a date: the archive's latest.
+    newest = latest(b.last_modified for b in briefs) or latest(b.last_modified for b in archive.briefs)
+    return Feed(
+        url=urls.absolute(url), home_url=urls.absolute(home_url), title=title, subtitle=subtitle,
+        updated=rfc3339(newest) if newest else _EPOCH, entries=entries,
+    )
+
+
+def render_json_feed(feed: Feed, archive: Archive) -> bytes:
+    """The feed as a JSON Feed 1.1 document (sorted keys, UTF-8)."""
+    config = archive.config
+    document = {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title,
+        "description": feed.subtitle,
+        "home_page_url": feed.home_url,
+        "feed_url": feed.url,
+        "language": config.language,
+        "authors": [{"name": config.author, "url": feed.home_url}],
+        "items": [
+            {
+                "id": e.id, "url": e.url, "title": e.title, "summary": e.summary,
+                "content_html": e.content_html, "date_published": e.published,
+                "date_modified": e.updated, "tags": [c.label for c in e.categories],
+            }
+            for e in feed.entries
+        ],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _entry(archive: Archive, urls: Urls, strings: Mapping[str, Any], brief: Brief) -> FeedEntry:
+    url = urls.absolute(urls.brief(brief.id))
+    categories = [Category(urls.absolute(urls.terms("types")), brief.type, archive.term_label("types", brief.type))]
+    for kind, ids in (("actors", brief.actors), ("tags", brief.tags)):
+        categories += [Category(urls.absolute(urls.terms(kind)), i, archive.term_label(kind, i)) for i in ids]
+    return FeedEntry(
+        id=url, url=url, title=brief.title, summary=brief.summary,
+        content_html=render_entry_html(brief, strings), published=rfc3339(brief.date),
+        updated=rfc3339(brief.last_modified), categories=tuple(categories),
+    )
+
+
+def render_entry_html(brief: Brief, strings: Mapping[str, Any]) -> str:
+    """The brief's body followed by its corrections and sources, as one HTML fragment."""
+    months = strings.get("months", ())
+    esc = html.escape
+    parts = [brief.body.html.strip()]
+    if brief.updated:
+        parts.append(f"<p><em>{esc(strings['updated_on'])} {esc(human_date(brief.updated, months))}</em></p>")
+    if brief.corrections:
+        items = "".join(f"<li>{esc(human_date(c.date, months))}: {esc(c.note)}</li>" for c in brief.corrections)
+        parts.append(f"<h2>{esc(strings['corrections_title'])}</h2><ul>{items}</ul>")
+    sources = "".join(
+        f'<li>{esc(s.publisher)}, <a href="{esc(s.url)}">{esc(s.title)}</a></li>' for s in brief.sources
+    )
+    parts.append(f"<h2>{esc(strings['sources_title'])}</h2><ol>{sources}</ol>")
+    return _NOT_XML.sub("", "\n".join(parts))
