@@ -6,6 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 TESTDEPS := $(VENV)/.test-installed
+NODEDEPS := node_modules/.installed
 PYTEST_ARGS ?=
 
 .PHONY: site check test clean system-deps
@@ -19,7 +20,7 @@ check: $(RUNTIME)
 	$(PY) build.py check
 
 ## test: set up everything the tests need (Chromium included) and run them
-test: $(TESTDEPS) system-deps
+test: $(TESTDEPS) system-deps $(NODEDEPS)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## clean: remove the built site and caches (keeps .venv)
@@ -33,6 +34,11 @@ $(RUNTIME): pyproject.toml
 
 $(TESTDEPS): $(RUNTIME) pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# Test-only npm packages (the sitemaps.org XSD), exactly as package-lock.json pins them.
+$(NODEDEPS): package.json package-lock.json | system-deps
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 system-deps:

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests need (Chromium for real-browser tests).
+# Install the Debian packages the tests need (Chromium for real-browser tests, npm for
+# the test-only npm packages).
 # Idempotent: does nothing when everything is already there.
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(npm)  # npm ci fetches the sitemap XSD for the tests
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
