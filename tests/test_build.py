@@ -181,7 +181,12 @@ def executable_markup(html: str) -> list[str]:
 
     class Scan(HTMLParser):
         def handle_starttag(self, tag, attrs):
-            if tag in ("script", "iframe", "object", "embed", "img", "style", "base"):
+            values = dict(attrs)
+            # The theme's own scripts: JSON-LD data blocks and files from /static/.
+            own_script = tag == "script" and (
+                values.get("type") == "application/ld+json" or (values.get("src") or "").startswith("/static/")
+            )
+            if tag in ("script", "iframe", "object", "embed", "img", "style", "base") and not own_script:
                 found.append(tag)
             if tag == "form" and dict(attrs).get("action") != "/search/":  # the site's own search form
                 found.append(tag)
