@@ -15,12 +15,17 @@ from typing import Any, Mapping
 from .archive import Archive
 from .citations import assemble_citation
 from .dates import latest
-from .errors import Problem
+from .errors import BuildFailed, Problem
 from .exports import CSV_COLUMNS_OF, RECORD_FIELDS, SCHEMA_VERSION, attribution, render_briefs_csv, render_briefs_json
 from .feeds import assemble_feed, choose_feed_briefs, render_json_feed
 from .model import Brief
 from .urls import RESERVED_NAMES, TERM_KINDS, Urls, output_path
 
+# UI strings the Python side uses (feeds, citations, attribution); templates check their own.
+PLAN_STRINGS = (
+    "updated_on", "corrections_title", "sources_title", "feed_term_title", "data_attribution",
+    "cite_plain", "cite_plain_updated", "cite_bibtex_updated",
+)
 # Term kinds that get their own Atom feed (tags are too many and too fine-grained).
 FEED_KINDS = ("types", "actors")
 
@@ -63,6 +68,10 @@ class OutputFile:
 
 def plan_site(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> tuple[OutputFile, ...]:
     """Every file the site consists of, sorted by path."""
+    missing = [name for name in PLAN_STRINGS if not isinstance(strings.get(name), str)]
+    if missing:
+        where = f"templates/i18n/{archive.config.language}.yaml"
+        raise BuildFailed([Problem(where, 1, name, "UI string is missing") for name in missing])
     files = plan_pages(archive, urls, strings)
     files += plan_feeds(archive, urls, strings)
     files += plan_data(archive, urls, strings)

@@ -221,3 +221,16 @@ def test_hostile_text_stays_text_in_the_feeds(project):
     entry = feed.entries[0]
     assert entry.title == "Talks <script>alert(1)</script> & ]]> done"
     assert "<script" not in entry.content[0].value and "<b>" not in entry.content[0].value
+
+
+def test_a_missing_ui_string_is_reported_not_a_traceback(project):
+    project.brief()
+    strings = project.root / "templates/i18n/en.yaml"
+    strings.write_text(strings.read_text(encoding="utf-8").replace("feed_term_title:", "feed_term_titel:"), encoding="utf-8")
+    from briefing.errors import BuildFailed
+
+    with pytest.raises(BuildFailed) as failure:
+        project.build()
+    assert [(p.path, p.field, p.message) for p in failure.value.problems] == [
+        ("templates/i18n/en.yaml", "feed_term_title", "UI string is missing")]
+    assert not project.out.exists()
