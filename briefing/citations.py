@@ -22,7 +22,8 @@ _BIBTEX_SPECIAL = {
 }
 # Inside <script> a JSON string must not contain '<', '>' or '&' literally: '</script>'
 # or '<!--' in a title would end or change the block. JSON allows \uXXXX for any of them.
-_SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+# U+2028/2029 are valid in JSON but were line breaks to older JavaScript parsers.
+_SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ def assemble_json_ld(brief: Brief, archive: Archive, urls: Urls) -> dict[str, An
 
 def render_json_ld(brief: Brief, archive: Archive, urls: Urls) -> str:
     """The JSON-LD of a brief, escaped so it cannot end its <script> element early."""
-    text = json.dumps(assemble_json_ld(brief, archive, urls), ensure_ascii=False, indent=1, sort_keys=True)
-    # U+2028/2029 are valid in JSON but were line breaks to older JavaScript parsers.
-    return text.translate(_SCRIPT_SAFE).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    text = json.dumps(assemble_json_ld(brief, archive, urls), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    for character, escape in _SCRIPT_SAFE:
+        text = text.replace(character, escape)
+    return text

@@ -87,7 +87,8 @@ def render_briefs_json(archive: Archive, urls: Urls, strings: Mapping[str, Any])
         },
         "briefs": [assemble_record(brief, urls) for brief in archive.briefs],
     }
-    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    # Compact: the C encoder is many times faster than indenting, which matters at scale.
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n").encode("utf-8")
 
 
 def render_briefs_csv(archive: Archive, urls: Urls) -> bytes:

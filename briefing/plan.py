@@ -17,7 +17,7 @@ from .citations import assemble_citation
 from .dates import latest
 from .errors import BuildFailed, Problem
 from .exports import CSV_COLUMNS_OF, RECORD_FIELDS, SCHEMA_VERSION, attribution, render_briefs_csv, render_briefs_json
-from .feeds import assemble_feed, choose_feed_briefs, render_json_feed
+from .feeds import assemble_entries, assemble_feed, choose_feed_briefs, render_json_feed
 from .model import Brief
 from .urls import RESERVED_NAMES, TERM_KINDS, Urls, output_path
 
@@ -77,8 +77,8 @@ def plan_site(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> tuple
     files += plan_data(archive, urls, strings)
     pages = sorted((f for f in files if f.is_page), key=lambda f: f.path)
     add = files.append
-    add(OutputFile("sitemap.xml", "sitemap.xml", urls.sitemap(), {"pages": tuple(pages)}))
-    add(OutputFile("robots.txt", "robots.txt", urls.robots(), {}))
+    add(OutputFile(output_path(urls, urls.sitemap()), "sitemap.xml", urls.sitemap(), {"pages": tuple(pages)}))
+    add(OutputFile(output_path(urls, urls.robots()), "robots.txt", urls.robots(), {}))
     return tuple(sorted(files, key=lambda f: f.path))
 
 
@@ -120,9 +120,10 @@ def plan_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list
 def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list[OutputFile]:
     """The site's Atom and JSON feeds, and one Atom feed per milestone type and actor."""
     config = archive.config
+    entries = assemble_entries(archive, urls, strings)
     chosen = choose_feed_briefs(archive.briefs, config.feed_size)
-    site_feed = assemble_feed(archive, urls, strings, chosen, urls.feed(), urls.home(), config.title, config.description)
-    json_feed = assemble_feed(archive, urls, strings, chosen, urls.json_feed(), urls.home(), config.title, config.description)
+    site_feed = assemble_feed(archive, urls, entries, chosen, urls.feed(), urls.home(), config.title, config.description)
+    json_feed = assemble_feed(archive, urls, entries, chosen, urls.json_feed(), urls.home(), config.title, config.description)
     files = [
         OutputFile(output_path(urls, urls.feed()), "feed.xml", urls.feed(), {"feed": site_feed}),
         OutputFile(output_path(urls, urls.json_feed()), "", urls.json_feed(), data=render_json_feed(json_feed, archive)),
@@ -132,7 +133,7 @@ def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list
             url = urls.feed(kind, group.key)
             title = strings["feed_term_title"].format(site=config.title, term=group.label)
             feed = assemble_feed(
-                archive, urls, strings, choose_feed_briefs(group.briefs, config.feed_size),
+                archive, urls, entries, choose_feed_briefs(group.briefs, config.feed_size),
                 url, urls.term(kind, group.key), title, group.description,
             )
             files.append(OutputFile(output_path(urls, url), "feed.xml", url, {"feed": feed}))

@@ -167,3 +167,15 @@ def test_downloads_under_a_sub_path(project):
     assert "/archive/data/briefs.csv" in page.xpath("//main//a/@href")
     rows = list(csv.DictReader(io.StringIO((project.out / "data/briefs.csv").read_bytes().decode("utf-8-sig"), newline="")))
     assert rows[0]["url"] == "https://example.org/archive/briefs/2023-12-07-joint-statement/"
+
+
+def test_drafts_are_left_out_unless_built_with_drafts(project):
+    project.brief("2023-12-07-joint-statement")
+    project.brief("2024-01-05-draft-note", title="Draft note", extra="draft: true\n")
+    project.build()
+    document = json.loads((project.out / "data/briefs.json").read_bytes())
+    assert [b["id"] for b in document["briefs"]] == ["2023-12-07-joint-statement"]
+    project.build(drafts=True)
+    document = json.loads((project.out / "data/briefs.json").read_bytes())
+    assert [(b["id"], b["draft"]) for b in document["briefs"]] == [("2024-01-05-draft-note", True), ("2023-12-07-joint-statement", False)]
+    assert _records_from_csv((project.out / "data/briefs.csv").read_bytes()) == document["briefs"]
