@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .archive import Archive, assemble_archive
 from .errors import BuildFailed
-from .loader import load_content
+from .loader import check_selected, load_content
 from .plan import check_plan, plan_site
 from .render import TemplateRenderer, load_strings
 from .security import CONTENT_SECURITY_POLICY
@@ -59,6 +59,11 @@ def check_site(options: BuildOptions) -> Archive:
     if problems:
         raise BuildFailed(problems)
     return archive
+
+
+def check_files(options: BuildOptions, paths: tuple[Path, ...]) -> tuple[int, int]:
+    """Validate only these brief or page files (plus cross-brief rules involving them)."""
+    return check_selected(options.root, options.content, paths)
 
 
 def build_site(options: BuildOptions) -> BuildReport:

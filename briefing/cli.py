@@ -6,17 +6,21 @@ import argparse
 import datetime as dt
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Sequence
 
 from . import ENGINE_VERSION
-from .build import BuildOptions, build_site, check_site
+from .build import BuildOptions, build_site, check_files, check_site
 from .config import load_vocabulary
-from .errors import BuildFailed, Problem, failure_summary
+from .errors import BuildFailed, Problem, failure_summary, markdown_summary
+from .field_docs import render_field_blocks, update_generated_blocks
+from .files import is_inside
+from .jsonschema_export import SCHEMA_PATH, render_brief_schema
 from .scaffold import new_brief_text, slugify
 from .write import OutputError
 
-COMMANDS = ("build", "check", "new")
+COMMANDS = ("build", "check", "new", "schema")
 
 DESCRIPTION = """\
 Build the Armenia–Azerbaijan normalization archive: Markdown briefs in content/ become a
@@ -25,7 +29,9 @@ static site in site/.
 commands:
   build   validate everything, then build the site into site/ (the default)
   check   validate content and templates only; write nothing
+          (`check FILE...` checks just those briefs or pages, in well under a second)
   new     create a new brief with every required field, ready to fill in
+  schema  regenerate schema/brief.schema.json and the field tables in CONTRIBUTING.md
 
 Run `build.py COMMAND --help` for a command's options. Exit status: 0 success,
 1 content or template errors (site/ left unchanged), 2 usage errors."""
@@ -43,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuildFailed as failure:
         _report(failure.problems, options, out_name=_out_name(options))
         return 1
+    except UsageError as exc:
+        return _usage(str(exc))
     except OutputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -79,7 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
     build.set_defaults(run=_run_build)
 
-    check = commands.add_parser("check", parents=[common], help="validate content only", description="Validate content and templates and report every problem as path:line: field: message. Writes nothing.")
+    check = commands.add_parser("check", parents=[common], help="validate content only", description="Validate content and templates and report every problem as path:line: field: message. Writes nothing. Given FILEs (briefs or pages), check only those, plus the rules across briefs that involve them (unique ids, related briefs exist); templates are then not checked.")
+    check.add_argument("files", nargs="*", type=Path, metavar="FILE", help="brief or page files to check (default: everything)")
     check.set_defaults(run=_run_check)
 
     new = commands.add_parser("new", parents=[common], help="create a new brief", description="Create content/briefs/YYYY/YYYY-MM-DD-slug.md with every required field; TODO placeholders fail `check` until you replace them.")
@@ -89,6 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--actors", help="comma-separated actor ids, parties first")
     new.add_argument("--slug", help="file name part after the date (default: made from the title)")
     new.set_defaults(run=_run_new)
+
+    schema = commands.add_parser("schema", parents=[common], help="regenerate the brief schema files", description=f"Write {SCHEMA_PATH} (JSON Schema of brief front matter, for editors) and the field tables in CONTRIBUTING.md, both generated from briefing/schema.py and the vocabulary.")
+    schema.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is out of date")
+    schema.set_defaults(run=_run_schema)
     return parser
 
 
@@ -116,10 +129,32 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    archive = check_site(_options(args))
+    options = _options(args)
+    started = time.perf_counter()
+    if args.files:
+        briefs, pages = check_files(options, tuple(_content_file(path, options) for path in args.files))
+        message = f"ok: {_count(briefs, 'brief')} and {_count(pages, 'page')} are valid ({time.perf_counter() - started:.2f} s)"
+    else:
+        archive = check_site(options)
+        message = f"ok: {len(archive.briefs)} briefs and {len(archive.pages)} pages are valid"
     if not args.quiet:
-        print(f"ok: {len(archive.briefs)} briefs and {len(archive.pages)} pages are valid")
+        print(message)
+    _write_job_summary(f"### Content check passed\n\n{message}\n")
     return 0
+
+
+def _content_file(path: Path, options: BuildOptions) -> Path:
+    """A FILE given to `check`: an existing .md file under content/briefs or content/pages."""
+    if not path.is_file() or path.suffix != ".md":
+        raise UsageError(f"{path}: not a Markdown file (give briefs or pages, e.g. content/briefs/2024/2024-04-19-slug.md)")
+    if not any(is_inside(path, options.content / folder) for folder in ("briefs", "pages")):
+        raise UsageError(f"{path}: not under {_display(options.content)}/briefs or {_display(options.content)}/pages")
+    # Names in messages are relative to the project root, like a full check's.
+    return options.root / path.resolve().relative_to(options.root.resolve()) if is_inside(path, options.root) else path
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _run_new(args: argparse.Namespace) -> int:
@@ -127,15 +162,25 @@ def _run_new(args: argparse.Namespace) -> int:
     vocabulary, problems = load_vocabulary(options.root, options.content)
     if vocabulary is None:
         raise BuildFailed(problems)
-    title = args.title or _ask("Title", args)
-    date_text = args.date or _ask("Date of the event (YYYY-MM-DD)", args)
-    milestone_type = args.milestone_type or _ask(f"Milestone type ({', '.join(sorted(vocabulary.ids('types')))})", args)
-    try:
-        date = dt.date.fromisoformat(date_text)
-    except ValueError:
-        return _usage(f"--date: '{date_text}' is not a date as YYYY-MM-DD")
-    if milestone_type not in vocabulary.ids("types"):
-        return _usage(f"--type: unknown milestone type '{milestone_type}'; choose one of {', '.join(sorted(vocabulary.ids('types')))}")
+    types = ", ".join(term.id for term in vocabulary.types)
+
+    def parse_title(text: str):
+        return (text, None) if text.strip() else (None, "the title must not be empty")
+
+    def parse_date(text: str):
+        try:
+            return dt.date.fromisoformat(text), None
+        except ValueError:
+            return None, f"--date: '{text}' is not a date as YYYY-MM-DD"
+
+    def parse_type(text: str):
+        if text in vocabulary.ids("types"):
+            return text, None
+        return None, f"--type: unknown milestone type '{text}'; choose one of {types}"
+
+    title = _value(args.title, "title", "Title", parse_title)
+    date = _value(args.date, "date", "Date of the event (YYYY-MM-DD)", parse_date)
+    milestone_type = _value(args.milestone_type, "type", f"Milestone type ({types})", parse_type)
     actors = tuple(a.strip() for a in (args.actors or "").split(",") if a.strip())
     unknown = [a for a in actors if a not in vocabulary.ids("actors")]
     if unknown:
@@ -151,13 +196,53 @@ def _run_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ask(label: str, args: argparse.Namespace) -> str:
+def _value(given: str | None, name: str, prompt: str, parse):
+    """Parse an argument; when it is missing, ask on a terminal until the answer parses."""
+    if given is not None:
+        value, error = parse(given)
+        if error:
+            raise UsageError(error)
+        return value
     if not sys.stdin.isatty():
-        raise SystemExit(_usage(f"missing {label.split(' (')[0].lower()}: give it as an argument (no terminal to ask on)"))
-    answer = input(f"{label}: ").strip()
-    if not answer:
-        raise SystemExit(_usage(f"{label.split(' (')[0].lower()} is required"))
-    return answer
+        raise UsageError(f"missing {name}: give it as an argument (no terminal to ask on)")
+    while True:
+        try:
+            answer = input(f"{prompt}: ").strip()
+        except EOFError:
+            raise UsageError(f"missing {name}: no answer given") from None
+        value, error = parse(answer)
+        if error is None:
+            return value
+        print(error.split(": ", 1)[-1] if error.startswith("--") else error, file=sys.stderr)
+
+
+def _run_schema(args: argparse.Namespace) -> int:
+    options = _options(args)
+    vocabulary, problems = load_vocabulary(options.root, options.content)
+    if vocabulary is None:
+        raise BuildFailed(problems)
+    outputs = {options.root / SCHEMA_PATH: render_brief_schema(vocabulary)}
+    guide = options.root / "CONTRIBUTING.md"
+    if guide.exists():
+        try:
+            outputs[guide] = update_generated_blocks(guide.read_text(encoding="utf-8"), render_field_blocks())
+        except ValueError as exc:
+            raise UsageError(f"{_display(guide)}: {exc}") from None
+    stale = [path for path, text in outputs.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
+    if args.check:
+        for path in stale:
+            print(f"{_display(path)} is out of date with briefing/schema.py; run `python build.py schema`", file=sys.stderr)
+        return 1 if stale else 0
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(outputs[path], encoding="utf-8", newline="\n")
+        if not args.quiet:
+            print(f"wrote {_display(path)}")
+    return 0
+
+
+class UsageError(Exception):
+    """A command was given something it cannot use; exit status 2."""
 
 
 def _usage(message: str) -> int:
@@ -173,6 +258,15 @@ def _report(problems: tuple[Problem, ...], args: argparse.Namespace, out_name: s
         for problem in problems:
             print(problem.format_github())
     print(failure_summary(problems, out_name), file=sys.stderr)
+    _write_job_summary(markdown_summary(problems, out_name))
+
+
+def _write_job_summary(markdown: str) -> None:
+    """Append to the GitHub Actions job summary, when running under Actions."""
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(markdown + "\n")
 
 
 def _out_name(args: argparse.Namespace) -> str:

@@ -52,6 +52,26 @@ def failure_summary(problems: tuple[Problem, ...], out_name: str = "site") -> st
     return f"build failed: {len(problems)} {errors} in {files} {file_word}; {out_name}/ left unchanged"
 
 
+def markdown_summary(problems: tuple[Problem, ...], out_name: str = "site") -> str:
+    """Return every problem as a Markdown table, for the GitHub Actions job summary."""
+    rows = [
+        f"| `{_escape_cell(p.path)}` | {max(p.line, 1)} | `{_escape_cell(p.field)}` | {_escape_cell(p.message)} |"
+        for p in problems
+    ]
+    return "\n".join(
+        [
+            "### Content check failed",
+            "",
+            failure_summary(problems, out_name) + ". Fix each line below, then run `make check` again.",
+            "",
+            "| file | line | field | problem |",
+            "|---|---|---|---|",
+            *rows,
+            "",
+        ]
+    )
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """Return ` (did you mean 'x'?)` for the closest choice, or an empty string."""
     match = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
@@ -59,9 +79,16 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 
 def _escape_data(text: str) -> str:
-    # GitHub's workflow-command escaping for the message part.
+    # GitHub's workflow-command escaping (actions/toolkit `escapeData`): '%' first, so the
+    # escapes themselves are not escaped again; properties also escape ':' and ','.
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _escape_cell(text: str) -> str:
+    # A table cell is one line; '|' would end it and '`' or '<' could open code or HTML.
+    text = " ".join(text.split())
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "'").replace("<", "&lt;")

@@ -79,6 +79,58 @@ def load_content(
     return Content(config, vocabulary, _drop_missing_related(published), tuple(pages))
 
 
+def check_selected(root: Path, content: Path, paths: tuple[Path, ...], renderer: MarkdownRenderer | None = None) -> tuple[int, int]:
+    """Validate only the given brief and page files, plus the cross-brief rules that involve them.
+
+    Other briefs are not parsed: their file names alone give the ids that duplicates and
+    `related` are checked against. Returns (briefs, pages) checked; raises BuildFailed.
+    """
+    renderer = renderer or MarkdownRenderer()
+    problems: list[Problem] = []
+    config, found = load_site_config(root, content)
+    problems += found
+    vocabulary, found = load_vocabulary(root, content)
+    problems += found
+    if config is None or vocabulary is None:
+        raise BuildFailed(problems)
+    all_briefs, _ = find_markdown(root, content / "briefs", content, recursive=True)
+    ids = {relative_name(p, root): p.stem for p in all_briefs}
+    briefs = pages = 0
+    for path in paths:
+        name = relative_name(path, root)
+        text, problem = read_text(path, root, content, config.limits.max_file_bytes)
+        if problem:
+            problems.append(problem)
+            continue
+        if is_inside(path, content / "pages"):
+            pages += 1
+            problems += parse_page(name, text or "", config.limits, renderer)[1]
+            continue
+        briefs += 1
+        brief, found = parse_brief(name, text or "", vocabulary, config.limits, renderer)
+        problems += found
+        if brief:
+            problems += check_brief_among(brief, ids)
+    if problems:
+        raise BuildFailed(problems)
+    return briefs, pages
+
+
+def check_brief_among(brief: Brief, ids: dict[str, str]) -> list[Problem]:
+    """Cross-brief rules for one brief against the ids of every brief file (path -> id)."""
+    problems: list[Problem] = []
+    for other, other_id in sorted(ids.items()):
+        if other != brief.path and other_id.lower() == brief.id.lower():
+            problems.append(Problem(brief.path, 1, "id", f"'{brief.id}' is also the id of {other}; ids must be unique"))
+    known = set(ids.values())
+    for related, line in zip(brief.related, brief.related_lines or (1,) * len(brief.related)):
+        if related == brief.id:
+            problems.append(Problem(brief.path, line, "related", "a brief cannot be related to itself"))
+        elif related not in known:
+            problems.append(Problem(brief.path, line, "related", f"no brief has the id '{related}'{did_you_mean(related, known)}"))
+    return problems
+
+
 def find_markdown(root: Path, folder: Path, content: Path, recursive: bool) -> tuple[list[Path], list[Problem]]:
     """List `*.md` files under `folder` in sorted order, refusing links that leave content/."""
     if not folder.is_dir():

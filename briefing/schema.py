@@ -18,7 +18,7 @@ from .yamldata import BadScalar, ParsedYaml
 TERM_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 BRIEF_ID = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 PLACEHOLDER = "TODO"
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ def _check_text(spec: FieldSpec, raw: Any, checker: Checker):
     text = " ".join(raw.split())
     if not text:
         return None, "must not be empty"
-    if _CONTROL.search(raw):
+    if CONTROL_CHARS.search(raw):
         return None, "contains control or direction-override characters"
     if spec.max_length and len(text) > spec.max_length:
         return None, f"is {len(text)} characters long; the limit is {spec.max_length}"
@@ -248,7 +248,7 @@ def _check_url(spec: FieldSpec, raw: Any, checker: Checker):
     url = raw.strip()
     if url.startswith(PLACEHOLDER):
         return None, f"still holds the placeholder '{_shorten(url)}'; replace it"
-    if _CONTROL.search(url) or any(ch.isspace() for ch in url):
+    if CONTROL_CHARS.search(url) or any(ch.isspace() for ch in url):
         return None, "must not contain spaces or control characters (encode them as %20)"
     try:
         parts = urlsplit(url)

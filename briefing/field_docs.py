@@ -1,0 +1,63 @@
+"""Render the brief schema as Markdown tables for CONTRIBUTING.md, from the same FieldSpecs
+the validator uses; `python build.py schema` refreshes the generated blocks."""
+
+from __future__ import annotations
+
+import re
+
+from .schema import BRIEF_FIELDS, CORRECTION_FIELDS, SOURCE_FIELDS, FieldSpec
+
+FIELD_TABLES = {
+    "brief-fields": BRIEF_FIELDS,
+    "source-fields": SOURCE_FIELDS,
+    "correction-fields": CORRECTION_FIELDS,
+}
+
+
+def render_field_table(specs: tuple[FieldSpec, ...]) -> str:
+    """Return a Markdown table: field, required, kind of value, what it is for."""
+    rows = [
+        f"| `{spec.name}` | {'yes' if spec.required else 'no'} | {_describe_kind(spec)} | {spec.description} |"
+        for spec in specs
+    ]
+    return "\n".join(["| field | required | value | meaning |", "|---|---|---|---|", *rows])
+
+
+def update_generated_blocks(text: str, blocks: dict[str, str]) -> str:
+    """Replace each `<!-- generated:NAME -->…<!-- /generated:NAME -->` block's inside."""
+    for name, block in blocks.items():
+        pattern = re.compile(rf"(<!-- generated:{name} -->\n).*?(<!-- /generated:{name} -->)", re.S)
+        if not pattern.search(text):
+            raise ValueError(f"the markers <!-- generated:{name} --> and <!-- /generated:{name} --> are missing")
+        text = pattern.sub(lambda match: f"{match[1]}{block}\n{match[2]}", text, count=1)
+    return text
+
+
+def render_field_blocks() -> dict[str, str]:
+    """Return every generated table of CONTRIBUTING.md, keyed by block name."""
+    return {name: render_field_table(specs) for name, specs in FIELD_TABLES.items()}
+
+
+def _describe_kind(spec: FieldSpec) -> str:
+    kind = spec.kind
+    if kind == "text":
+        return f"text, at most {spec.max_length} characters" if spec.max_length else "text"
+    if kind == "date":
+        return "date `YYYY-MM-DD`"
+    if kind == "bool":
+        return "`true` or `false`"
+    if kind == "int":
+        return f"whole number ≥ {spec.minimum}"
+    if kind == "url":
+        return "`http://` or `https://` address"
+    if kind == "term":
+        return f"one id from `{spec.vocabulary}` in content/vocabulary.yaml"
+    if kind == "terms":
+        least = f"at least {spec.min_items} " if spec.min_items else ""
+        return f"list of {least}ids from `{spec.vocabulary}` in content/vocabulary.yaml"
+    if kind == "brief_ids":
+        return "list of brief ids (file names without `.md`)"
+    if kind == "records":
+        least = f"at least {spec.min_items} " if spec.min_items else ""
+        return f"list of {least}entries (fields below)"
+    return kind

@@ -1,0 +1,227 @@
+"""The JSON Schema for brief front matter (schema/brief.schema.json) agrees with the
+validator: it is generated from the same FieldSpecs, it accepts every bundled brief, and it
+rejects every invalid front matter in the table below that the validator rejects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import jsonschema
+import pytest
+
+from briefing.config import load_vocabulary
+from briefing.jsonschema_export import SCHEMA_PATH, build_brief_schema, render_brief_schema
+from briefing.loader import parse_brief
+from briefing.markdown_render import MarkdownRenderer
+from briefing.model import Limits
+from briefing.frontmatter import split_front_matter
+from briefing.yamldata import BadScalar, parse_yaml
+from conftest import REPO
+
+NAME = "content/briefs/2024/2024-04-19-sections-agreed.md"
+BASE = """\
+title: Border sections agreed
+date: 2024-04-19
+type: border-delimitation
+actors: [armenia, azerbaijan]
+summary: The commissions agreed four short sections of the border.
+tags: [border-commission]
+sources:
+  - publisher: Armenpress
+    title: Sections agreed
+    url: https://example.org/a
+    date: 2024-04-19
+"""
+
+
+def edit(old: str = "", new: str = "", append: str = "") -> str:
+    """BASE with one line replaced (or removed, when `new` is empty) and lines appended."""
+    text = BASE
+    if old:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text + append
+
+
+# Front matters both the validator and the JSON Schema must refuse.
+INVALID = {
+    "unknown field": edit(append="author: Someone\n"),
+    "misspelled field": edit("summary:", "summery:"),
+    "missing title": edit("title: Border sections agreed\n"),
+    "missing date": edit("date: 2024-04-19\ntype", "type"),
+    "missing type": edit("type: border-delimitation\n"),
+    "missing actors": edit("actors: [armenia, azerbaijan]\n"),
+    "missing summary": edit("summary: The commissions agreed four short sections of the border.\n"),
+    "missing sources": BASE.split("sources:")[0],
+    "required field left empty": edit("title: Border sections agreed", "title:"),
+    "unknown type id": edit("type: border-delimitation", "type: prisoner-swap"),
+    "type given as a list": edit("type: border-delimitation", "type: [summit]"),
+    "unknown actor id": edit("[armenia, azerbaijan]", "[armenia, atlantis]"),
+    "empty actors": edit("[armenia, azerbaijan]", "[]"),
+    "actors not a list": edit("actors: [armenia, azerbaijan]", "actors: armenia"),
+    "actor listed twice": edit("[armenia, azerbaijan]", "[armenia, armenia]"),
+    "unknown tag id": edit("[border-commission]", "[no-such-tag]"),
+    "impossible date": edit("date: 2024-04-19\ntype", "date: 2024-02-30\ntype"),
+    "date with a time": edit("date: 2024-04-19\ntype", "date: 2024-04-19 10:30:00\ntype"),
+    "date in words": edit("date: 2024-04-19\ntype", "date: April 19, 2024\ntype"),
+    "date as a number": edit("date: 2024-04-19\ntype", "date: 20240419\ntype"),
+    "ftp url": edit("https://example.org/a", "ftp://example.org/a"),
+    "javascript url": edit("https://example.org/a", "javascript:alert(1)"),
+    "url without a scheme": edit("https://example.org/a", "example.org/a"),
+    "url without a host": edit("https://example.org/a", "https://"),
+    "url with a space": edit("https://example.org/a", "'https://example.org/a b'"),
+    "url placeholder": edit("https://example.org/a", "'TODO: https://...'"),
+    "archived not http": edit(append="    archived: file:///etc/passwd\n"),
+    "title too long": edit("title: Border sections agreed", "title: " + "x" * 201),
+    "summary too long": edit("summary: The commissions agreed four short sections of the border.", "summary: " + "y" * 401),
+    "source note too long": edit(append="    note: " + "z" * 401 + "\n"),
+    "empty title": edit("title: Border sections agreed", "title: ''"),
+    "blank title": edit("title: Border sections agreed", "title: '   '"),
+    "title is a number": edit("title: Border sections agreed", "title: 42"),
+    "title is a list": edit("title: Border sections agreed", "title: [a, b]"),
+    "summary placeholder": edit("summary: The commissions", "summary: TODO one to three sentences. The commissions"),
+    "title with a direction override": edit("title: Border sections agreed", 'title: "Border \\u202eagreed"'),
+    "no sources": BASE.split("sources:")[0] + "sources: []\n",
+    "sources not a list": BASE.split("sources:")[0] + "sources: https://example.org/a\n",
+    "source without url": edit("    url: https://example.org/a\n"),
+    "source without publisher": edit("  - publisher: Armenpress\n    title", "  - title"),
+    "source with unknown field": edit(append="    link: https://example.org/b\n"),
+    "source date impossible": edit("    date: 2024-04-19", "    date: 2024-13-01"),
+    "draft is text": edit(append="draft: maybe\n"),
+    "draft is a number": edit(append="draft: 1\n"),
+    "related not a brief id": edit(append="related: [joint-statement]\n"),
+    "related listed twice": edit(append="related: [2023-12-07-joint-statement, 2023-12-07-joint-statement]\n"),
+    "related not a list": edit(append="related: 2023-12-07-joint-statement\n"),
+    "updated impossible": edit(append="updated: 2024-04-31\n"),
+    "end_date not a date": edit(append="end_date: soon\n"),
+    "correction without note": edit(append="corrections:\n  - date: 2024-05-01\n"),
+    "correction as text": edit(append="corrections: fixed a typo\n"),
+    "front matter is a list": "- title\n- date\n",
+}
+
+# Front matters both must accept: the schema is not stricter than the validator here.
+VALID = {
+    "base": BASE,
+    "optional field left empty": edit(append="related:\n"),
+    "quoted date": edit("date: 2024-04-19\ntype", "date: '2024-04-19'\ntype"),
+    "every optional field": edit(
+        append=(
+            "    archived: https://web.archive.org/web/2024/https://example.org/a\n"
+            "    note: Title taken from the address.\n"
+            "end_date: 2024-04-20\nupdated: 2024-05-01\ndraft: false\n"
+            "related: [2023-12-07-first-bilateral-joint-statement]\n"
+            "corrections:\n  - date: 2024-05-01\n    note: Fixed the number of sections.\n"
+        )
+    ),
+    "empty tag list": edit("[border-commission]", "[]"),
+    "url with port, user and query": edit("https://example.org/a", "'http://user@example.org:8080/a?b=c#d'"),
+    "IPv6 url": edit("https://example.org/a", "'https://[2001:db8::1]/a'"),
+    "upper-case scheme": edit("https://example.org/a", "HTTPS://example.org/a"),
+}
+
+# Rules a JSON Schema of one front matter cannot express; the validator alone enforces them.
+# Listed so the gap is explicit: each must stay rejected by the validator and accepted by
+# the schema (if the schema learns one, move it to INVALID).
+NOT_EXPRESSIBLE = {
+    "date must match the file name": edit("date: 2024-04-19\ntype", "date: 2024-04-20\ntype"),
+    "end_date must be after date": edit(append="end_date: 2024-04-18\n"),
+    "updated must not be before date": edit(append="updated: 2024-04-01\n"),
+    "a correction must not be before date": edit(append="corrections:\n  - date: 2024-04-01\n    note: Early.\n"),
+    # YAML 1.1 (the build) reads an unquoted date as a date, but editors' YAML 1.2 reads a
+    # string, so the schema cannot tell `title: 2024-04-19` from `title: '2024-04-19'`.
+    "title that YAML reads as a date": edit("title: Border sections agreed", "title: 2024-04-19"),
+}
+# Not front matter rules at all, so absent here: `related` ids must name existing briefs and
+# not the brief itself, and ids must be unique (checked across briefs by `build.py check`).
+
+
+@pytest.fixture(scope="module")
+def vocabulary():
+    vocabulary, problems = load_vocabulary(REPO, REPO / "content")
+    assert vocabulary is not None, problems
+    return vocabulary
+
+
+@pytest.fixture(scope="module")
+def validator(vocabulary):
+    schema = build_brief_schema(vocabulary)
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+
+
+def as_json(value):
+    """Front matter data as an editor's YAML 1.2 parser sees it: dates are strings."""
+    if isinstance(value, dict):
+        return {key: as_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_json(item) for item in value]
+    if isinstance(value, BadScalar):
+        return value.text
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def validator_problems(front_matter: str, vocabulary, name: str = NAME) -> list[str]:
+    text = f"---\n{front_matter}---\nThe commissions met.\n"
+    _, problems = parse_brief(name, text, vocabulary, Limits(), MarkdownRenderer())
+    return [p.format() for p in problems]
+
+
+def schema_errors(front_matter: str, validator) -> list[str]:
+    return [error.message for error in validator.iter_errors(as_json(parse_yaml(front_matter).data))]
+
+
+def test_committed_schema_matches_the_generator(vocabulary):
+    committed = (REPO / SCHEMA_PATH).read_text(encoding="utf-8")
+    assert committed == render_brief_schema(vocabulary), "run `python build.py schema` and commit the result"
+    json.loads(committed)
+
+
+def test_schema_accepts_every_bundled_brief(validator):
+    briefs = sorted((REPO / "content" / "briefs").rglob("*.md"))
+    assert len(briefs) >= 20
+    for path in briefs:
+        front_matter = split_front_matter(path.read_text(encoding="utf-8")).front_matter
+        assert schema_errors(front_matter, validator) == [], path.name
+
+
+@pytest.mark.parametrize("case", sorted(INVALID))
+def test_schema_rejects_what_the_validator_rejects(case, validator, vocabulary):
+    assert validator_problems(INVALID[case], vocabulary), f"validator accepted {case!r}"
+    assert schema_errors(INVALID[case], validator), f"JSON Schema accepted {case!r}"
+
+
+@pytest.mark.parametrize("case", sorted(VALID))
+def test_schema_accepts_what_the_validator_accepts(case, validator, vocabulary):
+    assert validator_problems(VALID[case], vocabulary) == []
+    assert schema_errors(VALID[case], validator) == []
+
+
+@pytest.mark.parametrize("case", sorted(NOT_EXPRESSIBLE))
+def test_rules_outside_json_schema_are_left_to_the_validator(case, validator, vocabulary):
+    assert validator_problems(NOT_EXPRESSIBLE[case], vocabulary)
+    assert schema_errors(NOT_EXPRESSIBLE[case], validator) == []
+
+
+def test_schema_follows_the_vocabulary(vocabulary):
+    schema = build_brief_schema(vocabulary)
+    assert schema["properties"]["type"]["enum"] == [term.id for term in vocabulary.types]
+    tag_items = schema["properties"]["tags"]["anyOf"][0]["items"]
+    assert tag_items["enum"] == [term.id for term in vocabulary.tags]
+
+
+def test_schema_command_reports_and_repairs_drift(project):
+    from test_build import build_py
+
+    assert build_py("schema", cwd=project.root).returncode == 0
+    written = project.root / SCHEMA_PATH
+    assert build_py("schema", "--check", cwd=project.root).returncode == 0
+    vocabulary_file = project.root / "content" / "vocabulary.yaml"
+    vocabulary_file.write_text(vocabulary_file.read_text().replace("id: summit", "id: meeting"))
+    stale = build_py("schema", "--check", cwd=project.root)
+    assert stale.returncode == 1 and f"{SCHEMA_PATH} is out of date" in stale.stderr
+    assert '"summit"' in written.read_text()
+    assert build_py("schema", cwd=project.root).returncode == 0
+    assert '"meeting"' in written.read_text() and '"summit"' not in written.read_text()
