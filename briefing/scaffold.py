@@ -11,6 +11,13 @@ import yaml
 SLUG_MAX = 50
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """Writes repeated values in full: a scaffold is edited by hand, where `&id001` would puzzle."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
 def slugify(title: str) -> str:
     """ASCII slug of a title: lowercase words joined by hyphens, at most 50 characters."""
     ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
@@ -42,7 +49,7 @@ def new_brief_text(title: str, date: dt.date, milestone_type: str, actors: tuple
             }
         ],
     }
-    yaml_text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=88)
+    yaml_text = yaml.dump(front, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=88)
     body = (
         "TODO: write what happened, in your own words, with more detail than the summary.\n\n"
         "## Context\n\nTODO: why it matters, and what came before.\n"
