@@ -8,16 +8,23 @@ RUNTIME := $(VENV)/.runtime-installed
 TESTDEPS := $(VENV)/.test-installed
 NODEDEPS := node_modules/.installed
 PYTEST_ARGS ?=
+BUILD_ARGS ?=
+FILES ?=
 
-.PHONY: site check test clean system-deps
+.PHONY: site check schema test clean system-deps
 
 ## site: set up and build the bundled archive into site/
 site: $(RUNTIME)
-	$(PY) build.py build
+	$(PY) build.py build $(BUILD_ARGS)
 
-## check: validate content and templates only (writes nothing)
+## check: validate content and templates only (writes nothing); FILES="a.md b.md" checks just those
 check: $(RUNTIME)
-	$(PY) build.py check
+	$(PY) build.py check $(FILES)
+	$(PY) build.py schema --check
+
+## schema: regenerate schema/brief.schema.json and the field tables in CONTRIBUTING.md
+schema: $(RUNTIME)
+	$(PY) build.py schema
 
 ## test: set up everything the tests need (Chromium included) and run them
 test: $(TESTDEPS) system-deps $(NODEDEPS)

@@ -264,7 +264,7 @@ def _report(problems: tuple[Problem, ...], args: argparse.Namespace, out_name: s
 def _write_job_summary(markdown: str) -> None:
     """Append to the GitHub Actions job summary, when running under Actions."""
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    if summary:
+    if summary and os.environ.get("GITHUB_ACTIONS") == "true":
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(markdown + "\n")
 
