@@ -53,11 +53,13 @@ def _describe_kind(spec: FieldSpec) -> str:
     if kind == "term":
         return f"one id from `{spec.vocabulary}` in content/vocabulary.yaml"
     if kind == "terms":
-        least = f"at least {spec.min_items} " if spec.min_items else ""
-        return f"list of {least}ids from `{spec.vocabulary}` in content/vocabulary.yaml"
+        return f"list of ids from `{spec.vocabulary}` in content/vocabulary.yaml{_at_least(spec)}"
     if kind == "brief_ids":
         return "list of brief ids (file names without `.md`)"
     if kind == "records":
-        least = f"at least {spec.min_items} " if spec.min_items else ""
-        return f"list of {least}entries (fields below)"
+        return f"list of entries, fields below{_at_least(spec)}"
     return kind
+
+
+def _at_least(spec: FieldSpec) -> str:
+    return f" (at least {spec.min_items})" if spec.min_items else ""

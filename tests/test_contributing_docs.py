@@ -1,0 +1,62 @@
+"""CONTRIBUTING.md stays true: its generated tables match the validator, its example brief
+and correction pass the validator, its `new` example writes the file it names."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+from briefing.config import load_vocabulary
+from briefing.field_docs import render_field_table, update_generated_blocks
+from briefing.loader import parse_brief
+from briefing.markdown_render import MarkdownRenderer
+from briefing.model import Limits
+from briefing.schema import SOURCE_FIELDS
+from conftest import REPO
+
+GUIDE = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+
+
+def code_blocks(language: str) -> list[str]:
+    return [m[1] for m in re.finditer(rf"^ *```{language}\n(.*?)^ *```$", GUIDE, re.S | re.M)]
+
+
+def test_generated_files_are_up_to_date():
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "schema", "--check"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+def test_field_tables_come_from_the_field_specs():
+    table = render_field_table(SOURCE_FIELDS)
+    assert "| `url` | yes | `http://` or `https://` address | Address of the source (http or https). |" in table
+    stale = GUIDE.replace("| `url` | yes |", "| `url` | no |")
+    assert stale != GUIDE and update_generated_blocks(stale, {"source-fields": table}) == GUIDE
+
+
+def test_example_brief_and_correction_pass_the_validator():
+    vocabulary, _ = load_vocabulary(REPO, REPO / "content")
+    example = code_blocks("markdown")[0]
+    front, body = example.split("---\n")[1:]
+    correction = next(block for block in code_blocks("yaml") if block.startswith("updated:"))
+    text = f"---\n{front}{correction}---\n{body}"
+    name = "content/briefs/2024/2024-04-19-border-commissions-agree.md"
+    brief, problems = parse_brief(name, text, vocabulary, Limits(), MarkdownRenderer())
+    assert problems == [] and brief.corrections[0].note.startswith("The commissions agreed four")
+
+
+def test_new_example_writes_the_file_it_names(tmp_path):
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    command = re.search(r"build\.py new (.*?)\n\s*```", GUIDE, re.S)[1].replace("\\\n", " ")
+    args = re.findall(r'"[^"]*"|\S+', command)
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "new", *(a.strip('"') for a in args)],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    named = re.search(r"It prints the path of the file it wrote, here\s+`([^`]+)`", GUIDE)[1]
+    assert result.stdout == f"{named}\n"
+
+
+def test_readme_and_contribute_page_point_to_the_guide():
+    assert "](CONTRIBUTING.md)" in (REPO / "README.md").read_text(encoding="utf-8")
+    assert "`CONTRIBUTING.md`" in (REPO / "content/pages/contribute.md").read_text(encoding="utf-8")
