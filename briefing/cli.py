@@ -15,7 +15,7 @@ from .build import BuildOptions, build_site, check_files, check_site
 from .config import load_vocabulary
 from .errors import BuildFailed, Problem, failure_summary, markdown_summary
 from .field_docs import render_field_blocks, update_generated_blocks
-from .files import is_inside
+from .files import is_inside, relative_name
 from .jsonschema_export import SCHEMA_PATH, render_brief_schema
 from .scaffold import new_brief_text, slugify
 from .write import OutputError
@@ -230,9 +230,14 @@ def _run_schema(args: argparse.Namespace) -> int:
             raise UsageError(f"{_display(guide)}: {exc}") from None
     stale = [path for path, text in outputs.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
     if args.check:
-        for path in stale:
-            print(f"{_display(path)} is out of date with briefing/schema.py; run `python build.py schema`", file=sys.stderr)
-        return 1 if stale else 0
+        # Reported like content problems, so CI annotates the stale file and summarizes it.
+        problems = [
+            Problem(relative_name(path, options.root), 1, "schema", "is out of date with briefing/schema.py and content/vocabulary.yaml; run `python build.py schema` (or `make schema`) and commit the result")
+            for path in stale
+        ]
+        if problems:
+            raise BuildFailed(problems)
+        return 0
     for path in stale:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(outputs[path], encoding="utf-8", newline="\n")

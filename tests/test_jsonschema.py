@@ -221,7 +221,7 @@ def test_schema_command_reports_and_repairs_drift(project):
     vocabulary_file = project.root / "content" / "vocabulary.yaml"
     vocabulary_file.write_text(vocabulary_file.read_text().replace("id: summit", "id: meeting"))
     stale = build_py("schema", "--check", cwd=project.root)
-    assert stale.returncode == 1 and f"{SCHEMA_PATH} is out of date" in stale.stderr
+    assert stale.returncode == 1 and f"{SCHEMA_PATH}:1: schema: is out of date" in stale.stderr
     assert '"summit"' in written.read_text()
     assert build_py("schema", cwd=project.root).returncode == 0
     assert '"meeting"' in written.read_text() and '"summit"' not in written.read_text()
