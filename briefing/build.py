@@ -14,8 +14,9 @@ from .archive import Archive, assemble_archive
 from .errors import BuildFailed
 from .loader import check_selected, load_content
 from .plan import check_plan, plan_site
-from .render import TemplateRenderer, load_strings
+from .render import TemplateRenderer, human_date, load_strings
 from .security import CONTENT_SECURITY_POLICY
+from .timeline_svg import render_timeline_svg, type_classes
 from .urls import Urls
 from .write import check_output_folder, write_site
 
@@ -88,11 +89,17 @@ def build_site(options: BuildOptions) -> BuildReport:
 def _renderer(options: BuildOptions, archive: Archive) -> TemplateRenderer:
     strings = load_strings(options.templates, options.root, archive.config.language)
     urls = Urls(archive.config.base_url)
+    types = archive.vocabulary.types
+    timeline = render_timeline_svg(
+        archive.briefs, types, urls, lambda day: human_date(day, strings.get("months", ())),
+        str(strings.get("timeline_figure_label", "")),
+    )
     return TemplateRenderer(
         options.templates,
         options.root,
         {
             "site": archive.config, "archive": archive, "urls": urls, "t": strings,
             "vocabulary": archive.vocabulary, "content_security_policy": CONTENT_SECURITY_POLICY,
+            "timeline": timeline, "type_class": type_classes(types),
         },
     )
