@@ -6,6 +6,7 @@ related briefs chosen by a fixed rule, so the same content always gives the same
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -13,6 +14,7 @@ from .loader import Content
 from .model import Brief, Page, SiteConfig, Term, Vocabulary
 
 RELATED_LIMIT = 5
+RELATED_WINDOW = 5  # candidates per side in each shared group; bounds the cost per brief
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,8 @@ def assemble_archive(content: Content) -> Archive:
     terms = {kind: _term_groups(kind, content.vocabulary.kind(kind), briefs) for kind in ("types", "actors", "tags")}
     older = {b.id: (briefs[i + 1] if i + 1 < len(briefs) else None) for i, b in enumerate(briefs)}
     newer = {b.id: (briefs[i - 1] if i > 0 else None) for i, b in enumerate(briefs)}
-    related = {b.id: choose_related(b, briefs, by_id) for b in briefs}
+    related_index = index_related(briefs)
+    related = {b.id: choose_related(b, related_index, by_id) for b in briefs}
     pages = tuple(sorted(content.pages, key=lambda p: (p.order, p.id)))
     return Archive(content.config, content.vocabulary, briefs, pages, years, terms, by_id, older, newer, related)
 
@@ -79,22 +82,54 @@ def _term_groups(kind: str, vocabulary: tuple[Term, ...], briefs: tuple[Brief, .
     return tuple(Group(t.id, t.label, t.description, tuple(b for b in briefs if uses(b, t.id))) for t in vocabulary)
 
 
-def choose_related(brief: Brief, briefs: tuple[Brief, ...], by_id: Mapping[str, Brief]) -> tuple[Brief, ...]:
+@dataclass(frozen=True)
+class RelatedIndex:
+    """Briefs by every type, tag and actor they carry, oldest first, with each one's place."""
+
+    groups: Mapping[tuple[str, str], tuple[Brief, ...]]
+    places: Mapping[tuple[str, str], Mapping[str, int]]  # group -> brief id -> position
+
+
+def index_related(briefs: tuple[Brief, ...]) -> RelatedIndex:
+    """Group briefs once so choosing related briefs costs the same per brief at any size."""
+    groups: dict[tuple[str, str], list[Brief]] = {}
+    for brief in sorted(briefs, key=lambda b: (b.date, b.id)):
+        for key in _group_keys(brief, with_actors=True):
+            groups.setdefault(key, []).append(brief)
+    places = {key: {b.id: i for i, b in enumerate(group)} for key, group in groups.items()}
+    return RelatedIndex({key: tuple(group) for key, group in groups.items()}, places)
+
+
+def choose_related(brief: Brief, index: RelatedIndex, by_id: Mapping[str, Brief]) -> tuple[Brief, ...]:
     """Explicit `related` first, then briefs sharing tags, type and actors.
 
-    Score: 3 per shared tag, 2 for the same type, 1 per shared actor; ties go to the brief
-    closest in time, then to the smaller id, so the choice is deterministic.
+    Candidates are the RELATED_WINDOW briefs nearest in time on each side within the
+    brief's type and each of its tags (its actors when it has no tags), so the cost does
+    not grow with the archive. Score: 3 per shared tag, 2 for the same type, 1 per shared
+    actor, at least 3 to count; ties go to the brief closest in time, then to the smaller
+    id, so the choice is deterministic.
     """
     chosen = [by_id[r] for r in brief.related if r in by_id]
     taken = {brief.id, *(b.id for b in chosen)}
+    candidates: dict[str, Brief] = {}
+    for key in _group_keys(brief, with_actors=not brief.tags):
+        group, at = index.groups[key], index.places[key][brief.id]
+        for other in group[max(0, at - RELATED_WINDOW) : at + RELATED_WINDOW + 1]:
+            candidates[other.id] = other
+    tags, actors, day = frozenset(brief.tags), frozenset(brief.actors), brief.date.toordinal()
     scored = []
-    for other in briefs:
-        if other.id in taken:
+    for other_id, other in candidates.items():
+        if other_id in taken:
             continue
-        score = 3 * len(set(brief.tags) & set(other.tags)) + 2 * (brief.type == other.type)
-        score += len(set(brief.actors) & set(other.actors))
+        score = 3 * len(tags.intersection(other.tags)) + 2 * (brief.type == other.type)
+        score += len(actors.intersection(other.actors))
         if score >= 3:
-            scored.append((-score, abs((other.date - brief.date).days), other.id, other))
-    scored.sort(key=lambda item: item[:3])
-    chosen += [item[3] for item in scored]
+            scored.append((-score, abs(other.date.toordinal() - day), other_id))
+    scored.sort()
+    chosen += [candidates[item[2]] for item in scored[:RELATED_LIMIT]]
     return tuple(chosen[: max(RELATED_LIMIT, len(brief.related))])
+
+
+def _group_keys(brief: Brief, with_actors: bool) -> list[tuple[str, str]]:
+    keys = [("types", brief.type), *(("tags", t) for t in brief.tags)]
+    return keys + [("actors", a) for a in brief.actors] if with_actors else keys
