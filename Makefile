@@ -26,7 +26,7 @@ check: $(RUNTIME)
 schema: $(RUNTIME)
 	$(PY) build.py schema
 
-## test: set up everything the tests need (Chromium included) and run them
+## test: set up everything the tests need (Chromium, Java, npm tools included) and run them
 test: $(TESTDEPS) system-deps $(NODEDEPS)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -43,7 +43,9 @@ $(TESTDEPS): $(RUNTIME) pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-# Test-only npm packages (the sitemaps.org XSD), exactly as package-lock.json pins them.
+# Test-only npm packages (the sitemaps.org XSD, the Nu Html Checker), exactly as
+# package-lock.json pins them; install scripts are skipped (vnu-jar's would fetch a Java
+# runtime: the machine's own Java from system-deps runs it).
 $(NODEDEPS): package.json package-lock.json | system-deps
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need (Chromium for real-browser tests, npm for
-# the test-only npm packages).
+# the test-only npm packages, a Java runtime for the Nu Html Checker).
 # Idempotent: does nothing when everything is already there.
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v npm >/dev/null 2>&1 || missing+=(npm)  # npm ci fetches the sitemap XSD for the tests
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)  # runs vnu.jar
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -1,0 +1,65 @@
+"""Screenshots at phone and desktop widths: no page scrolls sideways, the timeline fits."""
+
+from __future__ import annotations
+
+import pytest
+
+PAGES = [
+    "",
+    "timeline/",
+    "briefs/2023-12-07-first-bilateral-joint-statement/",
+    "briefs/2022-09-13-border-fighting-september-2022/",
+    "years/",
+    "years/2025/",
+    "types/",
+    "actors/armenia/",
+    "tags/",
+    "methodology/",
+    "404.html",
+]
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+def test_no_horizontal_overflow(bundled_site, serve_folder, browser, width, tmp_path):
+    base = serve_folder(bundled_site)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    overflowing = []
+    try:
+        for path in PAGES:
+            page.goto(base + path)
+            shot = tmp_path / f"{path.strip('/').replace('/', '_') or 'home'}-{width}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 5000
+            scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+            if scroll_width > inner_width:
+                overflowing.append(f"/{path}: {scroll_width}px wide at {inner_width}px")
+    finally:
+        context.close()
+    assert overflowing == []
+
+
+def test_overflow_check_catches_a_wide_page(serve_folder, browser, tmp_path):
+    """Control: a page wider than the viewport is reported by the same measurement."""
+    (tmp_path / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><title>x</title><body><pre>' + "x" * 400 + "</pre></body></html>", encoding="utf-8")
+    context = browser.new_context(viewport={"width": 375, "height": 600})
+    page = context.new_page()
+    page.goto(serve_folder(tmp_path))
+    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    context.close()
+    assert scroll_width > inner_width
+
+
+def test_home_timeline_scales_on_desktop_and_scrolls_inside_its_box_on_phones(bundled_site, serve_folder, browser):
+    base = serve_folder(bundled_site)
+    for width, scrolls in ((1280, False), (375, True)):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(base)
+        box = page.locator(".timeline-scroll")
+        inner, outer = box.evaluate("el => [el.scrollWidth, el.clientWidth]")
+        assert (inner > outer) == scrolls, (width, inner, outer)
+        mark = page.locator(".tl-mark circle").first.bounding_box()
+        assert mark and mark["width"] >= 7  # marks stay big enough to see and hit
+        context.close()
