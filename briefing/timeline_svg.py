@@ -80,9 +80,9 @@ def render_timeline_svg(
     parts = [
         f'<svg class="timeline-svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
         f'role="group" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        *_year_ticks(start.year, end.year, x_of, axis_y),
         f'<line class="tl-axis" x1="{PAD_X}" y1="{axis_y}" x2="{WIDTH - PAD_X}" y2="{axis_y}"/>',
     ]
-    parts += _year_ticks(start.year, end.year, x_of, axis_y)
     for brief, lane in zip(chosen, lanes):
         x = x_of(brief.date)
         y = axis_y - RADIUS - 6 - lane * LANE_GAP
@@ -120,13 +120,17 @@ def _assign_lanes(xs: list[float]) -> list[int]:
 
 
 def _year_ticks(first_year: int, end_year: int, x_of: Callable[[dt.date], float], axis_y: int) -> list[str]:
-    """A tick at each 1 January and the year's label centred under its span."""
+    """A tick at each 1 January, the year's label centred under its span, and a faint band
+    behind every other year so marks are easy to place in their year."""
     year_width = x_of(dt.date(first_year + 1, 1, 1)) - x_of(dt.date(first_year, 1, 1))
     step = max(1, -(-MIN_LABEL_GAP // int(max(year_width, 1))))
     parts = []
     for year in range(first_year, end_year + 1):
         x = x_of(dt.date(year, 1, 1))
         parts.append(f'<line class="tl-tick" x1="{x:.1f}" y1="{axis_y - 4}" x2="{x:.1f}" y2="{axis_y + 6}"/>')
+        if year < end_year and (year - first_year) % 2 == 1:
+            width = x_of(dt.date(year + 1, 1, 1)) - x
+            parts.insert(0, f'<rect class="tl-band" x="{x:.1f}" y="0" width="{width:.1f}" height="{axis_y}"/>')
         if year < end_year and (year - first_year) % step == 0:
             middle = (x + x_of(dt.date(year + 1, 1, 1))) / 2
             parts.append(f'<text class="tl-year" x="{middle:.1f}" y="{axis_y + 22}" text-anchor="middle">{year}</text>')

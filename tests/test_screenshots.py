@@ -63,3 +63,17 @@ def test_home_timeline_scales_on_desktop_and_scrolls_inside_its_box_on_phones(bu
         mark = page.locator(".tl-mark circle").first.bounding_box()
         assert mark and mark["width"] >= 7  # marks stay big enough to see and hit
         context.close()
+
+
+def test_contents_sit_beside_the_text_on_wide_screens_and_above_it_on_phones(bundled_site, serve_folder, browser):
+    url = serve_folder(bundled_site) + "briefs/2023-12-07-first-bilateral-joint-statement/"
+    for width, beside in ((1280, True), (375, False)):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(url)
+        toc, body = page.locator(".toc").bounding_box(), page.locator(".brief > .body").bounding_box()
+        if beside:
+            assert toc["x"] >= body["x"] + body["width"] and toc["y"] < body["y"] + body["height"]
+        else:
+            assert toc["y"] + toc["height"] <= body["y"]
+        context.close()
