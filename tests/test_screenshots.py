@@ -15,6 +15,7 @@ PAGES = [
     "actors/armenia/",
     "tags/",
     "methodology/",
+    "data/",
     "404.html",
 ]
 
