@@ -80,8 +80,11 @@ def render_timeline_svg(
     parts = [
         f'<svg class="timeline-svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
         f'role="group" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        # The axis is drawn for the eye; each mark's own name already carries its date.
+        '<g aria-hidden="true">',
         *_year_ticks(start.year, end.year, x_of, axis_y),
         f'<line class="tl-axis" x1="{PAD_X}" y1="{axis_y}" x2="{WIDTH - PAD_X}" y2="{axis_y}"/>',
+        "</g>",
     ]
     for brief, lane in zip(chosen, lanes):
         x = x_of(brief.date)

@@ -53,6 +53,8 @@ def test_time_runs_left_to_right_with_a_labelled_tick_per_year():
     assert re.findall(r'<text class="tl-year"[^>]*>(\d{4})</text>', figure.svg) == ["2021", "2022"]
     assert figure.svg.count('class="tl-tick"') == 3  # 1 Jan 2021, 2022 and 2023
     assert figure.svg.count('class="tl-band"') == 1  # every other year is shaded: 2022
+    axis = ET.fromstring(figure.svg).find(f"{SVG}g")
+    assert axis.get("aria-hidden") == "true" and axis.find(f"{SVG}a") is None  # decoration only
 
 
 def test_marks_that_would_overlap_are_stacked_not_drawn_on_top_of_each_other():
