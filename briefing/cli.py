@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -20,7 +21,7 @@ from .jsonschema_export import SCHEMA_PATH, render_brief_schema
 from .scaffold import new_brief_text, slugify
 from .write import OutputError
 
-COMMANDS = ("build", "check", "new", "schema")
+COMMANDS = ("build", "check", "new", "schema", "serve")
 
 DESCRIPTION = """\
 Build the Armenia–Azerbaijan normalization archive: Markdown briefs in content/ become a
@@ -32,6 +33,7 @@ commands:
           (`check FILE...` checks just those briefs or pages, in well under a second)
   new     create a new brief with every required field, ready to fill in
   schema  regenerate schema/brief.schema.json and the field tables in CONTRIBUTING.md
+  serve   build, serve on http://127.0.0.1:8000/, rebuild on save, reload the browser
 
 Run `build.py COMMAND --help` for a command's options. Exit status: 0 success,
 1 content or template errors (site/ left unchanged), 2 usage errors."""
@@ -102,6 +104,13 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", parents=[common], help="regenerate the brief schema files", description=f"Write {SCHEMA_PATH} (JSON Schema of brief front matter, for editors) and the field tables in CONTRIBUTING.md, both generated from briefing/schema.py and the vocabulary.")
     schema.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is out of date")
     schema.set_defaults(run=_run_schema)
+    serve = commands.add_parser("serve", parents=[common], help="serve with live reload", description="Build the site, serve it on a local address, rebuild when a file in the content or templates folder is saved, and reload open pages; build errors show in the terminal and over the page while the last good build stays served. For development only.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
+    serve.add_argument("--out", type=Path, help="output folder (default: ROOT/.cache/serve/site, apart from site/)")
+    serve.add_argument("--poll", action="store_true", help="check for changes by polling, for file systems without change events (network or container mounts)")
+    serve.add_argument("--poll-interval", type=float, default=1.0, metavar="SECONDS", help="seconds between polls with --poll (default: 1.0)")
+    serve.set_defaults(run=_run_serve)
     return parser
 
 
@@ -126,6 +135,22 @@ def _run_build(args: argparse.Namespace) -> int:
             f"{report.bytes / 1e6:.1f} MB in {report.seconds:.2f} s"
         )
     return 0
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from .serve import DevServer, ServeSettings, default_out
+
+    options = _options(args)
+    if args.out is None:
+        options = replace(options, out=default_out(options.root))
+    settings = ServeSettings(host=args.host, port=args.port, poll=args.poll, poll_interval=args.poll_interval)
+    server = DevServer(options, settings)
+    try:
+        server.bind()
+    except OSError as exc:
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    return server.run()
 
 
 def _run_check(args: argparse.Namespace) -> int:

@@ -1,0 +1,300 @@
+"""`build.py serve`: serving, rebuild on save, errors while the last good site stays, safety."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from briefing import serve as serve_module
+from briefing.build import build_site
+from conftest import REPO, free_port, tree_bytes
+from serve_support import EventStream, fetch, running_server, text_of, wait_until
+
+BRIEF = "content/briefs/2023/2023-12-07-joint-statement.md"
+
+
+def test_serves_the_site_with_the_reload_script_added_to_responses_only(project):
+    project.brief(title="First title")
+    with running_server(project.options()) as server:
+        status, headers, body = fetch(server, "/briefs/2023-12-07-joint-statement/")
+        assert status == 200
+        assert headers["content-type"] == "text/html; charset=utf-8"
+        assert headers["cache-control"] == "no-store"
+        assert b"<h1>First title</h1>" in body or b">First title<" in body
+        assert b'<script src="/__serve/reload.js" data-serve-build="' in body
+        on_disk = (project.out / "briefs/2023-12-07-joint-statement/index.html").read_bytes()
+        assert b"__serve" not in on_disk
+        assert all(b"__serve" not in data for data in tree_bytes(project.out).values())
+
+        status, headers, css = fetch(server, "/static/style.css")
+        assert (status, headers["content-type"]) == (200, "text/css; charset=utf-8")
+        assert css == (project.root / "templates/static/style.css").read_bytes()
+        status, headers, script = fetch(server, "/__serve/reload.js")
+        assert (status, headers["content-type"]) == (200, "text/javascript; charset=utf-8")
+        assert b"EventSource" in script
+        status, headers, _ = fetch(server, "/__serve/overlay.css")
+        assert (status, headers["content-type"]) == (200, "text/css; charset=utf-8")
+        assert fetch(server, "/__serve/nothing.js")[0] == 404
+
+        status, headers, missing = fetch(server, "/no/such/page/")
+        assert status == 404
+        assert missing.startswith((project.out / "404.html").read_bytes()[:200])
+        assert b"Page not found" in missing and b"/__serve/reload.js" in missing
+        status, _, head_body = fetch(server, "/", method="HEAD")
+        assert (status, head_body) == (200, b"")
+        assert fetch(server, "/briefs")[0] == 302
+        assert fetch(server, "/briefs")[1]["location"] == "/briefs/"
+        # Built for this server: absolute links point at it.
+        assert f'href="http://127.0.0.1:{server.port}/"'.encode() in fetch(server, "/")[2]
+
+
+def test_serves_under_the_configured_base_path_and_redirects_the_root(project):
+    project.write("content/site.yaml", (project.root / "content/site.yaml").read_text().replace("https://example.org/", "https://example.org/archive/"))
+    project.brief()
+    with running_server(project.options()) as server:
+        assert server.url == f"http://127.0.0.1:{server.port}/archive/"
+        status, headers, _ = fetch(server, "/")
+        assert (status, headers["location"]) == (302, "/archive/")
+        page = text_of(server, "/archive/briefs/2023-12-07-joint-statement/")
+        assert 'href="/archive/static/style.css"' in page
+        assert fetch(server, "/archive/static/style.css")[0] == 200
+        assert fetch(server, "/static/style.css")[0] == 404
+
+
+def test_a_save_is_served_then_a_broken_brief_keeps_the_last_good_site_until_fixed(project):
+    path = project.brief(title="First title")
+    page = "/briefs/2023-12-07-joint-statement/"
+    with running_server(project.options()) as server:
+        events = EventStream(server)
+        first = events.next_state()
+        assert first["errors"] == []
+
+        project.brief(title="Second title")
+        wait_until(lambda: "Second title" in text_of(server, page), what="the edit to be served")
+        second = events.next_state()
+        assert second["errors"] == [] and second["build"] != first["build"]
+
+        path.write_text(path.read_text().replace("type: statement", "type: prisoner-swap"))
+        failed = events.next_state()
+        expected = f"{BRIEF}:4: type: unknown milestone type 'prisoner-swap'"
+        assert failed["errors"][0].startswith(expected)
+        assert failed["build"] == second["build"]
+        assert "build failed: 1 error in 1 file" in failed["summary"]
+        wait_until(lambda: expected in server.stream.text(), what="the error in the terminal")
+        assert "Second title" in text_of(server, page)  # the last good site is still served
+        # A page opened now learns about the failure from its first event.
+        late = EventStream(server)
+        assert late.next_state()["errors"] == failed["errors"]
+        late.close()
+
+        project.brief(title="Third title")
+        fixed = events.next_state()
+        assert fixed["errors"] == [] and fixed["build"] != second["build"]
+        assert "Third title" in text_of(server, page)
+        events.close()
+
+
+def test_template_and_vocabulary_saves_rebuild(project):
+    project.brief()
+    page = "/briefs/2023-12-07-joint-statement/"
+    with running_server(project.options()) as server:
+        base = project.root / "templates/base.html"
+        base.write_text(base.read_text().replace("<main", "<p>template-marker</p>\n<main", 1))
+        wait_until(lambda: "template-marker" in text_of(server, page), what="the template change")
+        vocabulary = project.root / "content/vocabulary.yaml"
+        vocabulary.write_text(vocabulary.read_text().replace("label: Statement", "label: Declaration"))
+        wait_until(lambda: "Declaration" in text_of(server, page), what="the vocabulary change")
+
+
+def test_editor_temp_files_do_not_trigger_rebuilds(project):
+    project.brief()
+    with running_server(project.options()) as server:
+        version = server.state.snapshot()[0]
+        project.write("content/briefs/2023/.2023-12-07-joint-statement.md.swp", b"\x00swap")
+        project.write("content/briefs/2023/2023-12-07-joint-statement.md~", "backup")
+        project.write("templates/4913", "")
+        time.sleep(0.6)
+        assert server.state.snapshot()[0] == version
+        project.brief(title="Real save")
+        wait_until(lambda: server.state.snapshot()[0] > version, what="a rebuild after a real save")
+
+
+def test_polling_mode_sees_saves(project):
+    project.brief(title="Before polling")
+    with running_server(project.options(), poll=True, poll_interval=0.1) as server:
+        project.brief(title="After polling")
+        wait_until(lambda: "After polling" in text_of(server, "/briefs/2023-12-07-joint-statement/"), what="a polled save")
+
+
+def test_a_failed_first_build_still_serves_and_recovers(project):
+    path = project.brief(type="nonsense")
+    with running_server(project.options()) as server:
+        assert f"{BRIEF}:4: type:" in server.stream.text()
+        status, _, body = fetch(server, "/")
+        assert status == 404 and b"/__serve/reload.js" in body
+        events = EventStream(server)
+        assert events.next_state()["errors"][0].startswith(f"{BRIEF}:4: type:")
+        path.write_text(path.read_text().replace("type: nonsense", "type: statement"))
+        assert events.next_state()["errors"] == []
+        assert fetch(server, "/briefs/2023-12-07-joint-statement/")[0] == 200
+        events.close()
+
+
+def test_incremental_rebuilds_equal_a_clean_full_build(project, tmp_path):
+    project.brief("2023-12-07-joint-statement", title="Joint statement")
+    project.brief("2024-11-11-cop29", title="COP29 opens", extra="tags: [cop29]\nrelated: [2023-12-07-joint-statement]\n")
+    project.brief("2022-05-24-border-commission", title="Border commission", type="summit")
+    with running_server(project.options()) as server:
+        def served(path: str) -> int:
+            return fetch(server, path)[0]
+
+        project.brief("2023-12-07-joint-statement", title="Joint statement, revised")  # change
+        wait_until(lambda: "revised" in text_of(server, "/briefs/2023-12-07-joint-statement/"), what="change")
+        project.brief("2025-08-08-washington", title="Washington summit", type="summit")  # add
+        wait_until(lambda: served("/briefs/2025-08-08-washington/") == 200, what="add")
+        (project.root / "content/briefs/2022/2022-05-24-border-commission.md").unlink()  # delete
+        wait_until(lambda: served("/briefs/2022-05-24-border-commission/") == 404, what="delete")
+        old = project.root / "content/briefs/2025/2025-08-08-washington.md"
+        old.rename(old.with_name("2025-08-08-washington-declaration.md"))  # rename
+        wait_until(lambda: served("/briefs/2025-08-08-washington/") == 404 and served("/briefs/2025-08-08-washington-declaration/") == 200, what="rename")
+        brief_template = project.root / "templates/brief.html"  # template change
+        brief_template.write_text(brief_template.read_text().replace("{% block main %}", "{% block main %}\n<p>edited template</p>", 1))
+        wait_until(lambda: "edited template" in text_of(server, "/briefs/2024-11-11-cop29/"), what="template change")
+
+        time.sleep(0.3)  # the last build publishes its outcome just after its swap
+        version = server.state.snapshot()[0]
+        time.sleep(0.5)
+        assert server.state.snapshot()[0] == version, server.stream.text()  # nothing else pending
+        clean = tmp_path / "clean"
+        build_site(server.options.__class__(**{**server.options.__dict__, "out": clean}))
+        served_tree = {k: v for k, v in tree_bytes(server.out).items() if not k.startswith("pagefind/")}
+        clean_tree = {k: v for k, v in tree_bytes(clean).items() if not k.startswith("pagefind/")}
+        assert sorted(served_tree) == sorted(clean_tree)
+        assert [k for k in served_tree if served_tree[k] != clean_tree[k]] == []
+
+
+def _raw_request(port: int, data: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(data)
+        chunks = []
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+
+
+TRAVERSALS = [
+    b"/../content/site.yaml", b"/../../../../etc/passwd", b"/%2e%2e/content/site.yaml",
+    b"/%2E%2E/%2E%2E/etc/passwd", b"/..%2fcontent%2fsite.yaml", b"/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    b"/static/../../content/site.yaml", b"/static/%2e%2e/%2e%2e/content/site.yaml",
+    b"//etc/passwd", b"/%2fetc%2fpasswd", b"/..\\content\\site.yaml", b"/%5c..%5ccontent%5csite.yaml",
+    b"/leak.yaml", b"/leak-folder/site.yaml", b"/index.html%00.yaml", b"/%c0%ae%c0%ae/content/site.yaml",
+    b"/__serve/../content/site.yaml", b"/__serve/%2e%2e/reload.js", b"/etc/passwd",
+    b"/./../content/site.yaml", b"/static/.%2e/.%2e/content/site.yaml",
+]
+
+
+def test_path_traversal_attempts_get_404_and_leak_nothing(project):
+    project.brief()
+    with running_server(project.options()) as server:
+        # Links inside the output that point out of it (a build never makes these).
+        os.symlink(project.root / "content/site.yaml", project.out / "leak.yaml")
+        os.symlink(project.root / "content", project.out / "leak-folder")
+        for target in TRAVERSALS:
+            response = _raw_request(server.port, b"GET " + target + b" HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            assert response.startswith(b"HTTP/1.0 404 "), target
+            assert b"base_url" not in response and b"root:" not in response, target
+            assert b"Page not found" in response, target  # the site's own 404 page
+
+
+def test_survives_malformed_requests_and_clients_that_disconnect(project):
+    project.brief()
+    project.write("templates/static/big.bin", os.urandom(8 * 1024 * 1024))
+    with running_server(project.options()) as server:
+        # Errors found while parsing the request line get the stdlib's error page.
+        assert b"Error code: 400" in _raw_request(server.port, b"NONSENSE\r\n\r\n")
+        assert b"Error code: 505" in _raw_request(server.port, b"GET / HTTP/9.9\r\n\r\n")
+        assert b"Error code: 501" in _raw_request(server.port, b"DELETE / HTTP/1.0\r\n\r\n")
+        assert b"Error code: 414" in _raw_request(server.port, b"GET /" + b"a" * 70000 + b" HTTP/1.0\r\n\r\n")
+        assert b"Error code: 400" in _raw_request(server.port, b"\xff\xfe\x00garbage\r\n\r\n")
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+            sock.sendall(b"GET / HTT")  # never finishes its request line
+            for _ in range(3):
+                with socket.create_connection(("127.0.0.1", server.port), timeout=5) as cut:
+                    cut.sendall(b"GET /static/big.bin HTTP/1.0\r\n\r\n")
+                    assert cut.recv(100).startswith(b"HTTP/1.0 200")
+                    cut.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            stream = EventStream(server)
+            stream.next_state()
+            stream.close()
+            wait_until(lambda: server.state.listeners == 0, what="the closed event stream to be noticed")
+            assert fetch(server, "/")[0] == 200
+        time.sleep(0.2)
+        assert "error while answering" not in server.stream.text()
+        assert "Traceback" not in server.stream.text()
+
+
+def test_a_non_loopback_host_prints_a_warning(project, monkeypatch):
+    project.brief()
+    with running_server(project.options()) as server:
+        assert "warning" not in server.stream.text()
+    monkeypatch.setattr(serve_module, "is_loopback", lambda host: False)
+    with running_server(project.options()) as server:
+        assert "warning: serving on 127.0.0.1 makes this development server reachable from other machines" in server.stream.text()
+
+
+def test_the_command_line_serves_and_stops_cleanly_on_ctrl_c(project):
+    project.brief(title="From the command line")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "serve", "--root", str(project.root), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        lines = []
+        while not any("serving" in line for line in lines):
+            line = process.stdout.readline()
+            assert line, "".join(lines)
+            lines.append(line)
+        assert f"at http://127.0.0.1:{port}/ (Ctrl-C to stop)" in lines[-1]
+        out = project.root / ".cache/serve/site"
+        assert (out / "briefs/2023-12-07-joint-statement/index.html").is_file()
+        assert not project.out.exists()  # the deployable site/ is not touched
+        import http.client
+
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", "/briefs/2023-12-07-joint-statement/")
+        assert b"From the command line" in conn.getresponse().read()
+        conn.close()
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+        rest = process.stdout.read()
+        assert "stopped" in rest and "Traceback" not in rest
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.stdout.close()
+
+
+def test_a_taken_port_is_a_clear_error(project):
+    project.brief()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, str(REPO / "build.py"), "serve", "--root", str(project.root), "--port", str(port)],
+            capture_output=True, text=True, timeout=30,
+        )
+    assert result.returncode == 1
+    assert f"error: cannot listen on 127.0.0.1:{port}: Address already in use" in result.stderr
+    shutil.rmtree(project.root / ".cache", ignore_errors=True)
