@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 BUILD_ARGS ?=
 FILES ?=
 
-.PHONY: site check schema test clean system-deps
+.PHONY: site check schema serve test clean system-deps
 
 ## site: set up and build the bundled archive into site/
 site: $(RUNTIME)
@@ -25,6 +25,10 @@ check: $(RUNTIME)
 ## schema: regenerate schema/brief.schema.json and the field tables in CONTRIBUTING.md
 schema: $(RUNTIME)
 	$(PY) build.py schema
+
+## serve: build and serve on http://127.0.0.1:8000/, rebuild on save, reload the browser
+serve: $(RUNTIME)
+	$(PY) build.py serve $(SERVE_ARGS)
 
 ## test: set up everything the tests need (Chromium, Java, npm tools included) and run them
 test: $(TESTDEPS) system-deps $(NODEDEPS)
