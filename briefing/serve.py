@@ -449,8 +449,7 @@ class DevServer:
             report = self.build(self.options)
         except BuildFailed as failure:
             lines = tuple(problem.format() for problem in failure.problems)
-            summary = failure_summary(failure.problems, self.out.name).replace("left unchanged", "left unchanged; still serving the last good build")
-            self._fail(lines, summary)
+            self._fail(lines, failure_summary(failure.problems, self.out.name))
             return False
         except OutputError as exc:
             self._fail((f"error: {exc}",), "build failed")
