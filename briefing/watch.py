@@ -97,15 +97,18 @@ class SourceWatcher:
     def wait_for_changes(self, quiet: float, stopped: threading.Event) -> tuple[str, ...]:
         """Block until paths changed and then `quiet` seconds passed without another event.
 
-        Returns the changed paths in the order first seen, or () once `stopped` is set.
+        Returns the changed paths in the order first seen, or () once `stopped` is set;
+        a burst that goes on for long is cut into batches.
         """
         with self._changed:
             while not self._pending:
                 if stopped.is_set():
                     return ()
                 self._changed.wait(timeout=0.2)
+            # A file that never stops changing (a log, a long copy) still gets a build.
+            deadline = time.monotonic() + max(2.0, 20 * quiet)
             while not stopped.is_set():
-                remaining = self._last_event + quiet - time.monotonic()
+                remaining = min(self._last_event + quiet, deadline) - time.monotonic()
                 if remaining <= 0:
                     break
                 self._changed.wait(timeout=remaining)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from briefing.serve import (
     NOT_FOUND, Target, browser_host, content_type, inject_reload_script, is_loopback, resolve_request,
 )
-from briefing.watch import is_ignored
+from briefing.watch import SourceWatcher, is_ignored
 
 
 @pytest.fixture
@@ -111,3 +113,38 @@ def test_editor_temp_and_swap_files_are_ignored(name):
 @pytest.mark.parametrize("name", ["content/briefs/2023/2023-12-07-x.md", "content/site.yaml", "templates/base.html", "templates/static/style.css"])
 def test_sources_are_not_ignored(name):
     assert not is_ignored(name)
+
+
+def test_a_burst_of_changes_becomes_one_batch(tmp_path):
+    watcher = SourceWatcher([tmp_path])
+    stopped = threading.Event()
+
+    def burst():
+        for name in ("a.md", "b.md", "a.md", "c.md"):
+            watcher.notify([name])
+            time.sleep(0.02)
+
+    threading.Thread(target=burst).start()
+    started = time.monotonic()
+    assert watcher.wait_for_changes(0.15, stopped) == ("a.md", "b.md", "c.md")
+    assert time.monotonic() - started >= 0.2  # waited for the burst to end, then the quiet time
+    watcher.notify(["d.md"])
+    assert watcher.wait_for_changes(0.05, stopped) == ("d.md",)
+    stopped.set()
+    assert watcher.wait_for_changes(0.05, stopped) == ()
+
+
+def test_changes_that_never_stop_still_get_batches(tmp_path):
+    watcher = SourceWatcher([tmp_path])
+    stopped = threading.Event()
+
+    def endless():
+        while not stopped.is_set():
+            watcher.notify(["log.md"])
+            time.sleep(0.01)
+
+    threading.Thread(target=endless, daemon=True).start()
+    started = time.monotonic()
+    assert watcher.wait_for_changes(0.05, stopped) == ("log.md",)
+    assert time.monotonic() - started < 4
+    stopped.set()
