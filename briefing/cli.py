@@ -104,7 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", parents=[common], help="regenerate the brief schema files", description=f"Write {SCHEMA_PATH} (JSON Schema of brief front matter, for editors) and the field tables in CONTRIBUTING.md, both generated from briefing/schema.py and the vocabulary.")
     schema.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is out of date")
     schema.set_defaults(run=_run_schema)
-    serve = commands.add_parser("serve", parents=[common], help="serve with live reload", description="Build the site, serve it on a local address, rebuild when a file in the content or templates folder is saved, and reload open pages; build errors show in the terminal and over the page while the last good build stays served. For development only.")
+
+    serve = commands.add_parser("serve", parents=[common], help="serve with live reload", description="Build the site, serve it on a local address, rebuild when a file in the content or templates folder is saved, and reload open pages; build errors show in the terminal and over the page while the last good build stays served. Pages are built for this server; --base-url only sets the path they are served under. For development only.")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
     serve.add_argument("--out", type=Path, help="output folder (default: ROOT/.cache/serve/site, apart from site/)")
@@ -143,7 +144,9 @@ def _run_serve(args: argparse.Namespace) -> int:
     options = _options(args)
     if args.out is None:
         options = replace(options, out=default_out(options.root))
-    settings = ServeSettings(host=args.host, port=args.port, poll=args.poll, poll_interval=args.poll_interval)
+    settings = ServeSettings(
+        host=args.host, port=args.port, poll=args.poll, poll_interval=args.poll_interval, quiet=args.quiet
+    )
     server = DevServer(options, settings)
     try:
         server.bind()

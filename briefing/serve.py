@@ -69,6 +69,7 @@ class ServeSettings:
     poll: bool = False
     poll_interval: float = 1.0
     debounce: float = 0.1  # quiet time that ends a burst of saves
+    quiet: bool = False  # print errors and the address only, not every successful build
 
 
 @dataclass(frozen=True)
@@ -459,7 +460,8 @@ class DevServer:
             return False
         self.state.publish_success()
         what = f" after {_describe(changed, self.options.root)}" if changed else ""
-        self.log(f"built {report.briefs} briefs{what}: {report.files} files in {time.perf_counter() - started:.2f} s")
+        if not self.settings.quiet:
+            self.log(f"built {report.briefs} briefs{what}: {report.files} files in {time.perf_counter() - started:.2f} s")
         return True
 
     def _fail(self, lines: tuple[str, ...], summary: str) -> None:

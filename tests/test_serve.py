@@ -298,3 +298,15 @@ def test_a_taken_port_is_a_clear_error(project):
     assert result.returncode == 1
     assert f"error: cannot listen on 127.0.0.1:{port}: Address already in use" in result.stderr
     shutil.rmtree(project.root / ".cache", ignore_errors=True)
+
+
+def test_quiet_prints_errors_but_not_successful_builds(project):
+    path = project.brief()
+    with running_server(project.options(), quiet=True) as server:
+        version = server.state.snapshot()[0]
+        project.brief(title="Quiet edit")
+        wait_until(lambda: server.state.snapshot()[0] > version, what="the rebuild")
+        path.write_text(path.read_text().replace("type: statement", "type: nonsense"))
+        wait_until(lambda: f"{BRIEF}:4: type:" in server.stream.text(), what="the error")
+        assert "built " not in server.stream.text()
+        assert "serving " in server.stream.text()
