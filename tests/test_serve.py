@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import signal
@@ -168,13 +169,16 @@ def test_incremental_rebuilds_equal_a_clean_full_build(project, tmp_path):
         brief_template = project.root / "templates/brief.html"  # template change
         brief_template.write_text(brief_template.read_text().replace("{% block main %}", "{% block main %}\n<p>edited template</p>", 1))
         wait_until(lambda: "edited template" in text_of(server, "/briefs/2024-11-11-cop29/"), what="template change")
+        style = project.root / "templates/static/style.css"  # theme static file change
+        style.write_text(style.read_text() + "\n/* edited style */\n")
+        wait_until(lambda: "edited style" in text_of(server, "/static/style.css"), what="static change")
 
         time.sleep(0.3)  # the last build publishes its outcome just after its swap
         version = server.state.snapshot()[0]
         time.sleep(0.5)
         assert server.state.snapshot()[0] == version, server.stream.text()  # nothing else pending
         clean = tmp_path / "clean"
-        build_site(server.options.__class__(**{**server.options.__dict__, "out": clean}))
+        build_site(dataclasses.replace(server.options, out=clean))
         served_tree = {k: v for k, v in tree_bytes(server.out).items() if not k.startswith("pagefind/")}
         clean_tree = {k: v for k, v in tree_bytes(clean).items() if not k.startswith("pagefind/")}
         assert sorted(served_tree) == sorted(clean_tree)
