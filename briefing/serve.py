@@ -85,7 +85,7 @@ NOT_FOUND = Target()
 
 def resolve_request(out: Path, base_path: str, raw_path: str) -> Target:
     """Map a request path to a file inside `out`; anything leaving `out` is NOT_FOUND."""
-    path = raw_path.split("?", 1)[0].split("#", 1)[0]
+    path, _, query = raw_path.split("#", 1)[0].partition("?")
     if not path.startswith("/"):
         return NOT_FOUND  # absolute-form or garbage request targets
     if not path.startswith(base_path):
@@ -110,7 +110,7 @@ def resolve_request(out: Path, base_path: str, raw_path: str) -> Target:
         return NOT_FOUND
     if candidate.is_dir():
         if not path.endswith("/"):
-            return Target(redirect=path + "/")
+            return Target(redirect=path + "/" + (f"?{query}" if query else ""))
         candidate = candidate / "index.html"
         if not _inside(candidate, root):
             return NOT_FOUND

@@ -36,6 +36,7 @@ def test_paths_under_the_base_path_map_to_files(out):
 
 def test_folders_redirect_to_their_slash_and_the_root_to_the_base_path(out):
     assert resolve_request(out, "/", "/briefs/a") == Target(redirect="/briefs/a/")
+    assert resolve_request(out, "/", "/briefs/a?q=x%20y") == Target(redirect="/briefs/a/?q=x%20y")
     assert resolve_request(out, "/archive/", "/") == Target(redirect="/archive/")
     assert resolve_request(out, "/archive/", "/archive") == Target(redirect="/archive/")
 
