@@ -251,6 +251,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     server: _Server
     server_version = "briefing-serve"
     timeout = 30  # a client that stops sending does not hold a thread forever
+    build_id = ""  # the build a response's page belongs to
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib naming
         self._answer(send_body=True)
@@ -266,6 +267,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _answer(self, send_body: bool) -> None:
         dev = self.server.dev
+        # Taken before reading any file: a page is never stamped newer than its content,
+        # so at worst it reloads once more than needed, never once too few.
+        self.build_id = dev.state.build_id
         path = self.path.split("?", 1)[0]
         if path == SERVE_PREFIX + "events":
             if send_body:
@@ -307,7 +311,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _send(self, status: int, data: bytes, ctype: str, send_body: bool) -> None:
         if ctype.startswith("text/html"):
-            data = inject_reload_script(data, self.server.dev.state.build_id)
+            data = inject_reload_script(data, self.build_id)
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
