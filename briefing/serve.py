@@ -393,6 +393,7 @@ class DevServer:
 
     @property
     def port(self) -> int:
+        """The port listened on (the real one once bound, also with --port 0)."""
         return self._server.server_address[1] if self._server else self.settings.port
 
     def log(self, text: str) -> None:
