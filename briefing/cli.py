@@ -1,4 +1,4 @@
-"""Command line: `build.py [build|check|new] [options]` (build is the default)."""
+"""Command line: `build.py [build|check|new|schema|serve] [options]` (build is the default)."""
 
 from __future__ import annotations
 
