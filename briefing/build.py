@@ -15,6 +15,7 @@ from .errors import BuildFailed
 from .loader import check_selected, load_content
 from .plan import check_plan, plan_site
 from .render import TemplateRenderer, human_date, load_strings
+from .search_index import INDEX_FOLDER, IndexReport, write_search_index
 from .security import CONTENT_SECURITY_POLICY
 from .timeline_svg import render_timeline_svg, type_classes
 from .urls import Urls
@@ -48,6 +49,7 @@ class BuildReport:
     files: int
     bytes: int
     seconds: float
+    search: IndexReport | None = None
 
 
 def check_site(options: BuildOptions) -> Archive:
@@ -82,8 +84,14 @@ def build_site(options: BuildOptions) -> BuildReport:
     rendered = [(item.path, item.data if item.data is not None else renderer.render(item).encode("utf-8")) for item in plan]
     rendered.append((".nojekyll", b""))
     static = [(options.templates / "static", "static")] if (options.templates / "static").is_dir() else []
-    stats = write_site(options.out, rendered, static)
-    return BuildReport(len(archive.briefs), stats.files, stats.bytes, time.perf_counter() - started)
+    indexed: list[IndexReport] = []  # filled by the finalize step, which runs inside write_site
+    previous_index = options.out / INDEX_FOLDER
+    stats = write_site(
+        options.out, rendered, static,
+        finalize=lambda stage: indexed.append(write_search_index(stage, previous_index)),
+    )
+    seconds = time.perf_counter() - started
+    return BuildReport(len(archive.briefs), stats.files, stats.bytes, seconds, indexed[0] if indexed else None)
 
 
 def _renderer(options: BuildOptions, archive: Archive) -> TemplateRenderer:

@@ -19,6 +19,7 @@ from .field_docs import render_field_blocks, update_generated_blocks
 from .files import is_inside, relative_name
 from .jsonschema_export import SCHEMA_PATH, render_brief_schema
 from .scaffold import new_brief_text, slugify
+from .search_index import SearchIndexError
 from .write import OutputError
 
 COMMANDS = ("build", "check", "new", "schema", "serve")
@@ -55,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _usage(str(exc))
     except OutputError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except SearchIndexError as exc:
+        print(f"error: search index: {exc}\nbuild failed; {_out_name(options)}/ left unchanged", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; site/ left unchanged", file=sys.stderr)
@@ -133,7 +137,7 @@ def _run_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(
             f"built {report.briefs} briefs into {_display(options.out)}/: {report.files} files, "
-            f"{report.bytes / 1e6:.1f} MB in {report.seconds:.2f} s"
+            f"{report.bytes / 1e6:.1f} MB in {report.seconds:.2f} s{_search_note(report)}"
         )
     return 0
 
@@ -154,6 +158,13 @@ def _run_serve(args: argparse.Namespace) -> int:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     return server.run()
+
+
+def _search_note(report) -> str:
+    if report.search is None or report.search.pages == 0:
+        return "; no briefs, so no search index"
+    how = "reused (brief pages unchanged)" if report.search.reused else "built"
+    return f"; search index {how} in {report.search.seconds:.2f} s"
 
 
 def _run_check(args: argparse.Namespace) -> int:

@@ -32,6 +32,7 @@ from .files import relative_name
 from .security import CONTENT_SECURITY_POLICY
 from .urls import Urls
 from .watch import SourceWatcher
+from .search_index import SearchIndexError
 from .write import OutputError
 
 ASSETS = Path(__file__).resolve().parent / "serve_assets"
@@ -459,6 +460,9 @@ class DevServer:
             return False
         except OutputError as exc:
             self._fail((f"error: {exc}",), "build failed")
+            return False
+        except SearchIndexError as exc:
+            self._fail((f"error: search index: {exc}",), f"build failed; {self.out.name}/ left unchanged")
             return False
         except Exception:  # noqa: BLE001 - an engine bug must not kill the server
             self._fail(tuple(traceback.format_exc().rstrip().splitlines()), "internal error (a bug in the engine, not in your content)")

@@ -73,6 +73,10 @@ class Urls:
 
         return self.path("search/") + (f"?q={quote(query)}" if query else "")
 
+    def search_bundle(self) -> str:
+        """Folder of the search index and Pagefind's scripts (written by search_index)."""
+        return self.path("pagefind/")
+
     def static(self, name: str) -> str:
         return self.path(f"static/{name}")
 
