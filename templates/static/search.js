@@ -25,6 +25,7 @@ let allCounts = {};     // facet -> value -> number of briefs in the whole archi
 let generation = 0;     // a newer search makes older, slower ones drop their answers
 let pending = [];       // results not shown yet (behind "Show more")
 let typingTimer = 0;
+let ready = null;       // resolves to true once the index is loaded, false if it cannot be
 
 function format(template, values) {
   return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
@@ -85,6 +86,7 @@ function pagefindFilters(filters, except) {
 
 async function run(state) {
   const mine = ++generation;
+  if (!(await ready) || mine !== generation) return;
   const query = state.q.trim();
   const filtering = FACETS.some((facet) => state.filters[facet].length);
   clearButton.hidden = !filtering;
@@ -208,28 +210,37 @@ function failed(error) {
   statusLine.textContent = strings.error;
 }
 
-async function start() {
-  root.hidden = false;
+// Loads the index once; until it is ready, typing and choosing already update the URL.
+async function loadPagefind() {
   const bundle = root.dataset.bundle;
+  let module;
   try {
-    pagefind = await import(`${bundle}pagefind.js`);
+    module = await import(`${bundle}pagefind.js`);
   } catch (error) {
-    // No index: an archive without briefs has nothing to search.
-    root.querySelector(".search-layout").hidden = true;
-    statusLine.textContent = strings.unavailable;
-    root.querySelector(".search-layout").before(statusLine);
-    return;
+    unavailable();  // no index: an archive without briefs has nothing to search
+    return false;
   }
-  await pagefind.options({ basePath: bundle, baseUrl: root.dataset.base });
-  await pagefind.init();
-  allCounts = await pagefind.filters();
+  await module.options({ basePath: bundle, baseUrl: root.dataset.base });
+  await module.init();
+  allCounts = await module.filters();
+  pagefind = module;
+  return true;
+}
+
+function unavailable() {
+  const layout = root.querySelector(".search-layout");
+  layout.before(statusLine);
+  layout.hidden = true;
+  statusLine.textContent = strings.unavailable;
+}
+
+function start() {
   const state = stateFromUrl();
   showState(state);
-  remember(state, false);  // normalise the address (e.g. drop an unknown sort)
-
+  root.hidden = false;
   input.addEventListener("input", () => {
     clearTimeout(typingTimer);
-    if (input.value.trim()) pagefind.preload(input.value.trim());
+    if (pagefind && input.value.trim()) pagefind.preload(input.value.trim());
     typingTimer = setTimeout(() => changed(false), DEBOUNCE_MS);
   });
   root.querySelector(".search-form").addEventListener("submit", (event) => {
@@ -250,7 +261,12 @@ async function start() {
     showState(restored);
     run(restored).catch(failed);
   });
-  await run(state);
+  remember(state, false);  // normalise the address (e.g. drop an unknown sort)
+  ready = loadPagefind().catch((error) => {
+    failed(error);
+    return false;
+  });
+  run(stateFromControls()).catch(failed);
 }
 
-start().catch(failed);
+start();
