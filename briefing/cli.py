@@ -29,7 +29,7 @@ Build the Armenia–Azerbaijan normalization archive: Markdown briefs in content
 static site in site/.
 
 commands:
-  build   validate everything, then build the site into site/ (the default)
+  build   validate everything, then build the site and its search index into site/ (the default)
   check   validate content and templates only; write nothing
           (`check FILE...` checks just those briefs or pages, in well under a second)
   new     create a new brief with every required field, ready to fill in
@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    build = commands.add_parser("build", parents=[common], help="build the site (default)", description="Validate all content, then build the site into the output folder; on any error nothing is written.")
+    build = commands.add_parser("build", parents=[common], help="build the site (default)", description="Validate all content, then build the site and its search index (Pagefind) into the output folder; on any error, or if indexing fails, nothing is written.")
     build.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
     build.set_defaults(run=_run_build)
 
