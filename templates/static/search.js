@@ -21,7 +21,7 @@ const clearButton = document.getElementById("search-clear");
 const boxes = Array.from(root.querySelectorAll(".facet input[type=checkbox]"));
 
 let pagefind = null;
-let allCounts = {};     // facet -> value -> number of briefs in the whole archive
+let allCounts = null;   // promise of facet -> value -> number of briefs in the whole archive
 let generation = 0;     // a newer search makes older, slower ones drop their answers
 let pending = [];       // results not shown yet (behind "Show more")
 let typingTimer = 0;
@@ -97,7 +97,9 @@ async function run(state) {
     emptyHelp.hidden = true;
     startHint.hidden = false;
     statusLine.textContent = "";
-    showCounts(allCounts, state);
+    const counts = await allCounts;
+    if (mine !== generation) return;
+    showCounts(counts, state);
     return;
   }
   startHint.hidden = true;
@@ -222,7 +224,7 @@ async function loadPagefind() {
   }
   await module.options({ basePath: bundle, baseUrl: root.dataset.base });
   await module.init();
-  allCounts = await module.filters();
+  allCounts = module.filters();  // fetched alongside a first query, not before it
   pagefind = module;
   return true;
 }
