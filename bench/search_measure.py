@@ -1,7 +1,8 @@
 """Measure search in a real browser: bytes downloaded and time to first results.
 
-`python bench/search_measure.py [--project DIR] [--query TEXT] [--runs N]` builds the project
-(default: this repository's bundled archive) with this repository's templates, serves it on
+`python bench/search_measure.py [--project DIR | --site DIR] [--query TEXT] [--runs N]` builds the
+project (default: this repository's bundled archive) with this repository's templates (or takes
+an already built site), serves it on
 127.0.0.1 and opens the search page in headless Chromium with an empty cache for every run.
 For a generated archive: `python bench/generate.py /tmp/gen --count 10000` (the benchmark
 generator), then `--project /tmp/gen`.
@@ -97,25 +98,32 @@ def measure_once(browser, base: str, query: str) -> dict:
     }
 
 
+def build_twice(project: Path, out: Path) -> None:
+    """Build `project` into `out`, then again unchanged (the index should be reused); print times."""
+    started = time.perf_counter()
+    report = build_site(BuildOptions.for_root(project, templates=REPO / "templates", out=out))
+    build_seconds = time.perf_counter() - started
+    again = build_site(BuildOptions.for_root(project, templates=REPO / "templates", out=out))
+    print(f"build: {build_seconds:.2f} s, of which search index {report.search.seconds:.2f} s; "
+          f"unchanged rebuild {again.seconds:.2f} s with index reused={again.search.reused} in {again.search.seconds:.2f} s")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: build, serve, measure, print a summary."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--project", type=Path, default=REPO, help="project folder with content/ (default: this repository)")
     parser.add_argument("--query", default="prisoners released December 2023", help="the first query to type")
     parser.add_argument("--runs", type=int, default=3, help="cold visits to measure (default 3)")
+    parser.add_argument("--site", type=Path, help="measure this already built site folder instead of building")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "site"
-        started = time.perf_counter()
-        report = build_site(BuildOptions.for_root(args.project, templates=REPO / "templates", out=out))
-        build_seconds = time.perf_counter() - started
-        again = build_site(BuildOptions.for_root(args.project, templates=REPO / "templates", out=out))
+        out = args.site or Path(tmp) / "site"
+        if not args.site:
+            build_twice(args.project, out)
         index_files, index_bytes = folder_size(out / "pagefind")
-        print(f"project: {args.project} ({report.briefs} briefs)")
-        print(f"build: {build_seconds:.2f} s, of which search index {report.search.seconds:.2f} s; "
-              f"unchanged rebuild {again.seconds:.2f} s with index reused={again.search.reused} in {again.search.seconds:.2f} s")
+        print(f"site: {out} ({len(list((out / 'briefs').glob('*/index.html')))} briefs)")
         print(f"index on disk: {index_files} files, {index_bytes / 1e6:.2f} MB")
         server, base = serve(out)
         try:
