@@ -4,7 +4,6 @@ build leaves the previous site exactly as it was."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 from html.parser import HTMLParser
 import sys
@@ -39,7 +38,7 @@ def test_builds_every_page_kind(project):
     ]:
         assert (out / path).is_file(), path
     handover = (out / "briefs/2023-12-13-handover/index.html").read_text()
-    assert re.search(r"<h1[^>]*>Servicemen handed over</h1>", handover)  # attributes mark it for search
+    assert "<h1>Servicemen handed over</h1>" in handover
     assert 'href="/briefs/2023-12-07-joint-statement/"' in handover  # related and previous
     assert "<em>milestones</em>" in (out / "about/index.html").read_text()
 
