@@ -29,10 +29,10 @@ from .build import BuildOptions, BuildReport, build_site
 from .config import load_site_config
 from .errors import BuildFailed, failure_summary
 from .files import relative_name
+from .search_index import SearchIndexError
 from .security import CONTENT_SECURITY_POLICY
 from .urls import Urls
 from .watch import SourceWatcher
-from .search_index import SearchIndexError
 from .write import OutputError
 
 ASSETS = Path(__file__).resolve().parent / "serve_assets"

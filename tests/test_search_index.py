@@ -120,3 +120,17 @@ def test_archive_without_briefs_builds_without_an_index(project):
     assert report.search.pages == 0
     assert not (project.out / "pagefind").exists()
     assert (project.out / "search/index.html").is_file()
+
+
+def test_serve_reports_an_indexing_failure_and_keeps_serving(project):
+    from briefing.serve import DevServer, ServeSettings
+    from serve_support import Terminal
+
+    def failing_build(options):
+        raise SearchIndexError("Pagefind failed (exit 3): Error: disk on fire")
+
+    server = DevServer(project.options(), ServeSettings(port=0), stream=Terminal(), build=failing_build)
+    assert server.rebuild(()) is False
+    printed = server.stream.text()
+    assert "error: search index: Pagefind failed (exit 3): Error: disk on fire" in printed
+    assert "site/ left unchanged" in printed and "internal error" not in printed
