@@ -167,7 +167,7 @@ def _brief_text(rng: random.Random, title: str, date: dt.date, ids: dict[str, li
         f"date: {date.isoformat()}",
         f"type: {rng.choice(ids['types'])}",
         f"actors: [{', '.join(actors)}]",
-        f"summary: {json.dumps(_sentence(rng, 15, 40, markup=False))}",
+        f"summary: {json.dumps(_sentence(rng, 15, 34, markup=False)[:390])}",
     ]
     if tags:
         lines.append(f"tags: [{', '.join(tags)}]")
