@@ -6,20 +6,28 @@ anything is written, so the previous site/ stays as it was.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterable, Sequence
 
 from .archive import Archive, assemble_archive
+from .cache import CACHE_FOLDER, BriefCache, digest
 from .errors import BuildFailed
+from .fingerprint import Fingerprinter, Uncacheable, engine_digest
 from .loader import check_selected, load_content
-from .plan import check_plan, plan_site
+from .parallel import default_jobs, iterate_chunks
+from .plan import OutputFile, check_plan, plan_site
 from .render import TemplateRenderer, human_date, load_strings
 from .search_index import INDEX_FOLDER, IndexReport, write_search_index
 from .security import CONTENT_SECURITY_POLICY
 from .timeline_svg import render_timeline_svg, type_classes
 from .urls import Urls
-from .write import check_output_folder, write_site
+from .write import check_output_folder, write_site, write_site_incremental
+
+# progress(stage, done, total): how far a long stage ('parsing', 'rendering') has got.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,8 @@ class BuildOptions:
     out: Path
     base_url: str | None = None
     drafts: bool = False
+    use_cache: bool = True  # keep parsed briefs and output fingerprints in ROOT/.cache/briefing/
+    jobs: int = 0  # processes for parsing and rendering; 0 = one per core
 
     @classmethod
     def for_root(cls, root: Path, **overrides) -> "BuildOptions":
@@ -47,9 +57,11 @@ class BuildReport:
 
     briefs: int
     files: int
-    bytes: int
+    bytes: int  # bytes written
     seconds: float
     search: IndexReport | None = None
+    written: int = 0  # files rendered and written this time
+    unchanged: int = 0  # files whose bytes were already there
 
 
 def check_site(options: BuildOptions) -> Archive:
@@ -69,11 +81,22 @@ def check_files(options: BuildOptions, paths: tuple[Path, ...]) -> tuple[int, in
     return check_selected(options.root, options.content, paths)
 
 
-def build_site(options: BuildOptions) -> BuildReport:
-    """Build the whole site into options.out; raise BuildFailed or OutputError on failure."""
+def build_site(options: BuildOptions, cache: BriefCache | None = None, progress: Progress | None = None) -> BuildReport:
+    """Build the whole site into options.out; raise BuildFailed or OutputError on failure.
+
+    `cache` may be a long-lived BriefCache (e.g. kept by `serve` across rebuilds); by
+    default the project's on-disk cache is used unless options.use_cache is False.
+    """
     started = time.perf_counter()
     check_output_folder(options.out, options.root, [options.content, options.templates])
-    content = load_content(options.root, options.content, base_url=options.base_url, drafts=options.drafts)
+    jobs = options.jobs or default_jobs()
+    if cache is None and options.use_cache:
+        cache = BriefCache.for_root(options.root)
+    on_parse = (lambda done, total: progress("parsing", done, total)) if progress else None
+    content = load_content(
+        options.root, options.content, base_url=options.base_url, drafts=options.drafts,
+        cache=cache, jobs=jobs, progress=on_parse,
+    )
     archive = assemble_archive(content)
     urls = Urls(archive.config.base_url)
     renderer = _renderer(options, archive)
@@ -81,17 +104,127 @@ def build_site(options: BuildOptions) -> BuildReport:
     problems = renderer.check_templates() + check_plan(plan)
     if problems:
         raise BuildFailed(problems)
-    rendered = [(item.path, item.data if item.data is not None else renderer.render(item).encode("utf-8")) for item in plan]
-    rendered.append((".nojekyll", b""))
-    static = [(options.templates / "static", "static")] if (options.templates / "static").is_dir() else []
+    static = _static_files(options.templates / "static")
     indexed: list[IndexReport] = []  # filled by the finalize step, which runs inside write_site
     previous_index = options.out / INDEX_FOLDER
-    stats = write_site(
-        options.out, rendered, static,
-        finalize=lambda stage: indexed.append(write_search_index(stage, previous_index)),
-    )
+    finalize = lambda stage: indexed.append(write_search_index(stage, previous_index))  # noqa: E731
+    if cache is None:
+        files = _render_all(renderer, plan, list(range(len(plan))), jobs, progress)
+        extra = [(".nojekyll", b"")] + [(path, source.read_bytes()) for path, source in static]
+        stats = write_site(options.out, _chain(files, extra), (), finalize)
+        written, unchanged = stats.files, 0
+    else:
+        planned = _fingerprints(renderer, archive, plan, static)
+        produce = _producer(renderer, plan, dict(static), jobs, progress)
+        state = options.root / CACHE_FOLDER / f"output-{digest(str(options.out.resolve()))[:16]}.json"
+        # The kept staging folder's index stays for the indexer to reuse or replace.
+        stats = write_site_incremental(options.out, planned, produce, state, finalize, keep=(INDEX_FOLDER,))
+        written, unchanged = stats.written, stats.unchanged
+        cache.save()
     seconds = time.perf_counter() - started
-    return BuildReport(len(archive.briefs), stats.files, stats.bytes, seconds, indexed[0] if indexed else None)
+    return BuildReport(len(archive.briefs), stats.files, stats.bytes, seconds, indexed[0] if indexed else None, written, unchanged)
+
+
+def _static_files(folder: Path) -> list[tuple[str, Path]]:
+    """(output path, source) of every theme file under templates/static/, sorted."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not Path(dirpath, d).is_symlink())
+        for name in sorted(filenames):
+            source = Path(dirpath, name)
+            if source.is_symlink():
+                continue  # like the copy this replaces: links are not followed
+            found.append(("static/" + source.relative_to(folder).as_posix(), source))
+    return sorted(found)
+
+
+def _fingerprints(renderer: TemplateRenderer, archive: Archive, plan: Sequence[OutputFile], static) -> list[tuple[str, str | None]]:
+    """(path, fingerprint) of every output file; None where a page cannot be fingerprinted.
+
+    A page depends on its template closure, its context, the globals its templates name
+    (the archive only through its settings unless a template reads more) and the engine.
+    """
+    walker = Fingerprinter()
+    engine = engine_digest()
+    globals_ = renderer.env.globals
+    known: dict[str, str | None] = {}
+
+    def global_digest(name: str) -> str | None:
+        if name not in known:
+            try:
+                if name == "archive":
+                    known[name] = walker.of((archive.config, archive.vocabulary, archive.pages))
+                elif name == "archive*":
+                    known[name] = walker.of(archive)
+                else:
+                    known[name] = walker.of(globals_[name])
+            except Uncacheable:
+                known[name] = None  # e.g. a function: such pages are rendered every time
+        return known[name]
+
+    planned: list[tuple[str, str | None]] = []
+    for item in plan:
+        if item.data is not None:  # made in Python: its bytes are its fingerprint
+            planned.append((item.path, digest("data", item.data)))
+            continue
+        closure, names, reads_all = renderer.template_dependencies(item.template)
+        # Filters read the UI strings (month names), so every page depends on them.
+        used = sorted({n for n in names if n in globals_ and n not in item.context} | ({"t"} & set(globals_)))
+        used += ["archive*"] if reads_all else []
+        parts = [global_digest(n) for n in used]
+        try:
+            context = walker.of(item.context)
+        except Uncacheable:
+            context = None
+        if context is None or None in parts:
+            planned.append((item.path, None))
+            continue
+        planned.append((item.path, digest(engine, closure, *used, *parts, context, item.path, item.url)))
+    planned.append((".nojekyll", digest("empty")))
+    for path, source in static:
+        planned.append((path, digest("static", source.read_bytes())))
+    return planned
+
+
+def _producer(renderer: TemplateRenderer, plan: Sequence[OutputFile], static: dict[str, Path], jobs: int, progress: Progress | None):
+    index = {item.path: i for i, item in enumerate(plan)}
+
+    def produce(paths: list[str]) -> Iterable[tuple[str, bytes]]:
+        for path in paths:
+            if path == ".nojekyll":
+                yield path, b""
+            elif path in static:
+                yield path, static[path].read_bytes()
+        yield from _render_all(renderer, plan, [index[p] for p in paths if p in index], jobs, progress)
+
+    return produce
+
+
+# The renderer and plan handed to forked workers: set just before a pool starts, read by
+# _render_chunk in the children (a Jinja environment cannot be pickled).
+_FORK_HANDOFF: list = []
+
+
+def _render_all(renderer: TemplateRenderer, plan: Sequence[OutputFile], indices: list[int], jobs: int, progress: Progress | None) -> Iterable[tuple[str, bytes]]:
+    """Render the planned files at `indices`, on `jobs` processes for big batches, in order."""
+    on_chunk = (lambda done, total: progress("rendering", done, total)) if progress else None
+    _FORK_HANDOFF[:] = [renderer, plan]
+    try:
+        yield from iterate_chunks(_render_chunk, indices, jobs, progress=on_chunk)
+    finally:
+        _FORK_HANDOFF.clear()
+
+
+def _render_chunk(indices: Sequence[int]) -> list[tuple[str, bytes]]:
+    renderer, plan = _FORK_HANDOFF
+    return [(plan[i].path, plan[i].data if plan[i].data is not None else renderer.render(plan[i]).encode("utf-8")) for i in indices]
+
+
+def _chain(*parts: Iterable[tuple[str, bytes]]) -> Iterable[tuple[str, bytes]]:
+    for part in parts:
+        yield from part
 
 
 def _renderer(options: BuildOptions, archive: Archive) -> TemplateRenderer:

@@ -91,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", parents=[common], help="build the site (default)", description="Validate all content, then build the site and its search index (Pagefind) into the output folder; on any error, or if indexing fails, nothing is written.")
     build.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
+    build.add_argument("--no-cache", action="store_true", help="ignore ROOT/.cache/briefing/: parse, render and write everything afresh")
+    build.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="processes for parsing and rendering (default: one per core)")
     build.set_defaults(run=_run_build)
 
     check = commands.add_parser("check", parents=[common], help="validate content only", description="Validate content and templates and report every problem as path:line: field: message. Writes nothing. Given FILEs (briefs or pages), check only those, plus the rules across briefs that involve them (unique ids, related briefs exist); templates are then not checked.")
@@ -128,16 +130,24 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         out=getattr(args, "out", None),
         base_url=args.base_url,
         drafts=args.drafts,
+        use_cache=not getattr(args, "no_cache", False),
+        jobs=max(0, getattr(args, "jobs", 0) or 0),
     )
 
 
 def _run_build(args: argparse.Namespace) -> int:
     options = _options(args)
-    report = build_site(options)
+    show_progress = not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
+    progress = ProgressLine(sys.stderr) if show_progress else None
+    try:
+        report = build_site(options, progress=progress)
+    finally:
+        if progress:
+            progress.clear()
     if not args.quiet:
         print(
-            f"built {report.briefs} briefs into {_display(options.out)}/: {report.files} files, "
-            f"{report.bytes / 1e6:.1f} MB in {report.seconds:.2f} s{_search_note(report)}"
+            f"built {report.briefs} briefs into {_display(options.out)}/: {report.written} pages written, "
+            f"{report.unchanged} unchanged, in {report.seconds:.2f} s{_search_note(report)}"
         )
     return 0
 
@@ -160,11 +170,8 @@ def _run_serve(args: argparse.Namespace) -> int:
     return server.run()
 
 
-def _search_note(report) -> str:
-    if report.search is None or report.search.pages == 0:
-        return "; no briefs, so no search index"
-    how = "reused (brief pages unchanged)" if report.search.reused else "built"
-    return f"; search index {how} in {report.search.seconds:.2f} s"
+            f"built {report.briefs} briefs into {_display(options.out)}/: {report.written} pages written, "
+            f"{report.unchanged} unchanged, in {report.seconds:.2f} s{_search_note(report)}"
 
 
 def _run_check(args: argparse.Namespace) -> int:

@@ -7,17 +7,21 @@ and run in parallel; all problems from all files are gathered before anything is
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from . import ENGINE_VERSION
+from .cache import BriefCache, dependency_versions, digest, parse_key
 from .config import load_site_config, load_vocabulary
 from .errors import BuildFailed, Problem, did_you_mean
 from .files import is_inside, read_text, relative_name
 from .frontmatter import FrontMatterProblem, split_front_matter
 from .markdown_render import BodyTooComplex, MarkdownRenderer
 from .model import Brief, Correction, Limits, Page, SiteConfig, Source, Vocabulary
+from .parallel import map_chunks
 from .schema import BRIEF_FIELDS, BRIEF_ID, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, validate_mapping
 from .urls import RESERVED_NAMES
 from .yamldata import YamlProblem, parse_yaml
@@ -36,9 +40,13 @@ class Content:
 def load_content(
     root: Path, content: Path, *, base_url: str | None = None, drafts: bool = False,
     renderer: MarkdownRenderer | None = None, only: frozenset[str] | None = None,
+    cache: BriefCache | None = None, jobs: int = 1, progress: Callable[[int, int], None] | None = None,
 ) -> Content:
-    """Load and validate all content; raise BuildFailed with every problem found."""
-    renderer = renderer or MarkdownRenderer()
+    """Load and validate all content; raise BuildFailed with every problem found.
+
+    Briefs found in `cache` (same text, vocabulary, limits and versions) are not parsed
+    again; the rest are parsed on `jobs` processes.
+    """
     problems: list[Problem] = []
     config, found = load_site_config(root, content, base_url)
     problems += found
@@ -46,30 +54,30 @@ def load_content(
     problems += found
     if config is None or vocabulary is None:
         raise BuildFailed(problems)
+    context = parse_key(ENGINE_VERSION, dependency_versions(), vocabulary, config.limits)
     paths, found = find_markdown(root, content / "briefs", content, recursive=True)
     problems += found
+    texts, found = _read_all(paths, root, content, config.limits)
+    problems += found
+    parsed = _parse_cached(
+        [("brief", name, text) for name, text in texts], context, cache, jobs,
+        functools.partial(_parse_chunk, vocabulary, config.limits, renderer if jobs <= 1 else None), progress,
+    )
     briefs: list[Brief] = []
-    for path in paths:
-        name = relative_name(path, root)
-        text, problem = read_text(path, root, content, config.limits.max_file_bytes)
-        if problem:
-            problems.append(problem)
-            continue
-        brief, found = parse_brief(name, text or "", vocabulary, config.limits, renderer)
+    for brief, found in parsed:
         problems += found
         if brief:
             briefs.append(brief)
     problems += check_brief_set(briefs)
     page_paths, found = find_markdown(root, content / "pages", content, recursive=False)
     problems += found
+    page_texts, found = _read_all(page_paths, root, content, config.limits)
+    problems += found
     pages: list[Page] = []
-    for path in page_paths:
-        name = relative_name(path, root)
-        text, problem = read_text(path, root, content, config.limits.max_file_bytes)
-        if problem:
-            problems.append(problem)
-            continue
-        page, found = parse_page(name, text or "", config.limits, renderer)
+    for page, found in _parse_cached(
+        [("page", name, text) for name, text in page_texts], context, cache, 1,
+        functools.partial(_parse_chunk, vocabulary, config.limits, renderer),
+    ):
         problems += found
         if page:
             pages.append(page)
@@ -129,6 +137,49 @@ def check_brief_among(brief: Brief, ids: dict[str, str]) -> list[Problem]:
         elif related not in known:
             problems.append(Problem(brief.path, line, "related", f"no brief has the id '{related}'{did_you_mean(related, known)}"))
     return problems
+
+
+def _read_all(paths: list[Path], root: Path, content: Path, limits: Limits) -> tuple[list[tuple[str, str]], list[Problem]]:
+    texts: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    for path in paths:
+        text, problem = read_text(path, root, content, limits.max_file_bytes)
+        if problem:
+            problems.append(problem)
+        else:
+            texts.append((relative_name(path, root), text or ""))
+    return texts, problems
+
+
+def _parse_cached(
+    items: list[tuple[str, str, str]], context: str, cache: BriefCache | None, jobs: int, parse_chunk,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[tuple[Any, list[Problem]]]:
+    # Only valid results are cached: a file with problems is checked again next time.
+    keys = [digest(context, kind, name, text) for kind, name, text in items]
+    results: list[tuple[Any, list[Problem]] | None] = []
+    for key in keys:
+        value = cache.get(key) if cache else None
+        results.append(None if value is None else (value, []))
+    missing = [i for i, result in enumerate(results) if result is None]
+    fresh = map_chunks(parse_chunk, [items[i] for i in missing], jobs, progress=progress)
+    for index, (value, found) in zip(missing, fresh):
+        if value is not None and not found and cache:
+            cache.put(keys[index], value)
+        results[index] = (value, found)
+    return results  # type: ignore[return-value]
+
+
+def _parse_chunk(vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer | None, chunk) -> list[tuple[Any, list[Problem]]]:
+    """Parse a chunk of (kind, name, text); one Markdown renderer serves the whole chunk."""
+    renderer = renderer or MarkdownRenderer()
+    results = []
+    for kind, name, text in chunk:
+        if kind == "brief":
+            results.append(parse_brief(name, text, vocabulary, limits, renderer))
+        else:
+            results.append(parse_page(name, text, limits, renderer))
+    return results
 
 
 def find_markdown(root: Path, folder: Path, content: Path, recursive: bool) -> tuple[list[Path], list[Problem]]:

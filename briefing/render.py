@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import jinja2
+import jinja2.meta
 
+from .cache import digest
 from .dates import human_date
 from .errors import BuildFailed, Problem
 from .files import is_inside, read_text, relative_name
@@ -56,6 +58,7 @@ class TemplateRenderer:
         self.env.filters["human_date"] = lambda d: human_date(d, strings.get("months", ()))
         self.env.filters["iso"] = lambda d: d.isoformat()
         self.env.globals.update(global_vars)
+        self._closures: dict[str, tuple[str, bool]] = {}
 
     def check_templates(self) -> list[Problem]:
         """Compile every template up front so all syntax errors show in one run."""
@@ -72,6 +75,48 @@ class TemplateRenderer:
             except jinja2.TemplateSyntaxError as exc:
                 problems.append(self._problem(exc, exc.lineno or 1, exc.message or str(exc), name))
         return problems
+
+    def template_dependencies(self, name: str) -> tuple[str, frozenset[str], bool]:
+        """What a page made from template `name` depends on besides its own context.
+
+        Returns a digest of the template and all it extends, includes or imports; the
+        variable names they read from outside (globals among them); and whether any of
+        them reads the archive beyond its settings (`archive.briefs`, years, terms ...).
+        """
+        found = self._closures.get(name)
+        if found is None:
+            sources: dict[str, str] = {}
+            names: set[str] = set()
+            whole = self._collect(name, sources, names)
+            found = (digest(*(f"{n}\0{sources[n]}" for n in sorted(sources))), frozenset(names), whole)
+            self._closures[name] = found
+        return found
+
+    def _collect(self, name: str, sources: dict[str, str], names: set[str]) -> bool:
+        if name in sources:
+            return False
+        try:
+            source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            sources[name] = "<missing>"
+            return False
+        sources[name] = source
+        tree = self.env.parse(source)
+        names.update(jinja2.meta.find_undeclared_variables(tree))
+        whole = _reads_whole_archive(tree)
+        for node in tree.find_all((jinja2.nodes.Extends, jinja2.nodes.Include, jinja2.nodes.Import, jinja2.nodes.FromImport)):
+            target = node.template
+            targets = [target.value] if isinstance(target, jinja2.nodes.Const) else (
+                [c.value for c in target.items if isinstance(c, jinja2.nodes.Const)] if isinstance(target, (jinja2.nodes.List, jinja2.nodes.Tuple)) else None
+            )
+            if targets is None:
+                # A template chosen at render time: depend on every template there is.
+                for other in self.env.list_templates():
+                    self._collect(other, sources, names)
+                return True
+            for other in targets:
+                whole |= self._collect(other, sources, names)
+        return whole
 
     def render(self, item: OutputFile) -> str:
         """Render one planned file; raise BuildFailed naming the template line on error."""
@@ -100,3 +145,17 @@ class TemplateRenderer:
             if frame.filename and str(Path(frame.filename).resolve()).startswith(root):
                 return relative_name(Path(frame.filename).resolve(), self.root.resolve()), frame.lineno or 1
         return f"templates/{fallback}", 1
+
+
+# What a template may read from `archive` without depending on every brief in it.
+ARCHIVE_SETTINGS = frozenset({"config", "vocabulary", "pages", "term", "term_label"})
+
+
+def _reads_whole_archive(tree: jinja2.nodes.Node) -> bool:
+    """Whether `archive` is used other than as `archive.<one of ARCHIVE_SETTINGS>`."""
+    allowed: set[int] = set()
+    for node in tree.find_all(jinja2.nodes.Getattr):
+        if isinstance(node.node, jinja2.nodes.Name) and node.node.name == "archive" and node.attr in ARCHIVE_SETTINGS:
+            allowed.add(id(node.node))
+    return any(n.name == "archive" and id(n) not in allowed for n in tree.find_all(jinja2.nodes.Name))
+

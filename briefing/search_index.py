@@ -60,11 +60,20 @@ def write_search_index(site: Path, previous: Path | None = None) -> IndexReport:
     started = time.perf_counter()
     pages = indexed_pages(site)
     target = site / INDEX_FOLDER
-    if target.exists():
-        raise SearchIndexError(f"{target} already exists; the index folder is written by the indexer alone")
     if not pages:
+        if target.exists():
+            shutil.rmtree(target)
         return IndexReport(0, False, time.perf_counter() - started)
     stamp = hash_pages(site, pages)
+    if target.exists():
+        # An incremental build keeps the staged folder's own index: reuse it when it was
+        # made from these very pages, else replace it.
+        if not target.is_symlink() and _stamp_of(target) == stamp:
+            return IndexReport(len(pages), True, time.perf_counter() - started)
+        if target.is_symlink() or not target.is_dir():
+            target.unlink()
+        else:
+            shutil.rmtree(target)
     if previous is not None and _stamp_of(previous) == stamp:
         try:
             shutil.copytree(previous, target, symlinks=False)

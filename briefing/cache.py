@@ -1,0 +1,162 @@
+"""A persistent cache of parsed and rendered briefs, so unchanged briefs cost nothing.
+
+Entries are keyed by a hash of the file's path and text plus everything else the result
+depends on (engine and dependency versions, vocabulary, limits). The store is one pickle
+file whose SHA-256 is checked before it is unpickled: a corrupt, truncated or foreign file
+is ignored and rebuilt, never trusted. It lives under the project root, never in site/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import ENGINE_VERSION
+
+CACHE_FOLDER = ".cache/briefing"
+_FORMAT = b"briefing-cache-1\n"
+# Libraries whose output ends up in pages: a new version may change it.
+DEPENDENCIES = ("markdown", "nh3", "pyyaml", "jinja2")
+
+
+def dependency_versions() -> tuple[tuple[str, str], ...]:
+    """(name, installed version) of every library the output depends on."""
+    versions = []
+    for name in DEPENDENCIES:
+        try:
+            versions.append((name, importlib.metadata.version(name)))
+        except importlib.metadata.PackageNotFoundError:
+            versions.append((name, "missing"))
+    return tuple(versions)
+
+
+def digest(*parts: Any) -> str:
+    """A stable hex digest of strings, bytes and reprs of plain data."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def parse_key(engine_version: str, versions: Iterable[tuple[str, str]], *inputs: Any) -> str:
+    """Key of everything a parsed file depends on besides its own text."""
+    return digest("parse", engine_version, tuple(versions), *inputs)
+
+
+class BriefCache:
+    """Parsed results by key: in memory for a long-lived process, optionally on disk.
+
+    `serve` can keep one object across rebuilds; `build` loads it from disk, uses it and
+    saves it back only when something changed.
+    """
+
+    def __init__(self, folder: Path | None = None):
+        self.folder = folder
+        self._entries: dict[str, Any] = {}
+        self._used: set[str] = set()
+        self._dirty = False
+        self._loaded = False
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def for_root(cls, root: Path) -> "BriefCache":
+        """The cache of a project: ROOT/.cache/briefing/."""
+        return cls(root / CACHE_FOLDER)
+
+    @property
+    def _file(self) -> Path | None:
+        return self.folder / "briefs.pickle" if self.folder else None
+
+    def load(self) -> None:
+        """Read the store from disk once; anything unreadable or corrupt is dropped."""
+        if self._loaded:
+            return
+        self._loaded = True
+        path = self._file
+        if path is None or not path.is_file():
+            return
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            return
+        self._entries = _decode(blob) or {}
+
+    def get(self, key: str) -> Any:
+        """The entry for `key`, or None."""
+        self.load()
+        value = self._entries.get(key)
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+            self._used.add(key)
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        """Remember `value` under `key`."""
+        self.load()
+        self._entries[key] = value
+        self._used.add(key)
+        self._dirty = True
+
+    def save(self) -> None:
+        """Write the store if it changed, keeping only the entries this build used."""
+        stale = set(self._entries) - self._used
+        if stale:
+            # Entries of deleted or edited files would otherwise pile up forever.
+            for key in stale:
+                del self._entries[key]
+            self._dirty = True
+        self._used = set()
+        path = self._file
+        if path is None or not self._dirty:
+            return
+        self._dirty = False
+        blob = _encode(self._entries)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(path, blob)
+        except OSError:
+            pass  # a cache that cannot be written only makes the next build slower
+
+
+def _encode(entries: dict[str, Any]) -> bytes:
+    payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+    return _FORMAT + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
+
+
+def _decode(blob: bytes) -> dict[str, Any] | None:
+    # The hash is checked before unpickling, so only bytes this code wrote are loaded.
+    if not blob.startswith(_FORMAT):
+        return None
+    header_end = len(_FORMAT) + 65
+    expected, payload = blob[len(_FORMAT) : header_end - 1], blob[header_end:]
+    if blob[header_end - 1 : header_end] != b"\n" or hashlib.sha256(payload).hexdigest().encode("ascii") != expected:
+        return None
+    try:
+        entries = pickle.loads(payload)
+    except Exception:  # noqa: BLE001 - e.g. a class renamed since the cache was written
+        return None
+    return entries if isinstance(entries, dict) else None
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+__all__ = ["BriefCache", "CACHE_FOLDER", "ENGINE_VERSION", "dependency_versions", "digest", "parse_key"]

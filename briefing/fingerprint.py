@@ -1,0 +1,68 @@
+"""Fingerprints of planned pages: a page whose fingerprint is unchanged is not rendered.
+
+A page's fingerprint covers its template and every template it uses, the values it is
+rendered with (walked structurally, so equal data gives equal digests in any process),
+the site-wide template globals, the engine's own source and the library versions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Any, Mapping
+
+from . import ENGINE_VERSION
+from .cache import dependency_versions
+
+
+class Uncacheable(Exception):
+    """A value has no stable fingerprint (e.g. a function): render the page every time."""
+
+
+def engine_digest() -> str:
+    """Digest of the engine version, its own source files and the dependencies' versions."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"{ENGINE_VERSION}|{dependency_versions()}".encode())
+    # The source is included so a code change without a version bump still invalidates.
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+class Fingerprinter:
+    """Digests of plain data (dataclasses, mappings, sequences, scalars), memoized per object.
+
+    Memoizing by object identity is safe because every object walked stays alive in the
+    archive and plan for the whole build.
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[int, str] = {}
+        self._keep: list[Any] = []  # keeps walked objects alive so no id is reused this run
+
+    def of(self, value: Any) -> str:
+        """The digest of `value`; raise Uncacheable for values without one."""
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return f"{type(value).__name__}:{value!r}"
+        if isinstance(value, (dt.date, dt.datetime)):
+            return f"{type(value).__name__}:{value.isoformat()}"
+        key = id(value)
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            parts = [type(value).__qualname__] + [f.name + "=" + self.of(getattr(value, f.name)) for f in dataclasses.fields(value)]
+        elif isinstance(value, Mapping):
+            parts = ["map"] + [self.of(k) + "=" + self.of(v) for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))]
+        elif isinstance(value, (tuple, list, frozenset, set)):
+            items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
+            parts = [type(value).__name__] + [self.of(item) for item in items]
+        else:
+            raise Uncacheable(type(value).__qualname__)
+        # repr of a list of strings is unambiguous, and one C call is cheap.
+        result = hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=20).hexdigest()
+        self._memo[key] = result
+        self._keep.append(value)
+        return result
