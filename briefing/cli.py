@@ -152,6 +152,13 @@ def _run_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _search_note(report) -> str:
+    if report.search is None or report.search.pages == 0:
+        return "; no briefs, so no search index"
+    how = "reused (brief pages unchanged)" if report.search.reused else "built"
+    return f"; search index {how} in {report.search.seconds:.2f} s"
+
+
 def _run_serve(args: argparse.Namespace) -> int:
     from .serve import DevServer, ServeSettings, default_out
 
@@ -170,8 +177,30 @@ def _run_serve(args: argparse.Namespace) -> int:
     return server.run()
 
 
-            f"built {report.briefs} briefs into {_display(options.out)}/: {report.written} pages written, "
-            f"{report.unchanged} unchanged, in {report.seconds:.2f} s{_search_note(report)}"
+class ProgressLine:
+    """One self-overwriting status line on a terminal: '<stage> done/total (rate/s)'."""
+
+    def __init__(self, stream, clock=None):
+        import time
+
+        self.stream = stream
+        self.clock = clock or time.perf_counter
+        self.started: dict[str, tuple[float, int]] = {}  # stage -> first report (time, done)
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = self.clock()
+        since, first = self.started.setdefault(stage, (now, done))
+        rate = f" ({(done - first) / (now - since):.0f}/s)" if now > since else ""
+        self.stream.write(f"\r\x1b[K{stage} {done}/{total}{rate}")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        """Remove the line before the summary is printed."""
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
 
 
 def _run_check(args: argparse.Namespace) -> int:

@@ -1,0 +1,230 @@
+"""The build cache and incremental output: fast rebuilds that are byte-identical to fresh ones."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import briefing.fingerprint
+import briefing.loader
+import briefing.parallel
+from briefing.archive import RelatedIndex, choose_related, newest_first
+from briefing.build import BuildOptions, build_site
+from briefing.cache import CACHE_FOLDER, BriefCache
+from briefing.errors import BuildFailed
+from briefing.loader import load_content
+from conftest import REPO, tree_bytes
+
+sys.path.insert(0, str(REPO / "bench"))
+from generate import generate_project  # noqa: E402
+
+COUNT = 30
+
+
+@pytest.fixture
+def generated(tmp_path: Path) -> Path:
+    """A generated project of COUNT briefs using the bundled vocabulary and templates."""
+    return generate_project(tmp_path / "gen", COUNT)
+
+
+def build(root: Path, cache: BriefCache | None = None, **overrides):
+    return build_site(BuildOptions.for_root(root, **overrides), cache=cache)
+
+
+def fresh(root: Path, tmp_path: Path, name: str = "fresh") -> dict[str, bytes]:
+    """The output of a build that uses no cache at all."""
+    out = tmp_path / name
+    build(root, out=out, use_cache=False)
+    return tree_bytes(out)
+
+
+def html_pages(root: Path) -> int:
+    return sum(1 for _ in (root / "site").rglob("*.html"))
+
+
+def briefs(root: Path) -> list[Path]:
+    return sorted((root / "content" / "briefs").rglob("*.md"))
+
+
+def test_rebuilds_match_a_build_without_cache(generated: Path, tmp_path: Path):
+    build(generated)
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path, "a")
+    target = briefs(generated)[5]
+    target.write_text(target.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    build(generated)
+    build(generated)  # the kept staging tree is now two builds old
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path, "b")
+
+
+def test_noop_rebuild_parses_and_writes_nothing(generated: Path):
+    first = build(generated)
+    assert first.written == first.files and first.unchanged == 0
+    cache = BriefCache.for_root(generated)
+    again = build(generated, cache)
+    assert (cache.hits, cache.misses) == (COUNT + 4, 0)  # briefs and the four pages
+    assert again.written == 0 and again.unchanged == again.files
+
+
+def test_editing_one_brief_rewrites_only_what_shows_it(generated: Path, tmp_path: Path):
+    build(generated)
+    before = tree_bytes(generated / "site")
+    target = briefs(generated)[3]
+    target.write_text(target.read_text(encoding="utf-8") + "\nA corrected figure.\n", encoding="utf-8")
+    cache = BriefCache.for_root(generated)
+    report = build(generated, cache)
+    assert cache.misses == 1
+    after = tree_bytes(generated / "site")
+    page = f"briefs/{target.stem}/index.html"
+    assert b"A corrected figure." in after[page] and before[page] != after[page]
+    assert 1 <= report.written < report.files // 4
+    assert after == fresh(generated, tmp_path)
+
+
+def test_a_changed_template_rerenders_exactly_the_pages_using_it(generated: Path, tmp_path: Path):
+    first = build(generated)
+    brief_template = generated / "templates" / "brief.html"
+    brief_template.write_text(brief_template.read_text(encoding="utf-8").replace("</article>", "<p>changed</p></article>"), encoding="utf-8")
+    cache = BriefCache.for_root(generated)
+    report = build(generated, cache)
+    assert cache.misses == 0  # parsing does not depend on templates
+    assert report.written == COUNT
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+    base = generated / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</footer>", "</footer>\n<!-- x -->"), encoding="utf-8")
+    assert build(generated).written == html_pages(generated)
+    assert first.files == report.files
+
+
+def test_vocabulary_change_reparses_every_brief(generated: Path, tmp_path: Path):
+    build(generated)
+    vocabulary = generated / "content" / "vocabulary.yaml"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace("label: Prisoners and detainees", "label: Detainees"), encoding="utf-8")
+    cache = BriefCache.for_root(generated)
+    report = build(generated, cache)
+    assert cache.misses == COUNT + 4
+    assert report.written > 0
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+
+
+def test_site_settings_change_rerenders_pages_but_not_briefs(generated: Path, tmp_path: Path):
+    build(generated)
+    settings = generated / "content" / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("title: ", "title: New ", 1), encoding="utf-8")
+    cache = BriefCache.for_root(generated)
+    report = build(generated, cache)
+    assert cache.misses == 0  # the title does not change what a brief parses to
+    assert report.written == html_pages(generated)
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+    settings.write_text(settings.read_text(encoding="utf-8") + "limits:\n  max_yaml_values: 4000\n", encoding="utf-8")
+    cache = BriefCache.for_root(generated)
+    build(generated, cache)
+    assert cache.misses == COUNT + 4  # limits change what is valid
+
+
+def test_engine_version_change_invalidates_everything(generated: Path, monkeypatch):
+    build(generated)
+    monkeypatch.setattr(briefing.loader, "ENGINE_VERSION", "9.9.9")
+    monkeypatch.setattr(briefing.fingerprint, "ENGINE_VERSION", "9.9.9")
+    cache = BriefCache.for_root(generated)
+    report = build(generated, cache)
+    assert cache.misses == COUNT + 4
+    assert report.written == html_pages(generated)
+
+
+def test_dependency_version_change_invalidates_everything(generated: Path, monkeypatch):
+    build(generated)
+    newer = lambda: (("markdown", "99.0"), ("nh3", "0.3.7"), ("pyyaml", "6.0.3"), ("jinja2", "3.1.6"))  # noqa: E731
+    monkeypatch.setattr(briefing.loader, "dependency_versions", newer)
+    monkeypatch.setattr(briefing.fingerprint, "dependency_versions", newer)
+    cache = BriefCache.for_root(generated)
+    report = build(generated, cache)
+    assert cache.misses == COUNT + 4
+    assert report.written == html_pages(generated)
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "garbage"])
+def test_a_damaged_cache_file_is_ignored_and_rebuilt(generated: Path, tmp_path: Path, damage: str):
+    build(generated)
+    store = generated / CACHE_FOLDER / "briefs.pickle"
+    blob = store.read_bytes()
+    store.write_bytes({
+        "flip": blob[:-100] + bytes([blob[-100] ^ 0xFF]) + blob[-99:],
+        "truncate": blob[: len(blob) // 2],
+        "empty": b"",
+        "garbage": b"not a cache at all",
+    }[damage])
+    cache = BriefCache.for_root(generated)
+    build(generated, cache)
+    assert cache.misses == COUNT + 4 and cache.hits == 0
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+    again = BriefCache.for_root(generated)
+    build(generated, again)
+    assert again.misses == 0
+
+
+def test_a_damaged_output_state_means_writing_everything(generated: Path, tmp_path: Path):
+    build(generated)
+    build(generated)  # now a staging tree is kept beside site/
+    for state in (generated / CACHE_FOLDER).glob("output-*.json"):
+        state.write_text("{not json", encoding="utf-8")
+    (generated / ".site.staging" / "stray.html").write_text("stale", encoding="utf-8")
+    report = build(generated)
+    assert report.written == report.files
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+
+
+def test_deleted_brief_disappears_from_every_later_output(generated: Path, tmp_path: Path):
+    build(generated)
+    build(generated)
+    gone = briefs(generated)[0]
+    gone.unlink()
+    build(generated)
+    assert not (generated / "site" / "briefs" / gone.stem).exists()
+    build(generated)  # now built from the staging tree that still had the page
+    assert not (generated / "site" / "briefs" / gone.stem).exists()
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+
+
+def test_failed_render_leaves_site_and_the_next_build_recovers(generated: Path, tmp_path: Path):
+    build(generated)
+    before = tree_bytes(generated / "site")
+    template = generated / "templates" / "brief.html"
+    good = template.read_text(encoding="utf-8")
+    template.write_text(good.replace("</article>", "{{ no_such_variable }}</article>"), encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build(generated)
+    assert tree_bytes(generated / "site") == before
+    template.write_text(good.replace("</article>", "<p>fixed</p></article>"), encoding="utf-8")
+    build(generated)
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+
+
+def test_parallel_parsing_and_rendering_match_serial(generated: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(briefing.parallel, "MIN_PARALLEL_ITEMS", 4)
+    build(generated, out=tmp_path / "serial", use_cache=False, jobs=1)
+    build(generated, out=tmp_path / "parallel", use_cache=False, jobs=2)
+    build(generated, jobs=2)
+    serial = tree_bytes(tmp_path / "serial")
+    assert tree_bytes(tmp_path / "parallel") == serial
+    assert tree_bytes(generated / "site") == serial
+
+
+def test_long_lived_cache_object_serves_repeated_builds(generated: Path):
+    cache = BriefCache(None)  # memory only, as a server would keep it
+    build(generated, cache)
+    assert not (generated / CACHE_FOLDER / "briefs.pickle").exists()
+    misses = cache.misses
+    build(generated, cache)
+    assert cache.misses == misses
+
+
+def test_related_index_chooses_like_the_reference_rule(tmp_path: Path):
+    root = generate_project(tmp_path / "rel", 120, seed=3)
+    content = load_content(root, root / "content")
+    ordered = newest_first(content.briefs)
+    by_id = {b.id: b for b in ordered}
+    index = RelatedIndex(ordered)
+    for brief in ordered:
+        assert index.choose(brief, by_id) == choose_related(brief, ordered, by_id)
