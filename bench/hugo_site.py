@@ -58,6 +58,7 @@ def _config(site: dict, vocabulary: dict) -> dict:
     return {
         "baseURL": site["base_url"], "title": site["title"], "languageCode": site["language"],
         "disableKinds": ["RSS", "sitemap", "robotsTXT"],
+        "buildFuture": True,  # generated dates run to the end of the last year
         "taxonomies": {"type": "types", "actor": "actors", "tag": "tags", "year": "years"},
         "pagination": {"pagerSize": site.get("page_size", 20), "disableAliases": True},
         "params": {"description": site["description"], "author": site["author"], "license": site["license"], "feed_size": site.get("feed_size", 20)},

@@ -10,6 +10,8 @@ Prints medians of wall-clock and CPU seconds and our/Hugo ratios.
 from __future__ import annotations
 
 import argparse
+import builtins
+import functools
 import os
 import shutil
 import statistics
@@ -153,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(output, ignore_errors=True)
                 site = project / ("site" if tool == "ours" else "public")
                 record(tool, "search indexing", measure(pagefind_command(site, output), project))
+        if round_number < args.repeat:  # a partial table, in case a long run is cut short
+            print_table(results, args.count, ours / "site", theirs / "public", file=sys.stderr)
     print_table(results, args.count, ours / "site", theirs / "public")
     return 0
 
@@ -161,8 +165,9 @@ def _count_files(folder: Path, suffix: str) -> int:
     return sum(1 for _ in folder.rglob(f"*{suffix}")) if folder.is_dir() else 0
 
 
-def print_table(results: dict[tuple[str, str], list[Run]], count: int, our_site: Path, hugo_site: Path) -> None:
+def print_table(results: dict[tuple[str, str], list[Run]], count: int, our_site: Path, hugo_site: Path, file=None) -> None:
     """Medians per row, and our/Hugo ratios."""
+    print = functools.partial(builtins.print, file=file or sys.stdout)  # noqa: A001
     rows = ["cold full build", "no-op rebuild", "one brief edited", "search indexing"]
     print(f"\nN = {count} briefs; {_count_files(our_site, '.html')} HTML pages (ours), {_count_files(hugo_site, '.html')} (Hugo); "
           f"medians of {len(results[('ours', rows[0])])} alternating runs; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
