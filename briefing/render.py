@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import jinja2
-import jinja2.meta
 
 from .cache import digest
 from .dates import human_date
@@ -102,7 +101,9 @@ class TemplateRenderer:
             return False
         sources[name] = source
         tree = self.env.parse(source)
-        names.update(jinja2.meta.find_undeclared_variables(tree))
+        # Every name loaded anywhere (a superset of what comes from outside): Jinja's own
+        # find_undeclared_variables leaves out names that are environment globals.
+        names.update(node.name for node in tree.find_all(jinja2.nodes.Name) if node.ctx == "load")
         whole = _reads_whole_archive(tree)
         for node in tree.find_all((jinja2.nodes.Extends, jinja2.nodes.Include, jinja2.nodes.Import, jinja2.nodes.FromImport)):
             target = node.template
