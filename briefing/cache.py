@@ -120,17 +120,17 @@ class BriefCache:
         if path is None or not self._dirty:
             return
         self._dirty = False
-        blob = _encode(self._entries)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(path, blob)
+            _write_atomically(path, _encode(self._entries))
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
 
-def _encode(entries: dict[str, Any]) -> bytes:
+def _encode(entries: dict[str, Any]) -> list[bytes]:
+    # Parts, not one joined copy: the store can be 100 MB for a large archive.
     payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
-    return _FORMAT + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
+    return [_FORMAT + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n", payload]
 
 
 def _decode(blob: bytes) -> dict[str, Any] | None:
@@ -138,7 +138,7 @@ def _decode(blob: bytes) -> dict[str, Any] | None:
     if not blob.startswith(_FORMAT):
         return None
     header_end = len(_FORMAT) + 65
-    expected, payload = blob[len(_FORMAT) : header_end - 1], blob[header_end:]
+    expected, payload = blob[len(_FORMAT) : header_end - 1], memoryview(blob)[header_end:]  # no copy
     if blob[header_end - 1 : header_end] != b"\n" or hashlib.sha256(payload).hexdigest().encode("ascii") != expected:
         return None
     try:
@@ -148,11 +148,12 @@ def _decode(blob: bytes) -> dict[str, Any] | None:
     return entries if isinstance(entries, dict) else None
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _write_atomically(path: Path, parts: list[bytes]) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for part in parts:
+                stream.write(part)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

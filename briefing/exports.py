@@ -85,22 +85,36 @@ def render_briefs_json(archive: Archive, urls: Urls, strings: Mapping[str, Any])
             kind: [{"id": t.id, "label": t.label, "description": t.description} for t in archive.vocabulary.kind(kind)]
             for kind in TERM_KINDS
         },
-        "briefs": [assemble_record(brief, urls) for brief in archive.briefs],
+        "briefs": [],
     }
-    # Compact: the C encoder is many times faster than indenting, which matters at scale.
-    return (json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n").encode("utf-8")
+    # Same bytes as dumping the whole document at once, but one brief at a time: a large
+    # archive's records and their (wide) JSON text are never all in memory together.
+    options = {"ensure_ascii": False, "separators": (",", ":"), "sort_keys": True}
+    before, after = json.dumps(document, **options).split('"briefs":[]', 1)  # only a key can match
+    out = io.BytesIO()
+    out.write(f'{before}"briefs":['.encode("utf-8"))
+    for index, brief in enumerate(archive.briefs):
+        out.write((b"," if index else b"") + json.dumps(assemble_record(brief, urls), **options).encode("utf-8"))
+    out.write(f"]{after}\n".encode("utf-8"))
+    return out.getvalue()
 
 
 def render_briefs_csv(archive: Archive, urls: Urls) -> bytes:
     """data/briefs.csv: a header row, then one row per brief (UTF-8 with BOM, CRLF)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # Encoded as it is written: a str buffer of a large archive would take four times the memory.
+    buffer = io.BytesIO()
+    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    # The byte-order mark lets spreadsheet programs recognise UTF-8 (km², Armenian names).
+    text.write("\ufeff")
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for brief in archive.briefs:
         row = flatten_record(assemble_record(brief, urls))
         writer.writerow([neutralise_formula(row[column]) for column in CSV_COLUMNS])
-    # The byte-order mark lets spreadsheet programs recognise UTF-8 (km², Armenian names).
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    text.flush()
+    data = buffer.getvalue()
+    text.detach()
+    return data
 
 
 def flatten_record(record: Mapping[str, Any]) -> dict[str, str]:
