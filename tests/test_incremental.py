@@ -13,7 +13,8 @@ import briefing.parallel
 from briefing.build import BuildOptions, build_site
 from briefing.cache import CACHE_FOLDER, BriefCache
 from briefing.errors import BuildFailed
-from conftest import REPO, tree_bytes
+from conftest import REPO
+from conftest import tree_bytes as all_bytes
 
 sys.path.insert(0, str(REPO / "bench"))
 from generate import generate_project  # noqa: E402
@@ -25,6 +26,11 @@ COUNT = 30
 def generated(tmp_path: Path) -> Path:
     """A generated project of COUNT briefs using the bundled vocabulary and templates."""
     return generate_project(tmp_path / "gen", COUNT)
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file of an output folder but the search index (Pagefind's is not reproducible)."""
+    return {path: data for path, data in all_bytes(folder).items() if not path.startswith("pagefind/")}
 
 
 def build(root: Path, cache: BriefCache | None = None, **overrides):
