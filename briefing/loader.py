@@ -219,7 +219,7 @@ def parse_brief(name: str, text: str, vocabulary: Vocabulary, limits: Limits, re
     problems += found
     # A bad file name is reported already; comparing its date to the field adds only noise.
     problems += _check_dates(name, "" if name_problems else stem, values, parsed.line)
-    body, found = _render_body(name, split.body, split.body_line, renderer)
+    body, found = _render_body(name, split.body, split.body_line, renderer, limits)
     problems += found
     if problems or body is None:
         return None, problems
@@ -260,7 +260,7 @@ def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer)
         return None, problems
     values, found = validate_mapping(parsed.data, PAGE_FIELDS, Checker(name, parsed, lambda kind: frozenset()))
     problems += found
-    body, found = _render_body(name, split.body, split.body_line, renderer)
+    body, found = _render_body(name, split.body, split.body_line, renderer, limits)
     problems += found
     if problems or body is None:
         return None, problems
@@ -343,7 +343,7 @@ def _check_dates(name: str, stem: str, values: dict[str, Any], line: Callable[..
     return problems
 
 
-def _render_body(name: str, body: str, body_line: int, renderer: MarkdownRenderer):
+def _render_body(name: str, body: str, body_line: int, renderer: MarkdownRenderer, limits: Limits):
     stripped = body.strip()
     if not stripped:
         return None, [Problem(name, body_line, "body", "is empty; write the brief below the closing '---'")]
@@ -351,6 +351,6 @@ def _render_body(name: str, body: str, body_line: int, renderer: MarkdownRendere
         first_text_line = body_line + len(body) - len(body.lstrip("\n"))
         return None, [Problem(name, first_text_line, "body", "still holds the placeholder text from `build.py new`; replace it")]
     try:
-        return renderer.render(body), []
+        return renderer.render(body, limits), []
     except BodyTooComplex as exc:
         return None, [Problem(name, body_line, "body", str(exc))]

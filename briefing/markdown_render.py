@@ -15,7 +15,7 @@ import nh3
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
-from .model import Heading, RenderedMarkdown
+from .model import Heading, Limits, RenderedMarkdown
 
 # Prefix for heading ids so a heading called "main" cannot collide with the page's own ids.
 HEADING_ID_PREFIX = "s-"
@@ -46,7 +46,68 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 class BodyTooComplex(Exception):
-    """The Markdown nests deeper than the renderer can handle safely."""
+    """The Markdown is too large or nests deeper than the renderer can handle safely."""
+
+
+# A line's leading containers: indentation, then a quote marker or a list marker.
+_CONTAINER = re.compile(r"([ \t]*)(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))")
+# The abbr extension matches every definition at every word: cost grows with their product.
+_ABBREVIATION = re.compile(r"^[ ]{0,3}\*\[[^\]\n]*\]:", re.MULTILINE)
+MAX_ABBREVIATIONS = 100
+
+
+def check_body_shape(text: str, max_bytes: int, max_nesting: int) -> None:
+    """Refuse a body whose size or nesting would make Python-Markdown slow (superlinear).
+
+    Measured (bench/markdown_shapes.py): deep lists, unclosed '[' or '(' runs and long
+    bodies of dense markup take seconds to minutes; these cheap linear scans stop them.
+    """
+    size = len(text.encode("utf-8"))
+    if size > max_bytes:
+        raise BodyTooComplex(f"is {size} bytes; the limit is {max_bytes} bytes (limits.max_body_bytes in content/site.yaml)")
+    hint = f"the limit is {max_nesting} (limits.max_body_nesting in content/site.yaml)"
+    abbreviations = len(_ABBREVIATION.findall(text))
+    if abbreviations > MAX_ABBREVIATIONS:
+        raise BodyTooComplex(f"defines {abbreviations} abbreviations ('*[X]: ...'); the limit is {MAX_ABBREVIATIONS}")
+    depth = _deepest_containers(text)
+    if depth > max_nesting:
+        raise BodyTooComplex(f"lists and quotes nest {depth} levels deep; {hint}")
+    depth = _deepest_brackets(text)
+    if depth > max_nesting:
+        raise BodyTooComplex(f"has {depth} '[' or '(' open at once; {hint}")
+
+
+def _deepest_containers(text: str) -> int:
+    deepest = 0
+    for line in text.split("\n"):
+        depth, position = 0, 0
+        while match := _CONTAINER.match(line, position):
+            depth += 1 + len(match[1].expandtabs(4)) // 4  # indentation nests lists too
+            position = match.end()
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _deepest_brackets(text: str) -> int:
+    # Python-Markdown rescans the rest of a paragraph for every unclosed '[' or '(':
+    # quadratic in how many are open at once. Blank lines end a paragraph.
+    deepest = 0
+    for block in re.split(r"\n[ \t]*\n", text):
+        open_count = {"[": 0, "(": 0}
+        escaped = False
+        for char in block:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char in open_count:
+                open_count[char] += 1
+                deepest = max(deepest, open_count[char])
+            elif char == "]" and open_count["["]:
+                open_count["["] -= 1
+            elif char == ")" and open_count["("]:
+                open_count["("] -= 1
+    return deepest
 
 
 class _ShiftHeadings(Treeprocessor):
@@ -92,8 +153,9 @@ class MarkdownRenderer:
         md.treeprocessors.register(_AlignToClass(md), "align_to_class", 6)
         self._md = md
 
-    def render(self, text: str) -> RenderedMarkdown:
+    def render(self, text: str, limits: Limits = Limits()) -> RenderedMarkdown:
         """Render Markdown text to sanitized HTML with its headings and plain text."""
+        check_body_shape(text, limits.max_body_bytes, limits.max_body_nesting)
         self._md.reset()
         try:
             raw_html = self._md.convert(text)

@@ -85,7 +85,8 @@ LIMIT_FIELDS = (
     FieldSpec("max_file_bytes", "int", False, "Largest accepted content file, in bytes.", minimum=1024),
     FieldSpec("max_front_matter_bytes", "int", False, "Largest accepted front matter, in bytes.", minimum=256),
     FieldSpec("max_yaml_values", "int", False, "Most YAML values one file may expand to.", minimum=100),
-    FieldSpec("max_body_nesting", "int", False, "Deepest nesting of lists and quotes in a body.", minimum=2),
+    FieldSpec("max_body_nesting", "int", False, "Deepest nesting of lists and quotes, and most '[' or '(' open at once, in a body.", minimum=2),
+    FieldSpec("max_body_bytes", "int", False, "Largest accepted Markdown body, in bytes.", minimum=1024),
 )
 
 SITE_FIELDS = (
