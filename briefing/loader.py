@@ -22,7 +22,7 @@ from .frontmatter import FrontMatterProblem, split_front_matter
 from .markdown_render import BodyTooComplex, MarkdownRenderer
 from .model import Brief, Correction, Limits, Page, SiteConfig, Source, Vocabulary
 from .parallel import map_chunks
-from .schema import BRIEF_FIELDS, BRIEF_ID, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, validate_mapping
+from .schema import BRIEF_FIELDS, BRIEF_ID, MAX_ID_LENGTH, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, validate_mapping
 from .urls import RESERVED_NAMES
 from .yamldata import YamlProblem, parse_yaml
 
@@ -250,8 +250,8 @@ def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer)
     """Validate one standalone page (content/pages/<id>.md)."""
     stem = name.rsplit("/", 1)[-1][:-3]
     problems: list[Problem] = []
-    if not TERM_ID.match(stem):
-        problems.append(Problem(name, 1, "file", "page file names must be lowercase letters, digits and hyphens, e.g. about.md"))
+    if not TERM_ID.match(stem) or len(stem) > MAX_ID_LENGTH:
+        problems.append(Problem(name, 1, "file", f"page file names must be lowercase letters, digits and hyphens, at most {MAX_ID_LENGTH} characters, e.g. about.md"))
     elif stem in RESERVED_NAMES:
         problems.append(Problem(name, 1, "file", f"the page name '{stem}' is reserved for the site's own pages; rename the file"))
     split, parsed, found = _split_and_parse(name, text, limits)
@@ -297,6 +297,8 @@ def _check_brief_name(name: str, stem: str) -> list[Problem]:
     match = BRIEF_ID.match(stem)
     if not match:
         return [Problem(name, 1, "file", "brief file names must look like YYYY-MM-DD-short-title.md (lowercase letters, digits, hyphens)")]
+    if len(stem) > MAX_ID_LENGTH:
+        return [Problem(name, 1, "file", f"brief file names are limited to {MAX_ID_LENGTH} characters before .md; shorten the title part")]
     try:
         dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:

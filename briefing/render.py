@@ -6,6 +6,7 @@ is reported as `templates/x.html:LINE: template: message` like any content probl
 
 from __future__ import annotations
 
+import os
 import traceback
 from pathlib import Path
 from typing import Any, Mapping
@@ -61,7 +62,7 @@ class TemplateRenderer:
 
     def check_templates(self) -> list[Problem]:
         """Compile every template up front so all syntax errors show in one run."""
-        problems: list[Problem] = []
+        problems = self._linked_folders()
         for name in sorted(self.env.list_templates()):
             path = self.templates / name
             if not is_inside(path, self.templates):
@@ -118,6 +119,16 @@ class TemplateRenderer:
             for other in targets:
                 whole |= self._collect(other, sources, names)
         return whole
+
+    def _linked_folders(self) -> list[Problem]:
+        # Jinja does not list linked folders, but static/ is copied whole: refuse them here.
+        problems: list[Problem] = []
+        for dirpath, dirnames, _ in os.walk(self.templates):
+            for dirname in sorted(dirnames):
+                path = Path(dirpath) / dirname
+                if path.is_symlink() and not is_inside(path, self.templates):
+                    problems.append(Problem(relative_name(path, self.root), 1, "template", "is a linked folder that leads outside templates/; links out are refused"))
+        return problems
 
     def render(self, item: OutputFile) -> str:
         """Render one planned file; raise BuildFailed naming the template line on error."""

@@ -15,8 +15,12 @@ from urllib.parse import urlsplit
 from .errors import Problem, did_you_mean
 from .yamldata import BadScalar, ParsedYaml
 
-TERM_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
-BRIEF_ID = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
+# Ids become folder names in site/: ASCII lowercase only (case-insensitive file systems
+# cannot merge two), `\Z` not `$` (which accepts a trailing newline), [0-9] not `\d`
+# (which accepts any script's digits), and short enough for every file system.
+TERM_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
+BRIEF_ID = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\Z")
+MAX_ID_LENGTH = 100
 PLACEHOLDER = "TODO"
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 

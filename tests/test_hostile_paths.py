@@ -1,0 +1,216 @@
+"""Paths: nothing in content/ decides where a file is written, links out of content/ and
+templates/ are refused, and --out can never point at the sources or someone's folder."""
+
+from __future__ import annotations
+
+import os
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from briefing.errors import BuildFailed
+from briefing.loader import parse_brief, parse_page
+from briefing.markdown_render import MarkdownRenderer
+from briefing.model import Limits, Term, Vocabulary
+from briefing.schema import BRIEF_ID, TERM_ID
+from briefing.write import OutputError, safe_relative
+from conftest import REPO, brief_text
+
+VOCABULARY = Vocabulary((Term("statement", "S", "d"),), (Term("armenia", "A", "d"), Term("azerbaijan", "B", "d")), ())
+
+# Brief file names (stems) that must never become ids, hence never output paths.
+HOSTILE_STEMS = [
+    "2023-12-07-..",
+    "2023-12-07-a..b",
+    "2023-12-07-../../etc/passwd",
+    "2023-12-07-/etc/passwd",
+    "/2023-12-07-abs",
+    "2023-12-07-a\\..\\b",
+    "2023-12-07-a\x00b",
+    "2023-12-07-" + "a" * 2000,
+    "2023-12-07-Joint-Statement",
+    "2023-12-07-JOINT",
+    "2023-12-07-\uff4aoint",          # fullwidth j
+    "2023-12-07-j\u043eint",          # Cyrillic o
+    "2023-12-07-joint\u200b",         # zero-width space
+    "2023-12-07-joi\u0307nt",         # combining dot
+    "2023-12-07-joint statement",
+    "2023-12-07-joint%2f..",
+    "2023-12-07-joint.html",
+    "2023-12-07-joint-",
+    "2023-12-07--joint",
+    "2023-12-07-",
+    "2023-12-07-joint\n",
+    "２０２３-12-07-joint",
+    "2023-12-07-con:stream",
+    "2023-12-07-joint~1",
+    "2023-12-07-.hidden",
+]
+
+
+@pytest.mark.parametrize("stem", HOSTILE_STEMS, ids=range(len(HOSTILE_STEMS)))
+def test_hostile_brief_file_names_are_refused(stem):
+    name = f"content/briefs/2023/{stem}.md"
+    brief, problems = parse_brief(name, brief_text(), VOCABULARY, Limits(), MarkdownRenderer())
+    assert brief is None
+    assert any(p.field == "file" and p.line == 1 for p in problems), problems
+
+
+@pytest.mark.parametrize("stem", ["..", ".", "About", "a..b", "a\\b", "about\n", "a" * 101, "\uff41bout", "a" * 500 + "\u0430", "ab out", "a\x00"])
+def test_hostile_page_file_names_are_refused(stem):
+    page, problems = parse_page(f"content/pages/{stem}.md", "---\ntitle: T\nsummary: S\n---\nBody.\n", Limits(), MarkdownRenderer())
+    assert page is None and any(p.field == "file" for p in problems)
+
+
+@given(st.text(alphabet=string.printable + "\u0131\u017f\u212a\uff41\u0430\u00e9\u0307", max_size=40))
+def test_ids_are_lowercase_ascii_only_so_case_only_collisions_are_impossible(text):
+    # A case-insensitive file system merges 'A' and 'a': ids can never hold either twice.
+    for pattern in (BRIEF_ID, TERM_ID):
+        if pattern.match(text):
+            assert text == text.lower() and text.isascii()
+            assert set(text) <= set(string.ascii_lowercase + string.digits + "-")
+
+
+def test_two_files_differing_only_in_case_cannot_both_publish(project):
+    project.brief("2023-12-07-joint-statement")
+    project.write("content/briefs/2023/2023-12-07-Joint-Statement.md", brief_text())
+    with pytest.raises(BuildFailed) as failure:
+        project.build()
+    assert [(p.path, p.field) for p in failure.value.problems] == [("content/briefs/2023/2023-12-07-Joint-Statement.md", "file")]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["../x", "a/../../x", "/etc/passwd", "a\\b", "a\x00b", "", ".", "a//b", "./a", "a/./b", "a/"],
+)
+def test_unsafe_output_paths_are_refused_by_the_writer(path):
+    with pytest.raises(OutputError):
+        safe_relative(path)
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [("related", "[../../etc]"), ("related", "['2023-12-07-A']"), ("tags", "[../x]"), ("actors", "[ARMENIA]"), ("type", "../statement")],
+)
+def test_ids_in_front_matter_that_look_like_paths_are_refused(field, value, project):
+    project.brief(**({field: value} if field in ("actors", "type") else {"extra": f"{field}: {value}\n"}))
+    with pytest.raises(BuildFailed) as failure:
+        project.build()
+    assert {p.field for p in failure.value.problems} == {field}
+
+
+@pytest.mark.parametrize("term_id", ["../x", "X", "a/b", "a\\b", "\uff41", "a b", ".hidden", "a.b"])
+def test_vocabulary_ids_that_look_like_paths_are_refused(term_id, project):
+    vocab = project.root / "content/vocabulary.yaml"
+    vocab.write_text(vocab.read_text(encoding="utf-8").replace("id: cop29", f'id: "{term_id}"'), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failure:
+        project.build()
+    assert [p.field for p in failure.value.problems] == ["tags[2].id"]
+
+
+def secret_outside(tmp_path: Path) -> Path:
+    secret = tmp_path / "outside" / "secret.md"
+    secret.parent.mkdir(parents=True, exist_ok=True)
+    secret.write_text(brief_text(title="SECRET-OUTSIDE"), encoding="utf-8")
+    return secret
+
+
+@pytest.mark.parametrize(
+    "link,expected",
+    [
+        ("content/briefs/2023/2023-12-07-linked.md", "content/briefs/2023/2023-12-07-linked.md"),
+        ("content/pages/linked.md", "content/pages/linked.md"),
+        ("content/site.yaml", "content/site.yaml"),
+        ("content/vocabulary.yaml", "content/vocabulary.yaml"),
+    ],
+)
+def test_file_links_out_of_content_are_refused(link, expected, project, tmp_path):
+    secret = secret_outside(tmp_path)
+    target = project.root / link
+    if target.exists():
+        target.unlink()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.symlink_to(secret)
+    with pytest.raises(BuildFailed) as failure:
+        project.build()
+    assert any(p.path == expected and "link" in p.message for p in failure.value.problems), failure.value.problems
+    assert not project.out.exists()
+
+
+def test_folder_links_in_content_are_refused(project, tmp_path):
+    secret = secret_outside(tmp_path)
+    (project.root / "content/briefs/2023").mkdir(parents=True)
+    (project.root / "content/briefs/2023/linked").symlink_to(secret.parent, target_is_directory=True)
+    with pytest.raises(BuildFailed) as failure:
+        project.build()
+    assert [(p.path, p.field) for p in failure.value.problems] == [("content/briefs/2023/linked", "file")]
+
+
+@pytest.mark.parametrize("link", ["templates/evil.html", "templates/i18n/en.yaml", "templates/static/evil.css", "templates/static/evil-folder"])
+def test_links_out_of_templates_are_refused(link, project, tmp_path):
+    outside = tmp_path / "outside-templates"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("SECRET-OUTSIDE", encoding="utf-8")
+    target = project.root / link
+    if target.exists():
+        target.unlink()
+    if link.endswith("folder"):
+        target.symlink_to(outside, target_is_directory=True)
+    else:
+        target.symlink_to(outside / "secret.txt")
+    project.brief()
+    with pytest.raises(BuildFailed) as failure:
+        project.build()
+    assert any(p.path == link and "link" in p.message for p in failure.value.problems), failure.value.problems
+    assert not project.out.exists()
+
+
+def run_cli(project, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "build", "--root", str(project.root), *args],
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+@pytest.mark.parametrize("where", ["root", "content", "templates", "briefs", "parent", "unrelated", "file", "link", "content-child"])
+def test_out_pointing_at_sources_or_foreign_folders_is_refused(where, project, tmp_path):
+    project.brief()
+    unrelated = tmp_path / "documents"
+    unrelated.mkdir()
+    (unrelated / "thesis.txt").write_text("precious", encoding="utf-8")
+    (tmp_path / "a-file").write_text("precious", encoding="utf-8")
+    (tmp_path / "a-link").symlink_to(unrelated, target_is_directory=True)
+    out = {
+        "root": project.root, "content": project.root / "content", "templates": project.root / "templates",
+        "briefs": project.root / "content/briefs", "parent": project.root.parent, "unrelated": unrelated,
+        "file": tmp_path / "a-file", "link": tmp_path / "a-link", "content-child": project.root / "content/site",
+    }[where]
+    before = sorted(str(p) for p in tmp_path.rglob("*"))
+    result = run_cli(project, "--out", str(out))
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("error: output ") and "Traceback" not in result.stderr
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == before
+    assert (unrelated / "thesis.txt").read_text(encoding="utf-8") == "precious"
+
+
+def test_out_inside_the_project_but_outside_sources_is_fine(project):
+    project.brief()
+    result = run_cli(project, "--out", str(project.root / "public"))
+    assert result.returncode == 0, result.stderr
+    assert (project.root / "public/briefs/2023-12-07-joint-statement/index.html").is_file()
+
+
+def test_every_output_path_stays_inside_the_output_folder(project):
+    for number in range(5):
+        project.brief(f"2023-12-0{number + 1}-brief-{number}")
+    project.build()
+    out = project.out.resolve()
+    for path in project.out.rglob("*"):
+        assert not path.is_symlink()
+        assert path.resolve().is_relative_to(out)
+    assert sorted(os.listdir(project.root)) == ["content", "site", "templates"]  # no staging left
