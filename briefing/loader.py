@@ -250,8 +250,10 @@ def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer)
     """Validate one standalone page (content/pages/<id>.md)."""
     stem = name.rsplit("/", 1)[-1][:-3]
     problems: list[Problem] = []
-    if not TERM_ID.match(stem) or len(stem) > MAX_ID_LENGTH:
-        problems.append(Problem(name, 1, "file", f"page file names must be lowercase letters, digits and hyphens, at most {MAX_ID_LENGTH} characters, e.g. about.md"))
+    if not TERM_ID.match(stem):
+        problems.append(Problem(name, 1, "file", "page file names must be lowercase letters, digits and hyphens, e.g. about.md"))
+    elif len(stem) > MAX_ID_LENGTH:
+        problems.append(Problem(name, 1, "file", f"page file names are limited to {MAX_ID_LENGTH} characters before .md"))
     elif stem in RESERVED_NAMES:
         problems.append(Problem(name, 1, "file", f"the page name '{stem}' is reserved for the site's own pages; rename the file"))
     split, parsed, found = _split_and_parse(name, text, limits)
