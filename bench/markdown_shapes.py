@@ -31,7 +31,7 @@ SHAPES = {
     "table rows": "|x|y|\n",
     "open brackets": "[",
     "unclosed links": "[a](",
-    "footnotes": "x[^1] ",
+    "footnote references": "x[^1] ",
     "abbreviations": "*[A]: b\n",
 }
 
@@ -46,12 +46,15 @@ def main() -> None:
     renderer = MarkdownRenderer()
     print(f"limits: max_body_bytes={SIZE} max_body_nesting={LIMITS.max_body_nesting}")
     shapes = dict(SHAPES)
+    shapes["one footnote cited 200 times"] = "x[^1] " * 200 + "\n\n[^1]: note\n"
+    shapes["one footnote cited 4000 times"] = "x[^1] " * 4000 + "\n\n[^1]: note\n"
     shapes["deep lists"] = "".join("    " * i + "- x\n" for i in range(100))
     shapes["deep quotes"] = ">" * 5000 + " x"
-    shapes["abbreviations"] = "".join(f"*[A{i}]: b\n" for i in range(100)) + "A1 " * 10_000
+    definitions = "".join(f"*[A{i}]: b\n" for i in range(100))
+    shapes["abbreviations"] = definitions + "A1 " * ((SIZE - len(definitions)) // 3)
     shapes["many abbreviations"] = "".join(f"*[A{i}]: b\n" for i in range(1500)) + "A1 " * 2000
     for name, unit in shapes.items():
-        text = unit if name.startswith("deep") or "abbreviations" in name else body_of(unit, SIZE)
+        text = unit if name.startswith(("deep", "one footnote")) or "abbreviations" in name else body_of(unit, SIZE)
         started = time.perf_counter()
         try:
             renderer.render(text, LIMITS)

@@ -54,6 +54,9 @@ _CONTAINER = re.compile(r"([ \t]*)(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))")
 # The abbr extension matches every definition at every word: cost grows with their product.
 _ABBREVIATION = re.compile(r"^[ ]{0,3}\*\[[^\]\n]*\]:", re.MULTILINE)
 MAX_ABBREVIATIONS = 100
+# Each further reference to one footnote rescans its back-links: quadratic in references.
+_FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]\n]+\](?!:)")
+MAX_FOOTNOTE_REFERENCES = 200
 
 
 def check_body_shape(text: str, max_bytes: int, max_nesting: int) -> None:
@@ -69,6 +72,9 @@ def check_body_shape(text: str, max_bytes: int, max_nesting: int) -> None:
     abbreviations = len(_ABBREVIATION.findall(text))
     if abbreviations > MAX_ABBREVIATIONS:
         raise BodyTooComplex(f"defines {abbreviations} abbreviations ('*[X]: ...'); the limit is {MAX_ABBREVIATIONS}")
+    references = len(_FOOTNOTE_REFERENCE.findall(text))
+    if references > MAX_FOOTNOTE_REFERENCES:
+        raise BodyTooComplex(f"has {references} footnote references ('[^x]'); the limit is {MAX_FOOTNOTE_REFERENCES}")
     depth = _deepest_containers(text)
     if depth > max_nesting:
         raise BodyTooComplex(f"lists and quotes nest {depth} levels deep; {hint}")

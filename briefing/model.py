@@ -40,9 +40,9 @@ class Limits:
     max_front_matter_bytes: int = 64 * 1024
     max_yaml_values: int = 5_000
     max_body_nesting: int = 20
-    # Python-Markdown is superlinear on dense markup: 32 KiB renders in seconds at worst,
-    # and is eight times the longest bundled brief.
-    max_body_bytes: int = 32 * 1024
+    # Python-Markdown is superlinear on dense markup: 24 KiB renders in about 2 s at worst
+    # (bench/markdown_shapes.py) and is six times the longest bundled brief.
+    max_body_bytes: int = 24 * 1024
 
 
 @dataclass(frozen=True)
