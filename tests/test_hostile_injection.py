@@ -14,6 +14,7 @@ from briefing.loader import parse_brief
 from briefing.markdown_render import MarkdownRenderer
 from briefing.model import Limits, Term, Vocabulary
 from briefing.security import CONTENT_SECURITY_POLICY
+from conftest import Project
 from hostile_scan import bad_url, scan_csv, scan_html, scan_strings, scan_tree, scan_xml
 
 # Plain-text fields: shown as text everywhere, so each must come out escaped.
@@ -201,9 +202,10 @@ def hostile_brief(number: int, payload: str, body: str, url: str) -> str:
     )
 
 
-@pytest.fixture
-def hostile_project(project):
-    """A project where every field of every file is an attack."""
+@pytest.fixture(scope="module")
+def hostile_project(tmp_path_factory):
+    """A project where every field of every file is an attack (built once per module)."""
+    project = Project(tmp_path_factory.mktemp("hostile") / "project")
     site = (
         f"title: {yaml_str('<script>alert(1)</script> Archive')}\n"
         f"description: {yaml_str(TEXT_PAYLOADS[1])}\n"

@@ -84,6 +84,18 @@ def wait_for_staging(project: Project, process: subprocess.Popen, limit: float) 
         time.sleep(0.0005)
 
 
+def wait_for_swap(project: Project, process: subprocess.Popen, old_inode: int, limit: float) -> None:
+    """Return once site/ is a different folder than before (the swap happened)."""
+    deadline = time.perf_counter() + limit
+    while process.poll() is None and time.perf_counter() < deadline:
+        try:
+            if project.out.stat().st_ino != old_inode:
+                return
+        except FileNotFoundError:
+            pass  # between the two renames of the fallback swap
+        time.sleep(0.0005)
+
+
 @pytest.mark.parametrize("fallback_swap", [False, True], ids=["renameat2 exchange", "two renames"])
 def test_sigkill_at_random_points_leaves_old_or_new_site(references, fallback_swap):
     project, old, new, old_copy, seconds = references
@@ -94,11 +106,15 @@ def test_sigkill_at_random_points_leaves_old_or_new_site(references, fallback_sw
     while kills < MIN_KILLS or time.perf_counter() - started < KILL_BUDGET_SECONDS:
         reset_to_old(project, old_copy)
         process = subprocess.Popen(build_command(project, fallback_swap), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        old_inode = project.out.stat().st_ino
         if kills % 3 == 0:
             time.sleep(rng.uniform(0, seconds * 2))  # anywhere in the build
-        else:
+        elif kills % 3 == 1:
             wait_for_staging(project, process, seconds * 10)  # aim at the writing phase
-            time.sleep(rng.uniform(0, 0.05) if kills % 3 == 1 else rng.uniform(0, seconds / 3))
+            time.sleep(rng.uniform(0, 0.05))
+        else:
+            wait_for_swap(project, process, old_inode, seconds * 10)  # aim just after the swap
+            time.sleep(rng.uniform(0, 0.01))
         process.send_signal(signal.SIGKILL)
         process.wait()
         kills += 1
