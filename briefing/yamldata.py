@@ -7,6 +7,7 @@ expansion and nesting are bounded so a hostile file cannot exhaust memory or the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -26,6 +27,7 @@ _PLAIN_TAGS = {
 }
 
 Path = tuple[Any, ...]
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # libyaml composes nodes about ten times faster; same resolver, same node tree.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -163,4 +165,7 @@ class _Builder:
             value = self.constructor.construct_object(node, deep=True)
         except (ValueError, OverflowError, yaml.YAMLError) as exc:
             return BadScalar(node.value, str(exc))
+        if isinstance(value, str) and _SURROGATE.search(value):
+            # "\ud83d\ude00" escapes decode to two lone surrogates, which no file can hold.
+            raise YamlProblem(self.line_of(node), "invalid YAML: a \\u escape makes half a character (a surrogate); write the character itself or use \\U0001XXXX")
         return value

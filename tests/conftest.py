@@ -14,6 +14,7 @@ from typing import Iterator
 
 import pytest
 
+import hypothesis_profiles  # noqa: F401 - registers and loads the Hypothesis profiles
 from briefing.build import BuildOptions, build_site
 
 REPO = Path(__file__).resolve().parent.parent
