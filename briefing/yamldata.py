@@ -152,6 +152,9 @@ class _Builder:
             key = self.build_scalar(key_node)
             if not isinstance(key, str):
                 key = key_node.value
+            if not key.strip():
+                # `? ` or `"": x` would become a problem with no field name to show.
+                raise YamlProblem(self.line_of(key_node), "invalid YAML: a key is empty; write 'field: value'")
             if key in result:
                 raise YamlProblem(self.line_of(key_node), f"invalid YAML: duplicate key '{key}'")
             self.lines[path + (key,)] = self.line_of(key_node)

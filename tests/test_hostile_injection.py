@@ -406,6 +406,7 @@ def test_scanners_of_machine_readable_files_catch_their_shapes():
 
 def test_scan_covers_every_kind_of_file_the_build_writes(hostile_project):
     _, counts = scan_tree(hostile_project.out, base_path="/archive/")
+    assert {".html", ".xml", ".json", ".csv"} <= set(counts), counts  # pages, feeds, data exports
     written = {p.suffix.lower() or "(none)" for p in hostile_project.out.rglob("*") if p.is_file() and "static" not in p.parts and "pagefind" not in p.parts}
     assert written <= set(counts)
     for suffix in (".json", ".xml", ".csv"):

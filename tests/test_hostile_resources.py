@@ -56,6 +56,8 @@ CASES = [
     ("5500 unknown keys", "---\n" + "".join(f"k{i}: {i}\n" for i in range(5500)) + "---\nbody\n", ("yaml", "more than 5000 values")),
     ("2000 sources", front_matter_with("").replace("sources:\n", "sources:\n" + "  - {p: 1, t: 2}\n" * 2000), ("yaml", "more than 5000 values")),
     ("100k-character title", brief_text(title="t" * 60_000), ("title", "the limit is 200")),
+    ("empty key", "---\n? \n---\nbody\n", ("yaml", "key is empty")),
+    ("empty quoted key", brief_text(extra='"": x\n'), ("yaml", "key is empty")),
     ("surrogate escape", brief_text(title='"\\ud83d\\ude00 smile"'), ("yaml", "surrogate")),
     ("python tag", front_matter_with("x: !!python/object/apply:os.system ['true']\n"), ("yaml", "not allowed")),
     ("body over max_body_bytes", body("word " * 10_000), ("body", f"the limit is {LIMIT} bytes")),
