@@ -93,7 +93,7 @@ def _terms(kind: str, records: list[dict[str, Any]], name: str, parsed: ParsedYa
             continue
         line = parsed.line(kind, index, "id")
         field = f"{kind}[{index + 1}].id"
-        if not TERM_ID.match(record["id"]):
+        if not TERM_ID.fullmatch(record["id"]):
             problems.append(Problem(name, line, field, f"'{record['id']}' must be lowercase letters, digits and hyphens, starting with a letter"))
         elif record["id"] in seen:
             problems.append(Problem(name, line, field, f"'{record['id']}' is defined twice"))

@@ -250,7 +250,7 @@ def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer)
     """Validate one standalone page (content/pages/<id>.md)."""
     stem = name.rsplit("/", 1)[-1][:-3]
     problems: list[Problem] = []
-    if not TERM_ID.match(stem):
+    if not TERM_ID.fullmatch(stem):
         problems.append(Problem(name, 1, "file", "page file names must be lowercase letters, digits and hyphens, e.g. about.md"))
     elif len(stem) > MAX_ID_LENGTH:
         problems.append(Problem(name, 1, "file", f"page file names are limited to {MAX_ID_LENGTH} characters before .md"))
@@ -296,7 +296,7 @@ def _drop_missing_related(briefs: tuple[Brief, ...]) -> tuple[Brief, ...]:
 
 
 def _check_brief_name(name: str, stem: str) -> list[Problem]:
-    match = BRIEF_ID.match(stem)
+    match = BRIEF_ID.fullmatch(stem)
     if not match:
         return [Problem(name, 1, "file", "brief file names must look like YYYY-MM-DD-short-title.md (lowercase letters, digits, hyphens)")]
     if len(stem) > MAX_ID_LENGTH:
@@ -332,7 +332,7 @@ def _check_dates(name: str, stem: str, values: dict[str, Any], line: Callable[..
     date = values.get("date")
     if date is None:
         return problems
-    match = BRIEF_ID.match(stem)
+    match = BRIEF_ID.fullmatch(stem)
     if match and f"{match[1]}-{match[2]}-{match[3]}" != date.isoformat():
         problems.append(Problem(name, line("date"), "date", f"{date.isoformat()} does not match the file name's date {match[1]}-{match[2]}-{match[3]}"))
     end = values.get("end_date")

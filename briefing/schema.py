@@ -16,10 +16,11 @@ from .errors import Problem, did_you_mean
 from .yamldata import BadScalar, ParsedYaml
 
 # Ids become folder names in site/: ASCII lowercase only (case-insensitive file systems
-# cannot merge two), `\Z` not `$` (which accepts a trailing newline), [0-9] not `\d`
-# (which accepts any script's digits), and short enough for every file system.
-TERM_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
-BRIEF_ID = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\Z")
+# cannot merge two), [0-9] not `\d` (which accepts any script's digits), short enough for
+# every file system. Use them with `fullmatch`: Python's `$` also accepts a final newline.
+# (The patterns are shared with the JSON Schema, whose `$` means the very end.)
+TERM_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+BRIEF_ID = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 MAX_ID_LENGTH = 100
 PLACEHOLDER = "TODO"
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -280,7 +281,7 @@ def _check_term(spec: FieldSpec, raw: Any, checker: Checker):
 
 
 def _check_brief_id(raw: Any) -> str | None:
-    if not isinstance(raw, str) or not BRIEF_ID.match(raw):
+    if not isinstance(raw, str) or not BRIEF_ID.fullmatch(raw):
         return f"expected a brief id like 2023-12-07-joint-statement, got {_kind_of(raw)}"
     return None
 

@@ -71,7 +71,7 @@ def test_hostile_page_file_names_are_refused(stem):
 def test_ids_are_lowercase_ascii_only_so_case_only_collisions_are_impossible(text):
     # A case-insensitive file system merges 'A' and 'a': ids can never hold either twice.
     for pattern in (BRIEF_ID, TERM_ID):
-        if pattern.match(text):
+        if pattern.fullmatch(text):
             assert text == text.lower() and text.isascii()
             assert set(text) <= set(string.ascii_lowercase + string.digits + "-")
 
