@@ -374,6 +374,12 @@ def test_hostile_pages_run_no_script_in_chromium(hostile_project, serve_folder, 
             assert not bad_url(href), (path, href)
         page.mouse.move(5, 5)
         page.mouse.move(400, 300)
+    for query in ("alert", "script", "onerror", "javascript"):  # hostile text in search results
+        page.goto(base + f"search/?q={query}")
+        page.locator("#search-results li").first.wait_for()
+        assert not page.locator("#search-results script, #search-results img, #search-results iframe").count()
+        for link in page.locator("#search-results a").all():
+            assert not bad_url(link.get_attribute("href") or "")
     assert fired == []
     assert not [e for e in page.console_errors if TRIPWIRE in e]
 
@@ -406,7 +412,7 @@ def test_scanners_of_machine_readable_files_catch_their_shapes():
 
 def test_scan_covers_every_kind_of_file_the_build_writes(hostile_project):
     _, counts = scan_tree(hostile_project.out, base_path="/archive/")
-    assert {".html", ".xml", ".json", ".csv"} <= set(counts), counts  # pages, feeds, data exports
+    assert {".html", ".xml", ".json", ".csv", ".pf_fragment"} <= set(counts), counts  # pages, feeds, data, search
     written = {p.suffix.lower() or "(none)" for p in hostile_project.out.rglob("*") if p.is_file() and "static" not in p.parts and "pagefind" not in p.parts}
     assert written <= set(counts)
     for suffix in (".json", ".xml", ".csv"):
