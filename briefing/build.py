@@ -41,6 +41,7 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     use_cache: bool = True  # keep parsed briefs and output fingerprints in ROOT/.cache/briefing/
+    search_index: bool = True  # False: leave indexing to the caller (serve indexes after reloading)
     jobs: int = 0  # processes for parsing and rendering; 0 = one per core
 
     @classmethod
@@ -107,7 +108,7 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
     static = _static_files(options.templates / "static")
     indexed: list[IndexReport] = []  # filled by the finalize step, which runs inside write_site
     previous_index = options.out / INDEX_FOLDER
-    finalize = lambda stage: indexed.append(write_search_index(stage, previous_index))  # noqa: E731
+    finalize = (lambda stage: indexed.append(write_search_index(stage, previous_index))) if options.search_index else None  # noqa: E731
     if cache is None:
         files = _render_all(renderer, plan, list(range(len(plan))), jobs, progress)
         extra = [(".nojekyll", b"")] + [(path, source.read_bytes()) for path, source in static]

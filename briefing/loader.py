@@ -39,7 +39,7 @@ class Content:
 
 def load_content(
     root: Path, content: Path, *, base_url: str | None = None, drafts: bool = False,
-    renderer: MarkdownRenderer | None = None, only: frozenset[str] | None = None,
+    renderer: MarkdownRenderer | None = None,
     cache: BriefCache | None = None, jobs: int = 1, progress: Callable[[int, int], None] | None = None,
 ) -> Content:
     """Load and validate all content; raise BuildFailed with every problem found.

@@ -29,7 +29,7 @@ from .build import BuildOptions, BuildReport, build_site
 from .config import load_site_config
 from .errors import BuildFailed, failure_summary
 from .files import relative_name
-from .search_index import SearchIndexError
+from .search_index import SearchIndexError, write_search_index
 from .security import CONTENT_SECURITY_POLICY
 from .urls import Urls
 from .watch import SourceWatcher
@@ -383,6 +383,8 @@ class DevServer:
         self.out = options.out
         self._server: _Server | None = None
         self._threads: list[threading.Thread] = []
+        # Held while a build swaps the output or the indexer writes into it, never both.
+        self._output_lock = threading.Lock()
         self._watcher = SourceWatcher(
             [options.content, options.templates], poll=settings.poll, interval=settings.poll_interval
         )
@@ -409,8 +411,10 @@ class DevServer:
     def start(self) -> bool:
         """Bind, build once, then serve and watch in background threads; False if the first build failed."""
         self.bind()
-        # Built pages point at this server, so links and feeds work locally.
-        self.options = replace(self.options, base_url=self.url)
+        # Built pages point at this server, so links and feeds work locally. The search
+        # index is refreshed after each reload instead of inside the build, so a save
+        # shows at once and search catches up a moment later.
+        self.options = replace(self.options, base_url=self.url, search_index=False)
         if not is_loopback(self.settings.host):
             self.log(
                 f"warning: serving on {self.settings.host} makes this development server reachable "
@@ -453,7 +457,8 @@ class DevServer:
         """Run one build; publish its outcome to open pages; True on success."""
         started = time.perf_counter()
         try:
-            report = self.build(self.options)
+            with self._output_lock:
+                report = self.build(self.options)
         except BuildFailed as failure:
             lines = tuple(problem.format() for problem in failure.problems)
             self._fail(lines, failure_summary(failure.problems, self.out.name))
@@ -471,7 +476,22 @@ class DevServer:
         what = f" after {_describe(changed, self.options.root)}" if changed else ""
         if not self.settings.quiet:
             self.log(f"built {report.briefs} briefs{what}: {report.files} files in {time.perf_counter() - started:.2f} s")
+        if not self.options.search_index:
+            self._spawn(self.refresh_search_index, "serve-index")
         return True
+
+    def refresh_search_index(self) -> None:
+        """Bring the served site's search index up to date (runs after the reload)."""
+        with self._output_lock:
+            if self.stopping.is_set() or not self.out.is_dir():
+                return
+            try:
+                report = write_search_index(self.out)
+            except SearchIndexError as exc:
+                self.log(f"error: search index: {exc} (search shows the previous index)")
+                return
+        if not self.settings.quiet and not report.reused:
+            self.log(f"search index refreshed: {report.pages} pages in {report.seconds:.2f} s")
 
     def _fail(self, lines: tuple[str, ...], summary: str) -> None:
         for line in lines:
@@ -486,6 +506,7 @@ class DevServer:
                 self.rebuild(changed)
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
+        self._threads = [t for t in self._threads if t.is_alive()]
         thread = threading.Thread(target=target, name=name, daemon=True)
         thread.start()
         self._threads.append(thread)

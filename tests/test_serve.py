@@ -314,3 +314,25 @@ def test_quiet_prints_errors_but_not_successful_builds(project):
         wait_until(lambda: f"{BRIEF}:4: type:" in server.stream.text(), what="the error")
         assert "built " not in server.stream.text()
         assert "serving " in server.stream.text()
+
+
+def test_search_index_is_refreshed_after_the_reload_not_before(project):
+    from briefing.search_index import INDEX_FOLDER, STAMP, hash_pages, indexed_pages
+
+    def index_is_current(server) -> bool:
+        stamp = server.out / INDEX_FOLDER / STAMP
+        pages = indexed_pages(server.out)
+        return stamp.is_file() and stamp.read_text().strip() == hash_pages(server.out, pages)
+
+    project.brief(title="First title")
+    with running_server(project.options()) as server:
+        assert server.options.search_index is False  # builds leave indexing to serve
+        wait_until(lambda: index_is_current(server), what="the first search index")
+        events = EventStream(server)
+        events.next_state()
+        project.brief(title="Second title")
+        assert events.next_state()["errors"] == []  # the reload is announced ...
+        wait_until(lambda: index_is_current(server), what="the refreshed search index")  # ... then search catches up
+        log = server.stream.text()
+        assert log.rindex("after ") < log.rindex("search index refreshed")
+        events.close()
