@@ -9,7 +9,7 @@ from typing import Any
 from .errors import Problem
 from .files import read_text, relative_name
 from .model import Limits, SiteConfig, Term, Vocabulary
-from .schema import SITE_FIELDS, TERM_ID, VOCABULARY_FIELDS, Checker, validate_mapping
+from .schema import SITE_FIELDS, TERM_ID, VOCABULARY_FIELDS, Checker, FieldSpec, validate_mapping
 from .yamldata import ParsedYaml, YamlProblem, parse_yaml
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -30,15 +30,21 @@ def load_yaml_file(path: Path, root: Path, content: Path) -> tuple[ParsedYaml | 
         return None, [Problem(name, exc.line, "yaml", exc.message)]
 
 
-def load_site_config(root: Path, content: Path, base_url: str | None = None) -> tuple[SiteConfig | None, list[Problem]]:
-    """Load site.yaml; `base_url` (from --base-url) overrides the file's value."""
-    path = content / "site.yaml"
+def _load_validated(path: Path, root: Path, content: Path, fields: tuple[FieldSpec, ...]):
+    """Parse a settings file and check it against `fields`: (name, parsed, values, problems)."""
+    name = relative_name(path, root)
     parsed, problems = load_yaml_file(path, root, content)
     if parsed is None:
+        return name, None, {}, problems
+    values, problems = validate_mapping(parsed.data, fields, Checker(name, parsed, lambda kind: frozenset()))
+    return name, parsed, values, problems
+
+
+def load_site_config(root: Path, content: Path, base_url: str | None = None) -> tuple[SiteConfig | None, list[Problem]]:
+    """Load site.yaml; `base_url` (from --base-url) overrides the file's value."""
+    name, parsed, values, problems = _load_validated(content / "site.yaml", root, content, SITE_FIELDS)
+    if parsed is None:
         return None, problems
-    name = relative_name(path, root)
-    checker = Checker(name, parsed, lambda kind: frozenset())
-    values, problems = validate_mapping(parsed.data, SITE_FIELDS, checker, label="")
     if "language" in values and not _LANGUAGE.match(values["language"]):
         problems.append(Problem(name, parsed.line("language"), "language", f"'{values['language']}' is not a language tag such as en or hy"))
     if problems:
@@ -67,13 +73,9 @@ def normalise_base_url(url: str) -> str:
 
 def load_vocabulary(root: Path, content: Path) -> tuple[Vocabulary | None, list[Problem]]:
     """Load vocabulary.yaml: types, actors and tags, each with id, label and description."""
-    path = content / "vocabulary.yaml"
-    parsed, problems = load_yaml_file(path, root, content)
+    name, parsed, values, problems = _load_validated(content / "vocabulary.yaml", root, content, VOCABULARY_FIELDS)
     if parsed is None:
         return None, problems
-    name = relative_name(path, root)
-    checker = Checker(name, parsed, lambda kind: frozenset())
-    values, problems = validate_mapping(parsed.data, VOCABULARY_FIELDS, checker, label="")
     kinds: dict[str, tuple[Term, ...]] = {}
     for kind in ("types", "actors", "tags"):
         terms, found = _terms(kind, values.get(kind, []), name, parsed)

@@ -37,6 +37,15 @@ class Content:
     pages: tuple[Page, ...]
 
 
+def load_settings(root: Path, content: Path, base_url: str | None = None) -> tuple[SiteConfig, Vocabulary]:
+    """Load site.yaml and vocabulary.yaml; raise BuildFailed with the problems of both."""
+    config, problems = load_site_config(root, content, base_url)
+    vocabulary, found = load_vocabulary(root, content)
+    if config is None or vocabulary is None:
+        raise BuildFailed(problems + found)
+    return config, vocabulary
+
+
 def load_content(
     root: Path, content: Path, *, base_url: str | None = None, drafts: bool = False,
     renderer: MarkdownRenderer | None = None,
@@ -47,13 +56,8 @@ def load_content(
     Briefs found in `cache` (same text, vocabulary, limits and versions) are not parsed
     again; the rest are parsed on `jobs` processes.
     """
+    config, vocabulary = load_settings(root, content, base_url)
     problems: list[Problem] = []
-    config, found = load_site_config(root, content, base_url)
-    problems += found
-    vocabulary, found = load_vocabulary(root, content)
-    problems += found
-    if config is None or vocabulary is None:
-        raise BuildFailed(problems)
     context = parse_key(ENGINE_VERSION, dependency_versions(), vocabulary, config.limits)
     paths, found = find_markdown(root, content / "briefs", content, recursive=True)
     problems += found
@@ -94,13 +98,8 @@ def check_selected(root: Path, content: Path, paths: tuple[Path, ...], renderer:
     `related` are checked against. Returns (briefs, pages) checked; raises BuildFailed.
     """
     renderer = renderer or MarkdownRenderer()
+    config, vocabulary = load_settings(root, content)
     problems: list[Problem] = []
-    config, found = load_site_config(root, content)
-    problems += found
-    vocabulary, found = load_vocabulary(root, content)
-    problems += found
-    if config is None or vocabulary is None:
-        raise BuildFailed(problems)
     all_briefs, _ = find_markdown(root, content / "briefs", content, recursive=True)
     ids = {relative_name(p, root): p.stem for p in all_briefs}
     briefs = pages = 0
