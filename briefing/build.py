@@ -41,7 +41,9 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     use_cache: bool = True  # keep parsed briefs and output fingerprints in ROOT/.cache/briefing/
-    search_index: bool = True  # False: leave indexing to the caller (serve indexes after reloading)
+    # "build": index in the build; "later": keep the old index for the caller to refresh
+    # (serve indexes after reloading); "skip": the output has no search index.
+    search: str = "build"
     jobs: int = 0  # processes for parsing and rendering; 0 = one per core
 
     @classmethod
@@ -108,7 +110,7 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
     static = _static_files(options.templates / "static")
     indexed: list[IndexReport] = []  # filled by the finalize step, which runs inside write_site
     previous_index = options.out / INDEX_FOLDER
-    finalize = (lambda stage: indexed.append(write_search_index(stage, previous_index))) if options.search_index else None  # noqa: E731
+    finalize = (lambda stage: indexed.append(write_search_index(stage, previous_index))) if options.search == "build" else None  # noqa: E731
     if cache is None:
         files = _render_all(renderer, plan, list(range(len(plan))), jobs, progress)
         extra = [(".nojekyll", b"")] + [(path, source.read_bytes()) for path, source in static]
@@ -119,7 +121,8 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
         produce = _producer(renderer, plan, dict(static), jobs, progress)
         state = options.root / CACHE_FOLDER / f"output-{digest(str(options.out.resolve()))[:16]}.json"
         # The kept staging folder's index stays for the indexer to reuse or replace.
-        stats = write_site_incremental(options.out, planned, produce, state, finalize, keep=(INDEX_FOLDER,))
+        keep = () if options.search == "skip" else (INDEX_FOLDER,)
+        stats = write_site_incremental(options.out, planned, produce, state, finalize, keep=keep)
         written, unchanged = stats.written, stats.unchanged
         cache.save()
     seconds = time.perf_counter() - started

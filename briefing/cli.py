@@ -93,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
     build.add_argument("--no-cache", action="store_true", help="ignore ROOT/.cache/briefing/: parse, render and write everything afresh")
     build.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="processes for parsing and rendering (default: one per core)")
+    build.add_argument("--no-search", action="store_true", help="skip the search index (faster; the site then has no pagefind/ folder and its search page finds nothing)")
     build.set_defaults(run=_run_build)
 
     check = commands.add_parser("check", parents=[common], help="validate content only", description="Validate content and templates and report every problem as path:line: field: message. Writes nothing. Given FILEs (briefs or pages), check only those, plus the rules across briefs that involve them (unique ids, related briefs exist); templates are then not checked.")
@@ -132,6 +133,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         drafts=args.drafts,
         use_cache=not getattr(args, "no_cache", False),
         jobs=max(0, getattr(args, "jobs", 0) or 0),
+        search="skip" if getattr(args, "no_search", False) else "build",
     )
 
 

@@ -414,7 +414,7 @@ class DevServer:
         # Built pages point at this server, so links and feeds work locally. The search
         # index is refreshed after each reload instead of inside the build, so a save
         # shows at once and search catches up a moment later.
-        self.options = replace(self.options, base_url=self.url, search_index=False)
+        self.options = replace(self.options, base_url=self.url, search="later")
         if not is_loopback(self.settings.host):
             self.log(
                 f"warning: serving on {self.settings.host} makes this development server reachable "
@@ -476,7 +476,7 @@ class DevServer:
         what = f" after {_describe(changed, self.options.root)}" if changed else ""
         if not self.settings.quiet:
             self.log(f"built {report.briefs} briefs{what}: {report.files} files in {time.perf_counter() - started:.2f} s")
-        if not self.options.search_index:
+        if self.options.search == "later":
             self._spawn(self.refresh_search_index, "serve-index")
         return True
 

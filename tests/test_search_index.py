@@ -133,3 +133,14 @@ def test_serve_reports_an_indexing_failure_and_keeps_serving(project):
     printed = server.stream.text()
     assert "error: search index: Pagefind failed (exit 3): Error: disk on fire" in printed
     assert "site/ left unchanged" in printed and "internal error" not in printed
+
+
+def test_no_search_builds_without_an_index_and_drops_an_old_one(project, capsys):
+    two_brief_project(project).build()
+    assert (project.out / "pagefind" / "pagefind.js").is_file()
+    for _ in range(2):  # the second run starts from the kept staging folder, which had an index
+        assert main(["build", "--root", str(project.root), "--no-search", "-q"]) == 0
+        assert not (project.out / "pagefind").exists()
+        assert (project.out / "briefs/2023-12-13-handover/index.html").is_file()
+    assert main(["build", "--root", str(project.root), "-q"]) == 0
+    assert (project.out / "pagefind" / "pagefind.js").is_file()
