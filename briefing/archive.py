@@ -28,6 +28,16 @@ class Group:
 
 
 @dataclass(frozen=True)
+class YearSummary:
+    """A year as year navigation shows it: a page whose template reads only these does not
+    depend on every brief of every year."""
+
+    key: str
+    label: str
+    newest_id: str  # the year's newest brief, to tell where a year starts across pages
+
+
+@dataclass(frozen=True)
 class Archive:
     """The whole site's data. Mappings are built once here and never changed."""
 
@@ -41,6 +51,7 @@ class Archive:
     older: Mapping[str, Brief | None]
     newer: Mapping[str, Brief | None]
     related: Mapping[str, tuple[Brief, ...]]
+    year_summaries: tuple[YearSummary, ...] = ()  # newest first, one per entry of `years`
 
     def term(self, kind: str, term_id: str) -> Term:
         """Look up a vocabulary term by kind and id."""
@@ -60,26 +71,27 @@ def assemble_archive(content: Content) -> Archive:
     """Build the Archive from validated content."""
     briefs = newest_first(content.briefs)
     by_id = {b.id: b for b in briefs}
-    years = tuple(
-        Group(str(year), str(year), "", tuple(b for b in briefs if b.year == year))
-        for year in sorted({b.year for b in briefs}, reverse=True)
-    )
+    by_year: dict[int, list[Brief]] = {}
+    for brief in briefs:
+        by_year.setdefault(brief.year, []).append(brief)
+    years = tuple(Group(str(year), str(year), "", tuple(by_year[year])) for year in sorted(by_year, reverse=True))
+    summaries = tuple(YearSummary(g.key, g.label, g.briefs[0].id) for g in years)
     terms = {kind: _term_groups(kind, content.vocabulary.kind(kind), briefs) for kind in ("types", "actors", "tags")}
     older = {b.id: (briefs[i + 1] if i + 1 < len(briefs) else None) for i, b in enumerate(briefs)}
     newer = {b.id: (briefs[i - 1] if i > 0 else None) for i, b in enumerate(briefs)}
     related_index = index_related(briefs)
     related = {b.id: choose_related(b, related_index, by_id) for b in briefs}
     pages = tuple(sorted(content.pages, key=lambda p: (p.order, p.id)))
-    return Archive(content.config, content.vocabulary, briefs, pages, years, terms, by_id, older, newer, related)
+    return Archive(content.config, content.vocabulary, briefs, pages, years, terms, by_id, older, newer, related, summaries)
 
 
 def _term_groups(kind: str, vocabulary: tuple[Term, ...], briefs: tuple[Brief, ...]) -> tuple[Group, ...]:
-    def uses(brief: Brief, term_id: str) -> bool:
-        if kind == "types":
-            return brief.type == term_id
-        return term_id in (brief.actors if kind == "actors" else brief.tags)
-
-    return tuple(Group(t.id, t.label, t.description, tuple(b for b in briefs if uses(b, t.id))) for t in vocabulary)
+    members: dict[str, list[Brief]] = {t.id: [] for t in vocabulary}
+    for brief in briefs:  # one pass, newest first, so each group keeps that order
+        for term_id in (brief.type,) if kind == "types" else (brief.actors if kind == "actors" else brief.tags):
+            if term_id in members:
+                members[term_id].append(brief)
+    return tuple(Group(t.id, t.label, t.description, tuple(members[t.id])) for t in vocabulary)
 
 
 @dataclass(frozen=True)

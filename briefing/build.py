@@ -148,7 +148,7 @@ def _fingerprints(renderer: TemplateRenderer, archive: Archive, plan: Sequence[O
     """(path, fingerprint) of every output file; None where a page cannot be fingerprinted.
 
     A page depends on its template closure, its context, the globals its templates name
-    (the archive only through its settings unless a template reads more) and the engine.
+    (the archive only through the attributes they read) and the engine.
     """
     walker = Fingerprinter()
     engine = engine_digest()
@@ -158,12 +158,10 @@ def _fingerprints(renderer: TemplateRenderer, archive: Archive, plan: Sequence[O
     def global_digest(name: str) -> str | None:
         if name not in known:
             try:
-                if name == "archive":
-                    known[name] = walker.of((archive.config, archive.vocabulary, archive.pages))
-                elif name == "archive*":
-                    known[name] = walker.of(archive)
+                if name.startswith("archive."):  # one attribute of the archive
+                    known[name] = walker.of(getattr(archive, name.split(".", 1)[1], None))
                 else:
-                    known[name] = walker.of(globals_[name])
+                    known[name] = walker.of(archive if name == "archive" else globals_[name])
             except Uncacheable:
                 known[name] = None  # e.g. a function: such pages are rendered every time
         return known[name]
@@ -173,10 +171,11 @@ def _fingerprints(renderer: TemplateRenderer, archive: Archive, plan: Sequence[O
         if item.data is not None:  # made in Python: its bytes are its fingerprint
             planned.append((item.path, digest("data", item.data)))
             continue
-        closure, names, reads_all = renderer.template_dependencies(item.template)
+        closure, names, reads = renderer.template_dependencies(item.template)
         # Filters read the UI strings (month names), so every page depends on them.
-        used = sorted({n for n in names if n in globals_ and n not in item.context} | ({"t"} & set(globals_)))
-        used += ["archive*"] if reads_all else []
+        used = sorted({n for n in names if n in globals_ and n not in item.context and n != "archive"} | ({"t"} & set(globals_)))
+        if "archive" in names and "archive" not in item.context:
+            used += ["archive"] if reads is None else [f"archive.{attribute}" for attribute in sorted(reads)]
         parts = [global_digest(n) for n in used]
         try:
             context = walker.of(item.context)

@@ -53,6 +53,10 @@ class Fingerprinter:
         if found is not None:
             return found
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            known = getattr(value, "fingerprint", None)
+            if isinstance(known, str) and known:
+                # A digest of all it was made from, set where it was made (a parsed brief).
+                return f"{type(value).__qualname__}#{known}"
             parts = [type(value).__qualname__] + [f.name + "=" + self.of(getattr(value, f.name)) for f in dataclasses.fields(value)]
         elif isinstance(value, Mapping):
             parts = ["map"] + [self.of(k) + "=" + self.of(v) for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))]

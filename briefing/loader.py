@@ -163,6 +163,8 @@ def _parse_cached(
     missing = [i for i, result in enumerate(results) if result is None]
     fresh = map_chunks(parse_chunk, [items[i] for i in missing], jobs, progress=progress)
     for index, (value, found) in zip(missing, fresh):
+        if isinstance(value, Brief):
+            value = replace(value, fingerprint=keys[index])
         if value is not None and not found and cache:
             cache.put(keys[index], value)
         results[index] = (value, found)
@@ -291,7 +293,13 @@ def check_brief_set(briefs: list[Brief]) -> list[Problem]:
 def _drop_missing_related(briefs: tuple[Brief, ...]) -> tuple[Brief, ...]:
     # A related draft left out of this build would be a broken link: leave it out too.
     ids = {b.id for b in briefs}
-    return tuple(replace(b, related=tuple(r for r in b.related if r in ids)) for b in briefs)
+    return tuple(_with_related(b, tuple(r for r in b.related if r in ids)) for b in briefs)
+
+
+def _with_related(brief: Brief, related: tuple[str, ...]) -> Brief:
+    if related == brief.related:
+        return brief
+    return replace(brief, related=related, fingerprint=digest(brief.fingerprint, "related", *related) if brief.fingerprint else "")
 
 
 def _check_brief_name(name: str, stem: str) -> list[Problem]:

@@ -128,6 +128,10 @@ class Brief:
     draft: bool = False
     # Where each related id stands in the file, for cross-brief error messages.
     related_lines: tuple[int, ...] = ()
+    # Digest of everything this brief was made from (file path and text, vocabulary,
+    # limits, versions), set by the loader: page fingerprints use it instead of walking
+    # the whole brief. Empty for briefs made elsewhere (they are walked field by field).
+    fingerprint: str = ""
 
     @property
     def year(self) -> int:

@@ -76,36 +76,36 @@ class TemplateRenderer:
                 problems.append(self._problem(exc, exc.lineno or 1, exc.message or str(exc), name))
         return problems
 
-    def template_dependencies(self, name: str) -> tuple[str, frozenset[str], bool]:
+    def template_dependencies(self, name: str) -> tuple[str, frozenset[str], frozenset[str] | None]:
         """What a page made from template `name` depends on besides its own context.
 
         Returns a digest of the template and all it extends, includes or imports; the
-        variable names they read from outside (globals among them); and whether any of
-        them reads the archive beyond its settings (`archive.briefs`, years, terms ...).
+        variable names they read from outside (globals among them); and which attributes
+        of `archive` they read (`config`, `years` ...), or None if they use `archive` whole.
         """
         found = self._closures.get(name)
         if found is None:
             sources: dict[str, str] = {}
             names: set[str] = set()
-            whole = self._collect(name, sources, names)
-            found = (digest(*(f"{n}\0{sources[n]}" for n in sorted(sources))), frozenset(names), whole)
+            reads = self._collect(name, sources, names)
+            found = (digest(*(f"{n}\0{sources[n]}" for n in sorted(sources))), frozenset(names), reads)
             self._closures[name] = found
         return found
 
-    def _collect(self, name: str, sources: dict[str, str], names: set[str]) -> bool:
+    def _collect(self, name: str, sources: dict[str, str], names: set[str]) -> frozenset[str] | None:
         if name in sources:
-            return False
+            return frozenset()
         try:
             source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
         except jinja2.TemplateNotFound:
             sources[name] = "<missing>"
-            return False
+            return frozenset()
         sources[name] = source
         tree = self.env.parse(source)
         # Every name loaded anywhere (a superset of what comes from outside): Jinja's own
         # find_undeclared_variables leaves out names that are environment globals.
         names.update(node.name for node in tree.find_all(jinja2.nodes.Name) if node.ctx == "load")
-        whole = _reads_whole_archive(tree)
+        reads = _archive_reads(tree)
         for node in tree.find_all((jinja2.nodes.Extends, jinja2.nodes.Include, jinja2.nodes.Import, jinja2.nodes.FromImport)):
             target = node.template
             targets = [target.value] if isinstance(target, jinja2.nodes.Const) else (
@@ -115,10 +115,11 @@ class TemplateRenderer:
                 # A template chosen at render time: depend on every template there is.
                 for other in self.env.list_templates():
                     self._collect(other, sources, names)
-                return True
+                return None
             for other in targets:
-                whole |= self._collect(other, sources, names)
-        return whole
+                more = self._collect(other, sources, names)
+                reads = None if reads is None or more is None else reads | more
+        return reads
 
     def _linked_folders(self) -> list[Problem]:
         # Jinja does not list linked folders, but static/ is copied whole: refuse them here.
@@ -159,15 +160,18 @@ class TemplateRenderer:
         return f"templates/{fallback}", 1
 
 
-# What a template may read from `archive` without depending on every brief in it.
-ARCHIVE_SETTINGS = frozenset({"config", "vocabulary", "pages", "term", "term_label"})
+# Archive methods and the attribute whose data they read.
+_ARCHIVE_METHODS = {"term": "vocabulary", "term_label": "vocabulary"}
 
 
-def _reads_whole_archive(tree: jinja2.nodes.Node) -> bool:
-    """Whether `archive` is used other than as `archive.<one of ARCHIVE_SETTINGS>`."""
-    allowed: set[int] = set()
+def _archive_reads(tree: jinja2.nodes.Node) -> frozenset[str] | None:
+    """The attributes read as `archive.<name>`, or None if `archive` is used any other way."""
+    attributes: set[str] = set()
+    direct: set[int] = set()
     for node in tree.find_all(jinja2.nodes.Getattr):
-        if isinstance(node.node, jinja2.nodes.Name) and node.node.name == "archive" and node.attr in ARCHIVE_SETTINGS:
-            allowed.add(id(node.node))
-    return any(n.name == "archive" and id(n) not in allowed for n in tree.find_all(jinja2.nodes.Name))
-
+        if isinstance(node.node, jinja2.nodes.Name) and node.node.name == "archive":
+            direct.add(id(node.node))
+            attributes.add(_ARCHIVE_METHODS.get(node.attr, node.attr))
+    if any(n.name == "archive" and id(n) not in direct for n in tree.find_all(jinja2.nodes.Name)):
+        return None
+    return frozenset(attributes)

@@ -86,6 +86,24 @@ def test_editing_one_brief_rewrites_only_what_shows_it(generated: Path, tmp_path
     assert after == fresh(generated, tmp_path)
 
 
+def test_a_body_edit_rerenders_no_list_page_that_does_not_show_the_brief(generated: Path, tmp_path: Path):
+    build(generated, search="skip")
+    site = generated / "site"
+    before = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    target = briefs(generated)[3]
+    target.write_text(target.read_text(encoding="utf-8") + "\nA corrected figure.\n", encoding="utf-8")
+    report = build(generated, search="skip")
+    # Files not rendered again are hard links to the previous ones: same inode.
+    rewritten = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and before.get(p.relative_to(site).as_posix()) != p.stat().st_ino}
+    assert len(rewritten - {".briefing-output"}) == report.written
+    year = target.parent.name
+    other_years = {p for p in rewritten if p.startswith("years/") and p.split("/")[1] not in (year, "index.html")}
+    assert other_years == set()
+    assert len([p for p in rewritten if p.startswith("timeline/")]) <= 1
+    assert f"briefs/{target.stem}/index.html" in rewritten
+    assert tree_bytes(site) == fresh(generated, tmp_path)
+
+
 def test_a_changed_template_rerenders_exactly_the_pages_using_it(generated: Path, tmp_path: Path):
     first = build(generated)
     brief_template = generated / "templates" / "brief.html"
