@@ -6,6 +6,7 @@ them (templates/_cite.html) and embeds the JSON-LD (templates/_head_meta.html).
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -34,6 +35,36 @@ class Citation:
     bibtex: str
     csl_json: str
     json_ld: str  # safe to place between <script type="application/ld+json"> tags
+
+
+@dataclass(frozen=True, eq=False)
+class LazyCitation:
+    """A brief's citation, made only when a template first reads it.
+
+    Most builds render few brief pages, so the plan must not pay for every citation.
+    `fingerprint` stands for everything the citation is made from (see citation_settings).
+    """
+
+    brief: Brief
+    archive: Archive
+    urls: Urls
+    strings: Mapping[str, Any]
+    fingerprint: str
+
+    @functools.cached_property
+    def made(self) -> Citation:
+        """The citation itself (computed once)."""
+        return assemble_citation(self.brief, self.archive, self.urls, self.strings)
+
+    plain = property(lambda self: self.made.plain)
+    bibtex = property(lambda self: self.made.bibtex)
+    csl_json = property(lambda self: self.made.csl_json)
+    json_ld = property(lambda self: self.made.json_ld)
+
+
+def citation_settings(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> tuple:
+    """Everything besides the brief a citation depends on (for LazyCitation.fingerprint)."""
+    return (archive.config, archive.vocabulary, urls.base_url, tuple(sorted((k, repr(v)) for k, v in strings.items())))
 
 
 def assemble_citation(brief: Brief, archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> Citation:

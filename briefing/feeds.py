@@ -64,13 +64,30 @@ def choose_feed_briefs(briefs: tuple[Brief, ...], size: int) -> tuple[Brief, ...
     return tuple(ordered[:size])
 
 
-def assemble_entries(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> Mapping[str, FeedEntry]:
-    """The feed entry of every brief, by id (made once, shared by all feeds)."""
-    return {brief.id: _entry(archive, urls, strings, brief) for brief in archive.briefs}
+class EntryMaker:
+    """Feed entries by brief id, each made once on first use and shared by all feeds.
+
+    Feeds show only their newest briefs, so most briefs never need an entry.
+    """
+
+    def __init__(self, archive: Archive, urls: Urls, strings: Mapping[str, Any]):
+        self._made: dict[str, FeedEntry] = {}
+        self._args = (archive, urls, strings)
+
+    def __getitem__(self, brief: Brief) -> FeedEntry:
+        entry = self._made.get(brief.id)
+        if entry is None:
+            entry = self._made[brief.id] = _entry(*self._args, brief)
+        return entry
+
+
+def assemble_entries(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> EntryMaker:
+    """The feed entries of the archive's briefs, made as feeds ask for them."""
+    return EntryMaker(archive, urls, strings)
 
 
 def assemble_feed(
-    archive: Archive, urls: Urls, entries: Mapping[str, FeedEntry], briefs: tuple[Brief, ...],
+    archive: Archive, urls: Urls, entries: EntryMaker, briefs: tuple[Brief, ...],
     url: str, home_url: str, title: str, subtitle: str,
 ) -> Feed:
     """A feed of the given briefs (already chosen) with absolute URLs throughout."""
@@ -78,7 +95,7 @@ def assemble_feed(
     newest = latest(b.last_modified for b in briefs) or latest(b.last_modified for b in archive.briefs)
     return Feed(
         url=urls.absolute(url), home_url=urls.absolute(home_url), title=title, subtitle=subtitle,
-        updated=rfc3339(newest) if newest else _EPOCH, entries=tuple(entries[b.id] for b in briefs),
+        updated=rfc3339(newest) if newest else _EPOCH, entries=tuple(entries[b] for b in briefs),
     )
 
 

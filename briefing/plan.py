@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .archive import Archive
-from .citations import assemble_citation
+from .cache import digest
+from .citations import LazyCitation, citation_settings
 from .dates import latest
 from .errors import BuildFailed, Problem
 from .exports import CSV_COLUMNS_OF, RECORD_FIELDS, SCHEMA_VERSION, attribution, render_briefs_csv, render_briefs_json
@@ -102,13 +103,16 @@ def plan_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list
             make = lambda n, k=kind, g=group.key: urls.term(k, g, n)  # noqa: E731
             feed = urls.feed(kind, group.key) if kind in FEED_KINDS else ""
             files += _paginated(urls, archive, group.briefs, "term.html", make, {"kind": "term", "term_kind": kind, "group": group, "term_feed": feed})
+    # A citation's inputs besides its brief, digested once (repr of frozen plain data).
+    settings = digest("citation", repr(citation_settings(archive, urls, strings)))
     for brief in archive.briefs:
+        cite_key = digest(settings, brief.fingerprint) if brief.fingerprint else ""
         add(
             _html(
                 urls, urls.brief(brief.id), "brief.html",
                 {"kind": "brief", "brief": brief, "older": archive.older[brief.id],
                  "newer": archive.newer[brief.id], "related": archive.related[brief.id],
-                 "citation": assemble_citation(brief, archive, urls, strings)},
+                 "citation": LazyCitation(brief, archive, urls, strings, cite_key)},
                 source=brief.path, lastmod=brief.last_modified,
             )
         )
