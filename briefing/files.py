@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from pathlib import Path
 
 from .errors import Problem
@@ -19,10 +21,21 @@ def relative_name(path: Path, root: Path) -> str:
 def is_inside(path: Path, folder: Path) -> bool:
     """Whether `path`, with every symlink resolved, lies inside `folder`."""
     try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except (ValueError, OSError, RuntimeError):
+        real = os.path.realpath(path, strict=True)
+    except (OSError, RuntimeError, ValueError):
         return False
+    try:
+        link = os.lstat(folder)  # a folder re-pointed or replaced gets a new identity
+    except OSError:
+        return False
+    top = _real_folder(str(folder), link.st_ino, link.st_mtime_ns)
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+@functools.lru_cache(maxsize=64)
+def _real_folder(folder: str, inode: int, mtime_ns: int) -> str:
+    # Resolved once per folder identity: a build checks thousands of files against a few.
+    return os.path.realpath(folder)
 
 
 def read_text(path: Path, root: Path, within: Path, max_bytes: int) -> tuple[str | None, Problem | None]:
@@ -31,10 +44,14 @@ def read_text(path: Path, root: Path, within: Path, max_bytes: int) -> tuple[str
     if not is_inside(path, within):
         return None, Problem(name, 1, "file", f"is a link that leads outside {relative_name(within, root)}/; links out are refused")
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return None, Problem(name, 1, "file", f"is {size} bytes; the limit is {max_bytes} bytes")
-        raw = path.read_bytes()
+        # One open file for the size check and the read, so the two cannot disagree.
+        with open(path, "rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > max_bytes:
+                return None, Problem(name, 1, "file", f"is {size} bytes; the limit is {max_bytes} bytes")
+            raw = stream.read(max_bytes + 1)
+        if len(raw) > max_bytes:
+            return None, Problem(name, 1, "file", f"grew past the limit of {max_bytes} bytes while it was read")
     except OSError as exc:
         return None, Problem(name, 1, "file", f"cannot be read ({exc.strerror or exc})")
     if b"\x00" in raw:
