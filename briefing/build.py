@@ -9,22 +9,23 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .archive import Archive, assemble_archive
 from .cache import CACHE_FOLDER, BriefCache, digest
 from .errors import BuildFailed
-from .fingerprint import Fingerprinter, Uncacheable, engine_digest
+from .fingerprint import Fingerprinter, Uncacheable, digest_inputs, engine_digest
 from .loader import check_selected, load_content
 from .parallel import default_jobs, iterate_chunks
 from .plan import OutputFile, check_plan, plan_site
 from .render import TemplateRenderer, human_date, load_strings
-from .search_index import INDEX_FOLDER, IndexReport, write_search_index
+from .search_index import INDEX_FOLDER, STAMP, IndexReport, write_search_index
 from .security import CONTENT_SECURITY_POLICY
 from .timeline_svg import render_timeline_svg, type_classes
 from .urls import Urls
-from .write import check_output_folder, write_site, write_site_incremental
+from .write import check_output_folder, output_note, write_site, write_site_incremental
 
 # progress(stage, done, total): how far a long stage ('parsing', 'rendering') has got.
 Progress = Callable[[str, int, int], None]
@@ -65,6 +66,7 @@ class BuildReport:
     search: IndexReport | None = None
     written: int = 0  # files rendered and written this time
     unchanged: int = 0  # files whose bytes were already there
+    up_to_date: bool = False  # nothing changed since the build that made the output
 
 
 def check_site(options: BuildOptions) -> Archive:
@@ -95,6 +97,13 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
     jobs = options.jobs or default_jobs()
     if cache is None and options.use_cache:
         cache = BriefCache.for_root(options.root)
+    state = options.root / CACHE_FOLDER / f"output-{digest(str(options.out.resolve()))[:16]}.json"
+    inputs = _input_digest(options) if cache is not None else ""
+    if inputs:
+        found = output_note(options.out, state)
+        if found and found[0].get("inputs") == inputs and found[0].get("index") == _index_stamp(options.out, options.search):
+            note, count = found
+            return BuildReport(note["briefs"], count, 0, time.perf_counter() - started, None, 0, count, up_to_date=True)
     on_parse = (lambda done, total: progress("parsing", done, total)) if progress else None
     content = load_content(
         options.root, options.content, base_url=options.base_url, drafts=options.drafts,
@@ -108,9 +117,16 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
     if problems:
         raise BuildFailed(problems)
     static = _static_files(options.templates / "static")
-    indexed: list[IndexReport] = []  # filled by the finalize step, which runs inside write_site
+    indexed: list[IndexReport] = []  # filled by the finalize step, which runs inside the writer
     previous_index = options.out / INDEX_FOLDER
-    finalize = (lambda stage: indexed.append(write_search_index(stage, previous_index))) if options.search == "build" else None  # noqa: E731
+    # Remembered with the output, so the next build can tell nothing changed.
+    note = {"inputs": inputs, "briefs": len(archive.briefs), "index": ""}
+
+    def index(stage: Path) -> None:
+        indexed.append(write_search_index(stage, previous_index))
+        note["index"] = _index_stamp(stage, options.search)
+
+    finalize = index if options.search == "build" else None
     if cache is None:
         files = _render_all(renderer, plan, list(range(len(plan))), jobs, progress)
         extra = [(".nojekyll", b"")] + [(path, source.read_bytes()) for path, source in static]
@@ -119,14 +135,30 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
     else:
         planned = _fingerprints(renderer, archive, plan, static)
         produce = _producer(renderer, plan, dict(static), jobs, progress)
-        state = options.root / CACHE_FOLDER / f"output-{digest(str(options.out.resolve()))[:16]}.json"
         # The kept staging folder's index stays for the indexer to reuse or replace.
         keep = () if options.search == "skip" else (INDEX_FOLDER,)
-        stats = write_site_incremental(options.out, planned, produce, state, finalize, keep=keep)
+        stats = write_site_incremental(options.out, planned, produce, state, finalize, keep=keep, note=note)
         written, unchanged = stats.written, stats.unchanged
         cache.save()
     seconds = time.perf_counter() - started
     return BuildReport(len(archive.briefs), stats.files, stats.bytes, seconds, indexed[0] if indexed else None, written, unchanged)
+
+
+def _input_digest(options: BuildOptions) -> str:
+    """What the output is a function of: content, templates, options, engine, indexer."""
+    indexer = version("pagefind_bin") if options.search == "build" else ""
+    settings = (str(options.out.resolve()), options.base_url, options.drafts, options.search, indexer)
+    return digest_inputs((options.content, options.templates), settings)
+
+
+def _index_stamp(site: Path, search: str) -> str:
+    """What identifies the search index in `site` (a damaged or missing one is noticed)."""
+    if search != "build":
+        return ""
+    try:
+        return (site / INDEX_FOLDER / STAMP).read_text(encoding="utf-8")
+    except OSError:
+        return ""
 
 
 def _static_files(folder: Path) -> list[tuple[str, Path]]:

@@ -146,15 +146,21 @@ def _run_build(args: argparse.Namespace) -> int:
     finally:
         if progress:
             progress.clear()
-    if not args.quiet:
+    if args.quiet:
+        return 0
+    if report.up_to_date:
+        print(f"{_display(options.out)}/ is up to date: no content, template or setting changed since it was built ({report.briefs} briefs, {report.files} files; checked in {report.seconds:.2f} s)")
+    else:
         print(
             f"built {report.briefs} briefs into {_display(options.out)}/: {report.written} pages written, "
-            f"{report.unchanged} unchanged, in {report.seconds:.2f} s{_search_note(report)}"
+            f"{report.unchanged} unchanged, in {report.seconds:.2f} s{_search_note(report, options)}"
         )
     return 0
 
 
-def _search_note(report) -> str:
+def _search_note(report, options: BuildOptions) -> str:
+    if options.search == "skip":
+        return "; no search index (--no-search)"
     if report.search is None or report.search.pages == 0:
         return "; no briefs, so no search index"
     how = "reused (brief pages unchanged)" if report.search.reused else "built"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 from pathlib import Path
 
 from .errors import Problem
@@ -45,8 +46,12 @@ def read_text(path: Path, root: Path, within: Path, max_bytes: int) -> tuple[str
         return None, Problem(name, 1, "file", f"is a link that leads outside {relative_name(within, root)}/; links out are refused")
     try:
         # One open file for the size check and the read, so the two cannot disagree.
-        with open(path, "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
+        # Non-blocking open, so a named pipe is refused below instead of hanging the build.
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return None, Problem(name, 1, "file", "is not a regular file (a pipe, device or folder)")
+            size = info.st_size
             if size > max_bytes:
                 return None, Problem(name, 1, "file", f"is {size} bytes; the limit is {max_bytes} bytes")
             raw = stream.read(max_bytes + 1)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import os
+import stat
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from . import ENGINE_VERSION
 from .cache import dependency_versions
@@ -29,6 +31,43 @@ def engine_digest() -> str:
     for path in sorted(Path(__file__).parent.glob("*.py")):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
+
+
+def digest_inputs(folders: Sequence[Path], settings: Any) -> str:
+    """Digest of every file under `folders` (path and bytes), `settings` and the engine.
+
+    Two builds with the same input digest make the same output, so a build whose inputs
+    match the ones the current output was made from has nothing to do.
+    """
+    h = hashlib.blake2b(engine_digest().encode() + repr(settings).encode(), digest_size=20)
+    for folder in folders:
+        h.update(b"\0folder\0" + str(folder).encode("utf-8", "surrogateescape"))
+        for dirpath, dirnames, filenames in os.walk(folder):  # linked folders are not followed
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                relative = os.path.relpath(path, folder).encode("utf-8", "surrogateescape")
+                h.update(len(relative).to_bytes(8, "little") + relative)
+                _hash_file(h, path)
+    return h.hexdigest()
+
+
+def _hash_file(h: Any, path: str) -> None:
+    # Regular files only, read in blocks: a pipe or a huge file must not hang or fill memory
+    # here (the loader reports them).
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        h.update(b"\0unreadable")
+        return
+    with os.fdopen(fd, "rb") as stream:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            h.update(b"\0special")
+            return
+        h.update(info.st_size.to_bytes(8, "little"))
+        while block := stream.read(1 << 20):
+            h.update(block)
 
 
 class Fingerprinter:

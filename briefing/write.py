@@ -177,12 +177,14 @@ Producer = Callable[[list[str]], Iterable[tuple[str, bytes]]]
 
 def write_site_incremental(
     out: Path, planned: Planned, produce: Producer, state_file: Path,
-    finalize: Callable[[Path], None] | None = None, keep: Iterable[str] = (),
+    finalize: Callable[[Path], None] | None = None, keep: Iterable[str] = (), note: dict | None = None,
 ) -> WriteStats:
     """Bring the output up to `planned` writing only changed files, then swap it in.
 
     Top-level folders named in `keep` (made by `finalize`, e.g. a search index) are left
     in the staging folder for `finalize` to reuse or replace; other unplanned ones go.
+    `note` (plain JSON data, e.g. what the output was made from) is remembered with the
+    new output; `output_note` gives it back while that output is in place.
     """
     recover_interrupted(out, keep_staging=True)
     stage = staging_dir(out)
@@ -233,10 +235,18 @@ def write_site_incremental(
             raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
         raise
     _save_state(state_file, {
-        "site": {"tree": _identity(out), "files": {p: fp for p, fp in wanted.items() if fp is not None}},
+        "site": {"tree": _identity(out), "files": {p: fp for p, fp in wanted.items() if fp is not None}, "note": note, "count": count},
         "spare": {"tree": _identity(stage), "files": previous["files"]} if previous and stage.exists() else None,
     })
     return WriteStats(count, size, written, unchanged)
+
+
+def output_note(out: Path, state_file: Path) -> tuple[dict, int] | None:
+    """The note and file count the current output was written with, if it is still in place."""
+    record = _load_state(state_file).get("site")
+    if _manifest_for(record, out) is None or not isinstance(record.get("note"), dict) or not isinstance(record.get("count"), int):
+        return None
+    return record["note"], record["count"]
 
 
 def replace_file(stage: Path, path: str, data: bytes) -> None:

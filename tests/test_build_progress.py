@@ -16,7 +16,11 @@ def test_summary_counts_written_and_unchanged_pages(project, capsys):
     assert "\r" not in first.err  # not a terminal: no progress line
     assert cli.main(["build", "--root", str(project.root)]) == 0
     again = capsys.readouterr().out
-    assert " 0 pages written, " in again and " unchanged, in " in again
+    assert "site/ is up to date: " in again and "(1 briefs, " in again
+    (project.root / "templates" / "unused.txt").write_text("x\n", encoding="utf-8")
+    assert cli.main(["build", "--root", str(project.root)]) == 0
+    third = capsys.readouterr().out
+    assert " 0 pages written, " in third and " unchanged, in " in third
     assert cli.main(["build", "-q", "--root", str(project.root)]) == 0
     assert capsys.readouterr().out == ""
 

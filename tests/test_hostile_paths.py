@@ -215,3 +215,17 @@ def test_every_output_path_stays_inside_the_output_folder(project):
         assert path.resolve().is_relative_to(out)
     # Besides site/, a build leaves only its cache and the kept staging folder beside it.
     assert set(os.listdir(project.root)) - {".cache", ".site.staging"} == {"content", "site", "templates"}
+
+
+def test_a_named_pipe_posing_as_a_brief_is_refused_without_hanging(project):
+    project.brief()
+    os.mkfifo(project.root / "content/briefs/2023/2023-12-08-pipe.md")
+    # In a child process with a timeout: a build that opened the pipe for reading would
+    # wait for a writer forever.
+    result = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "build", "--root", str(project.root), "--no-search"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "content/briefs/2023/2023-12-08-pipe.md:1: file: is not a regular file" in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr

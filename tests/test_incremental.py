@@ -62,13 +62,54 @@ def test_rebuilds_match_a_build_without_cache(generated: Path, tmp_path: Path):
     assert tree_bytes(generated / "site") == fresh(generated, tmp_path, "b")
 
 
+def forget_output(root: Path) -> None:
+    """Drop what the build remembers of its output, so the next build does all its work."""
+    for state in (root / CACHE_FOLDER).glob("output-*.json"):
+        state.unlink()
+
+
 def test_noop_rebuild_parses_and_writes_nothing(generated: Path):
     first = build(generated)
-    assert first.written == first.files and first.unchanged == 0
+    assert first.written == first.files and first.unchanged == 0 and not first.up_to_date
     cache = BriefCache.for_root(generated)
     again = build(generated, cache)
-    assert (cache.hits, cache.misses) == (COUNT + 4, 0)  # briefs and the four pages
-    assert again.written == 0 and again.unchanged == again.files
+    # Same inputs as the output was made from: not even the cache is read.
+    assert again.up_to_date and (cache.hits, cache.misses) == (0, 0)
+    assert again.written == 0 and again.unchanged == again.files == first.files
+    assert again.briefs == COUNT
+    # A template no page uses: the inputs differ, so the build runs, but nothing is
+    # parsed (cache) or written (fingerprints).
+    (generated / "templates" / "unused.txt").write_text("{{ site.title }}\n", encoding="utf-8")
+    cache = BriefCache.for_root(generated)
+    third = build(generated, cache)
+    assert not third.up_to_date and (cache.hits, cache.misses) == (COUNT + 4, 0)
+    assert third.written == 0 and third.unchanged == third.files
+
+
+@pytest.mark.parametrize("change", ["content", "template", "base_url", "drafts", "search", "engine", "output"])
+def test_any_input_change_means_a_real_build(generated: Path, tmp_path: Path, monkeypatch, change: str):
+    build(generated, search="skip")
+    target = briefs(generated)[0]
+    if change == "content":
+        target.write_text(target.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    elif change == "template":
+        (generated / "templates" / "static" / "extra.css").write_text("p{}\n", encoding="utf-8")
+    elif change == "engine":
+        monkeypatch.setattr(briefing.fingerprint, "ENGINE_VERSION", "9.9.9")
+    elif change == "output":
+        (generated / "site" / "index.html").unlink()
+        (generated / "site").rename(tmp_path / "moved")
+    options = {"search": "skip"}
+    options.update({"base_url": {"base_url": "http://127.0.0.1:9/x/"}, "drafts": {"drafts": True}, "search": {"search": "build"}}.get(change, {}))
+    assert not build(generated, **options).up_to_date
+    assert build(generated, **options).up_to_date
+
+
+def test_touching_a_file_without_changing_it_keeps_the_site_up_to_date(generated: Path):
+    build(generated, search="skip")
+    target = briefs(generated)[0]
+    target.write_bytes(target.read_bytes())
+    assert build(generated, search="skip").up_to_date
 
 
 def test_editing_one_brief_rewrites_only_what_shows_it(generated: Path, tmp_path: Path):
@@ -177,10 +218,12 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(generated: Path, tmp_path: 
         "empty": b"",
         "garbage": b"not a cache at all",
     }[damage])
+    forget_output(generated)
     cache = BriefCache.for_root(generated)
     build(generated, cache)
     assert cache.misses == COUNT + 4 and cache.hits == 0
     assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+    forget_output(generated)
     again = BriefCache.for_root(generated)
     build(generated, again)
     assert again.misses == 0
@@ -188,6 +231,7 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(generated: Path, tmp_path: 
 
 def test_a_damaged_output_state_means_writing_everything(generated: Path, tmp_path: Path):
     build(generated)
+    forget_output(generated)
     build(generated)  # now a staging tree is kept beside site/
     for state in (generated / CACHE_FOLDER).glob("output-*.json"):
         state.write_text("{not json", encoding="utf-8")

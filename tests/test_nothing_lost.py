@@ -218,6 +218,7 @@ def test_full_disk_gives_a_clear_error_and_keeps_the_site(after_files, tmp_path,
 def test_unwritable_output_parent_gives_a_clear_error(tmp_path, monkeypatch):
     project = small_project(tmp_path)
     before = tree_bytes(project.out)
+    (project.root / "templates" / "static" / "new.css").write_text("p{}\n")  # work to do
     real_mkdir = Path.mkdir
 
     def refuse_staging(self, *args, **kwargs):
