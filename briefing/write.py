@@ -252,7 +252,17 @@ def output_note(out: Path, state_file: Path) -> tuple[dict, int] | None:
 def replace_file(stage: Path, path: str, data: bytes) -> None:
     """Write `data` to stage/path as a new file (never in place: it may be a shared link)."""
     target = stage.joinpath(*safe_relative(path).parts)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # Most files are new to the folder: one exclusive create, no temporary name.
+        with open(target, "xb") as stream:
+            os.fchmod(stream.fileno(), 0o644)  # readable by the web server whatever the umask
+            stream.write(data)
+        return
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return replace_file(stage, path, data)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -266,9 +276,20 @@ def replace_file(stage: Path, path: str, data: bytes) -> None:
 
 def _link(source: Path, target: Path) -> bool:
     """Make target a hard link to source (the live site's copy); False if that fails."""
+    try:
+        os.link(source, target, follow_symlinks=False)  # the usual case: target is new
+        return True
+    except FileNotFoundError:
+        if not source.is_file():
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return _link(source, target)
+    except FileExistsError:
+        pass
+    except OSError:
+        return False
     temporary = target.parent / f".tmp-link-{target.name}"
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         temporary.unlink(missing_ok=True)
         os.link(source, temporary, follow_symlinks=False)
         os.replace(temporary, target)
