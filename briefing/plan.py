@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .archive import Archive
+from .archive import Archive, Group
 from .cache import digest
 from .citations import LazyCitation, citation_settings
 from .dates import latest
@@ -47,6 +47,17 @@ class Pagination:
     @property
     def next_url(self) -> str | None:
         return self.urls[self.number] if self.number < self.count else None
+
+
+@dataclass(frozen=True)
+class GroupHeading:
+    """What a year or term page says about its whole group: not the briefs themselves, so
+    each page of the group depends only on the briefs it lists."""
+
+    key: str
+    label: str
+    description: str
+    count: int
 
 
 @dataclass(frozen=True)
@@ -95,14 +106,14 @@ def plan_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list
     add(_html(urls, urls.years(), "years.html", {"kind": "years", "groups": archive.years}, lastmod=everything))
     for group in archive.years:
         make = lambda n, y=int(group.key): urls.year(y, n)  # noqa: E731
-        files += _paginated(urls, archive, group.briefs, "year.html", make, {"kind": "year", "group": group})
+        files += _paginated(urls, archive, group.briefs, "year.html", make, {"kind": "year", "group": _heading(group)})
     for kind in TERM_KINDS:
         groups = archive.terms[kind]
         add(_html(urls, urls.terms(kind), "terms.html", {"kind": "terms", "term_kind": kind, "groups": groups}, lastmod=everything))
         for group in groups:
             make = lambda n, k=kind, g=group.key: urls.term(k, g, n)  # noqa: E731
             feed = urls.feed(kind, group.key) if kind in FEED_KINDS else ""
-            files += _paginated(urls, archive, group.briefs, "term.html", make, {"kind": "term", "term_kind": kind, "group": group, "term_feed": feed})
+            files += _paginated(urls, archive, group.briefs, "term.html", make, {"kind": "term", "term_kind": kind, "group": _heading(group), "term_feed": feed})
     # A citation's inputs besides its brief, digested once (repr of frozen plain data).
     settings = digest("citation", repr(citation_settings(archive, urls, strings)))
     for brief in archive.briefs:
@@ -175,6 +186,10 @@ def check_plan(files: tuple[OutputFile, ...]) -> list[Problem]:
             problems.append(Problem(culprit, 1, "file", f"would be written to {item.path}, which {other.source or 'the site'} also writes"))
         seen.setdefault(key, item)
     return problems
+
+
+def _heading(group: Group) -> GroupHeading:
+    return GroupHeading(group.key, group.label, group.description, len(group.briefs))
 
 
 def _html(urls: Urls, url: str, template: str, context: dict[str, Any], source: str = "", lastmod: dt.date | None = None) -> OutputFile:

@@ -141,6 +141,10 @@ def test_a_body_edit_rerenders_no_list_page_that_does_not_show_the_brief(generat
     other_years = {p for p in rewritten if p.startswith("years/") and p.split("/")[1] not in (year, "index.html")}
     assert other_years == set()
     assert len([p for p in rewritten if p.startswith("timeline/")]) <= 1
+    # Only the one page of each of its terms that lists it (page counts are in the heading).
+    for kind in ("types", "actors", "tags"):
+        pages = [p for p in rewritten if p.startswith(f"{kind}/") and p.count("/") > 1 and p.endswith(".html")]
+        assert len(pages) <= len({p.split("/")[1] for p in pages}), pages
     assert f"briefs/{target.stem}/index.html" in rewritten
     assert tree_bytes(site) == fresh(generated, tmp_path)
 
