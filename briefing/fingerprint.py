@@ -83,29 +83,52 @@ class Fingerprinter:
 
     def of(self, value: Any) -> str:
         """The digest of `value`; raise Uncacheable for values without one."""
-        if value is None or isinstance(value, (bool, int, float, str)):
-            return f"{type(value).__name__}:{value!r}"
-        if isinstance(value, (dt.date, dt.datetime)):
-            return f"{type(value).__name__}:{value.isoformat()}"
+        kind = type(value)
+        if kind is str:
+            return "s:" + value  # the final repr() of all parts escapes it
+        if value is None or kind in (bool, int, float):
+            return f"{kind.__name__}:{value!r}"
+        if kind in (dt.date, dt.datetime):
+            return f"{kind.__name__}:{value.isoformat()}"
         key = id(value)
         found = self._memo.get(key)
         if found is not None:
             return found
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _field_names(kind)
+        if names is not None:
             known = getattr(value, "fingerprint", None)
             if isinstance(known, str) and known:
                 # A digest of all it was made from, set where it was made (a parsed brief).
-                return f"{type(value).__qualname__}#{known}"
-            parts = [type(value).__qualname__] + [f.name + "=" + self.of(getattr(value, f.name)) for f in dataclasses.fields(value)]
+                return self._remember(key, value, f"{kind.__qualname__}#{known}")
+            parts = [kind.__qualname__] + [name + "=" + self.of(getattr(value, name)) for name in names]
+        elif kind is tuple or kind is list:
+            parts = [kind.__name__] + [self.of(item) for item in value]
         elif isinstance(value, Mapping):
             parts = ["map"] + [self.of(k) + "=" + self.of(v) for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))]
         elif isinstance(value, (tuple, list, frozenset, set)):
             items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
             parts = [type(value).__name__] + [self.of(item) for item in items]
+        elif isinstance(value, (str, int, float)):  # subclasses, e.g. enums
+            parts = [kind.__qualname__, repr(value)]
         else:
             raise Uncacheable(type(value).__qualname__)
         # repr of a list of strings is unambiguous, and one C call is cheap.
-        result = hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=20).hexdigest()
+        return self._remember(key, value, hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=20).hexdigest())
+
+    def _remember(self, key: int, value: Any, result: str) -> str:
         self._memo[key] = result
         self._keep.append(value)
         return result
+
+
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass type (looked up once per type), None for other types."""
+    try:
+        return _FIELDS[kind]
+    except KeyError:
+        names = tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+        _FIELDS[kind] = names
+        return names
