@@ -112,7 +112,7 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
     archive = assemble_archive(content)
     urls = Urls(archive.config.base_url)
     renderer = _renderer(options, archive)
-    plan = plan_site(archive, urls, renderer.strings)
+    plan = plan_site(archive, urls, renderer.strings, cache.derived(engine_digest()) if cache else None)
     problems = renderer.check_templates() + check_plan(plan)
     if problems:
         raise BuildFailed(problems)

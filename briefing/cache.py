@@ -100,6 +100,12 @@ class BriefCache:
             self._used.add(key)
         return value
 
+    def derived(self, salt: str) -> "DerivedView":
+        """The same store for values derived from parsed briefs (e.g. encoded export rows),
+        kept out of the hit and miss counts, which count parsed files. `salt` goes into
+        every key: the digest of the engine code that derives them."""
+        return DerivedView(self, salt)
+
     def put(self, key: str, value: Any) -> None:
         """Remember `value` under `key`."""
         self.load()
@@ -125,6 +131,25 @@ class BriefCache:
             _write_atomically(path, _encode(self._entries))
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
+
+
+class DerivedView:
+    """get/put on a BriefCache without counting (see BriefCache.derived)."""
+
+    def __init__(self, cache: BriefCache, salt: str):
+        self._cache = cache
+        self._salt = salt
+
+    def get(self, key: str) -> Any:
+        self._cache.load()
+        key = digest(self._salt, key)
+        value = self._cache._entries.get(key)
+        if value is not None:
+            self._cache._used.add(key)
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self._cache.put(digest(self._salt, key), value)
 
 
 def _encode(entries: dict[str, Any]) -> list[bytes]:

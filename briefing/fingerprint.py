@@ -8,6 +8,7 @@ the site-wide template globals, the engine's own source and the library versions
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import hashlib
 import os
@@ -25,8 +26,14 @@ class Uncacheable(Exception):
 
 def engine_digest() -> str:
     """Digest of the engine version, its own source files and the dependencies' versions."""
+    return _engine_digest(ENGINE_VERSION, dependency_versions())
+
+
+@functools.lru_cache(maxsize=4)
+def _engine_digest(version: str, dependencies: tuple) -> str:
+    # Once per process: the engine's source does not change under a running build or server.
     h = hashlib.blake2b(digest_size=20)
-    h.update(f"{ENGINE_VERSION}|{dependency_versions()}".encode())
+    h.update(f"{version}|{dependencies}".encode())
     # The source is included so a code change without a version bump still invalidates.
     for path in sorted(Path(__file__).parent.glob("*.py")):
         h.update(path.name.encode() + b"\0" + path.read_bytes())

@@ -17,7 +17,7 @@ from .cache import digest
 from .citations import LazyCitation, citation_settings
 from .dates import latest
 from .errors import BuildFailed, Problem
-from .exports import CSV_COLUMNS_OF, RECORD_FIELDS, SCHEMA_VERSION, attribution, render_briefs_csv, render_briefs_json
+from .exports import CSV_COLUMNS_OF, RECORD_FIELDS, SCHEMA_VERSION, Memo, attribution, encode_rows, render_briefs_csv, render_briefs_json
 from .feeds import assemble_entries, assemble_feed, choose_feed_briefs, render_json_feed
 from .model import Brief
 from .urls import RESERVED_NAMES, TERM_KINDS, Urls, output_path
@@ -78,15 +78,15 @@ class OutputFile:
         return self.path.endswith(".html") and self.template != "404.html"
 
 
-def plan_site(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> tuple[OutputFile, ...]:
-    """Every file the site consists of, sorted by path."""
+def plan_site(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Memo | None = None) -> tuple[OutputFile, ...]:
+    """Every file the site consists of, sorted by path (`memo` keeps encoded data rows)."""
     missing = [name for name in PLAN_STRINGS if not isinstance(strings.get(name), str)]
     if missing:
         where = f"templates/i18n/{archive.config.language}.yaml"
         raise BuildFailed([Problem(where, 1, name, "UI string is missing") for name in missing])
     files = plan_pages(archive, urls, strings)
     files += plan_feeds(archive, urls, strings)
-    files += plan_data(archive, urls, strings)
+    files += plan_data(archive, urls, strings, memo)
     pages = sorted((f for f in files if f.is_page), key=lambda f: f.path)
     add = files.append
     add(OutputFile(output_path(urls, urls.sitemap()), "sitemap.xml", urls.sitemap(), {"pages": tuple(pages)}))
@@ -155,7 +155,7 @@ def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list
     return files
 
 
-def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list[OutputFile]:
+def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Memo | None = None) -> list[OutputFile]:
     """The Data page and the downloads it documents."""
     json_url, csv_url = urls.data("briefs.json"), urls.data("briefs.csv")
     context = {
@@ -164,10 +164,11 @@ def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list[
         "json_url": json_url, "csv_url": csv_url,
     }
     everything = latest(b.last_modified for b in archive.briefs)
+    rows = encode_rows(archive, urls, memo)
     return [
         _html(urls, urls.data(), "data.html", context, lastmod=everything),
-        OutputFile(output_path(urls, json_url), "", json_url, data=render_briefs_json(archive, urls, strings)),
-        OutputFile(output_path(urls, csv_url), "", csv_url, data=render_briefs_csv(archive, urls)),
+        OutputFile(output_path(urls, json_url), "", json_url, data=render_briefs_json(archive, urls, strings, rows)),
+        OutputFile(output_path(urls, csv_url), "", csv_url, data=render_briefs_csv(archive, urls, rows)),
     ]
 
 
