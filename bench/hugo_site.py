@@ -3,6 +3,8 @@
 The same briefs (front matter mapped to Hugo taxonomies: types, actors, tags, years) and
 the same pages: a page per brief, year/type/actor/tag pages with the same page size, the
 timeline, the home page, the standalone pages and an Atom feed. Layouts are in bench/hugo_layouts/.
+Each brief's related briefs and older/newer neighbours are chosen here by our engine and
+written into its front matter, so Hugo shows the same ones by cheap lookups.
 """
 
 from __future__ import annotations
@@ -14,11 +16,18 @@ from pathlib import Path
 
 import yaml
 
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from briefing.archive import Archive, assemble_archive  # noqa: E402
+from briefing.loader import load_content  # noqa: E402
+from briefing.parallel import default_jobs  # noqa: E402
+
 LAYOUTS = Path(__file__).resolve().parent / "hugo_layouts" / "layouts"
 
 
 def convert_project(project: Path, out: Path) -> Path:
     """Write a Hugo project in `out` from our project folder `project`."""
+    archive = assemble_archive(load_content(project, project / "content", jobs=default_jobs()))
     if out.exists():
         shutil.rmtree(out)
     (out / "content" / "briefs").mkdir(parents=True)
@@ -37,6 +46,8 @@ def convert_project(project: Path, out: Path) -> Path:
     # The briefs section itself has no page of its own in our site either.
     _write(out / "content" / "briefs" / "_index.md", {"title": "Briefs", "build": {"render": "never", "list": "always"}}, "")
     _write(out / "content" / "search.md", {"title": "Search", "layout": "search", "url": "/search/"}, "")
+    # Our Data page documents downloads Hugo does not make; the page itself is matched.
+    _write(out / "content" / "data.md", {"title": "Data", "summary": site["description"], "url": "/data/"}, "")
     for path in sorted((project / "content" / "pages").glob("*.md")):
         front, body = _split(path.read_text(encoding="utf-8"))
         _write(out / "content" / path.name, {"title": front["title"], "summary": front["summary"], "weight": front.get("order", 100), "url": f"/{path.stem}/", "menus": "main"}, body)
@@ -50,6 +61,7 @@ def convert_project(project: Path, out: Path) -> Path:
         }
         if front.get("updated"):
             hugo["lastmod"] = str(front["updated"])
+        hugo.update(_neighbours(archive, path.stem))
         _write(out / "content" / "briefs" / path.name, hugo, body)
     return out
 
@@ -68,12 +80,21 @@ def _config(site: dict, vocabulary: dict) -> dict:
         # Same Markdown features as ours: footnotes, tables, definition lists, smart quotes;
         # raw HTML is not rendered (Goldmark's default).
         "markup": {"goldmark": {"renderer": {"unsafe": False}, "extensions": {"typographer": {"disable": False}, "footnote": True, "table": True, "definitionList": True}}},
-        # Related by tags and type with our weights. Actors are left out: Hugo scores every
-        # page sharing a keyword, and two actors are on nearly every brief, which made its
-        # 10,000-brief build take 400 CPU-seconds instead of about 40.
-        "related": {"includeNewer": True, "threshold": 1, "toLower": False, "indices": [
-            {"name": "tags", "weight": 3}, {"name": "types", "weight": 2}]},
     }
+
+
+def _neighbours(archive: Archive, brief_id: str) -> dict:
+    """Front matter naming the brief's related briefs and its neighbours, as our engine chose them.
+
+    Hugo's own `.Related` grows faster than linearly with the archive (over 100 s at 10,000
+    briefs), and its section order breaks same-day ties by title where ours uses the id.
+    """
+    found: dict = {"related": [b.id for b in archive.related[brief_id]]}
+    for name in ("older", "newer"):
+        other = getattr(archive, name)[brief_id]
+        if other is not None:
+            found[name] = other.id
+    return found
 
 
 def _split(text: str) -> tuple[dict, str]:

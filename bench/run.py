@@ -2,9 +2,11 @@
 
 `python bench/run.py --count 1000 --repeat 3` generates N briefs (bench/generate.py),
 converts them for Hugo (bench/hugo_site.py), then alternates the two tools REPEAT times:
-a cold build, a no-op rebuild and a rebuild after one brief's body was edited; peak memory
-is taken from the cold build, and Pagefind indexes each tool's output as its own row.
-Prints medians of wall-clock and CPU seconds and our/Hugo ratios.
+a cold build, a no-op rebuild and a rebuild after one brief's body was edited (our builds
+without their search indexing step, bench/our_build.py); peak memory is taken from the
+cold build, and Pagefind indexes each tool's output as its own row. Checks that both made
+the same pages (bench/compare_sites.py), then prints medians of wall-clock and CPU seconds
+and our/Hugo ratios.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from compare_sites import compare_sites  # noqa: E402
 from generate import generate_project  # noqa: E402
 from hugo_site import convert_project  # noqa: E402
 
@@ -37,11 +40,11 @@ class Run:
     wall: float  # seconds
     cpu: float  # user + system seconds of the whole process tree
     peak_process: int  # KiB, largest single process (getrusage RUSAGE_CHILDREN maxrss)
-    peak_tree: int  # KiB, largest sampled sum of RSS over the process tree
+    peak_tree: int  # KiB, largest sampled sum of PSS over the process tree
 
 
 def measure(command: list[str], cwd: Path) -> Run:
-    """Run `command` in a fresh helper so its rusage is its own; sample tree memory."""
+    """Run `command` in a fresh helper so its rusage is its own; sample the tree's memory."""
     helper = (
         "import resource,subprocess,sys,time;"
         "t=time.perf_counter();p=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL);w=time.perf_counter()-t;"
@@ -53,8 +56,13 @@ def measure(command: list[str], cwd: Path) -> Run:
     done = threading.Event()
 
     def sample() -> None:
-        while not done.wait(0.05):
-            peak[0] = max(peak[0], _tree_rss(process.pid))
+        # Reading PSS walks every page of every process (about 15 ms per GiB), so sample
+        # less often as the tree grows, keeping the sampler near 5% of one core.
+        interval = 0.05
+        while not done.wait(interval):
+            started = time.perf_counter()
+            peak[0] = max(peak[0], _tree_pss(process.pid))
+            interval = min(0.5, max(0.05, 20 * (time.perf_counter() - started)))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -67,8 +75,10 @@ def measure(command: list[str], cwd: Path) -> Run:
     return Run(float(wall), float(cpu), int(maxrss), peak[0])
 
 
-def _tree_rss(pid: int) -> int:
-    # Sum of VmRSS (KiB) of the helper's descendants, read from /proc.
+def _tree_pss(pid: int) -> int:
+    # Sum of PSS (KiB) of the helper's descendants, read from /proc. PSS splits a page shared
+    # by several processes among them, so forked workers' shared pages count once, not per
+    # process as a sum of RSS would.
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
@@ -77,10 +87,11 @@ def _tree_rss(pid: int) -> int:
                 with open(f"/proc/{current}/task/{task}/children") as handle:
                     stack.extend(int(c) for c in handle.read().split())
             if current != pid:
-                with open(f"/proc/{current}/status") as handle:
+                with open(f"/proc/{current}/smaps_rollup") as handle:
                     for line in handle:
-                        if line.startswith("VmRSS:"):
+                        if line.startswith("Pss:"):
                             total += int(line.split()[1])
+                            break
         except (OSError, ValueError):
             continue
     return total
@@ -97,8 +108,12 @@ def hugo_binary() -> str:
 
 
 def pagefind_command(site: Path, output: Path) -> list[str]:
-    """Pagefind (the pinned PyPI package) indexing `site` into `output`."""
-    return [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(output), "--silent"]
+    """Pagefind (the pinned PyPI package) indexing the brief pages of `site` into `output`.
+
+    Only brief pages are search results, as in our build (briefing/search_index.py), and
+    both tools' brief pages carry the same data-pagefind-* markup.
+    """
+    return [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", "briefs/**/*.html", "--output-path", str(output), "--silent"]
 
 
 def edit_brief(project: Path, round_number: int, hugo: bool) -> None:
@@ -125,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     generate_project(ours, args.count)
     convert_project(ours, theirs)
     hugo = hugo_binary()
-    our_build = [sys.executable, str(REPO / "build.py"), "build", "-q", "--root", str(ours)]
+    our_build = [sys.executable, str(HERE / "our_build.py"), "-q", "--root", str(ours)]
     hugo_build = [hugo, "--quiet", "--destination", "public", "--source", str(theirs)]
     results: dict[tuple[str, str], list[Run]] = {}
 
@@ -147,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
                     target.unlink()
             subprocess.run(["sync"], check=False)
             record(tool, "cold full build", measure(command, project))
+            if tool == "ours" and (project / "site" / "pagefind").exists():
+                raise SystemExit("our timed build wrote a search index; the build rows must leave indexing out")
             record(tool, "no-op rebuild", measure(command, project))
             edit_brief(project, round_number, tool == "hugo")
             record(tool, "one brief edited", measure(command, project))
@@ -155,6 +172,10 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(output, ignore_errors=True)
                 site = project / ("site" if tool == "ours" else "public")
                 record(tool, "search indexing", measure(pagefind_command(site, output), project))
+        if round_number == 1:
+            differences = compare_sites(ours / "site", theirs / "public")
+            if differences:
+                raise SystemExit("the two sites differ, so the comparison is not fair:\n" + "\n".join(differences[:20]))
         if round_number < args.repeat:  # a partial table, in case a long run is cut short
             print_table(results, args.count, ours / "site", theirs / "public", file=sys.stderr)
     print_table(results, args.count, ours / "site", theirs / "public")
@@ -181,7 +202,7 @@ def print_table(results: dict[tuple[str, str], list[Run]], count: int, our_site:
         our_cpu = statistics.median(r.cpu for r in results[("ours", row)])
         hugo_cpu = statistics.median(r.cpu for r in results[("hugo", row)])
         print(f"| {row + ' (s)':32} | {ours:9.2f} | {hugo:9.2f} | {ours / hugo:8.2f}x | {our_cpu:9.2f} | {hugo_cpu:9.2f} |")
-    for label, attribute in (("peak memory, one process", "peak_process"), ("peak memory, all processes", "peak_tree")):
+    for label, attribute in (("peak memory, one process", "peak_process"), ("peak memory, all processes", "peak_tree")):  # RSS; PSS
         ours = statistics.median(getattr(r, attribute) for r in results[("ours", "cold full build")]) / 1024
         hugo = statistics.median(getattr(r, attribute) for r in results[("hugo", "cold full build")]) / 1024
         print(f"| {label + ' (MiB)':32} | {ours:9.0f} | {hugo:9.0f} | {ours / hugo:8.2f}x | {'':9} | {'':9} |")
