@@ -3,7 +3,7 @@
 `python bench/run.py --count 1000 --repeat 3` generates N briefs (bench/generate.py),
 converts them for Hugo (bench/hugo_site.py), then alternates the two tools REPEAT times:
 a cold build, a no-op rebuild and a rebuild after one brief's body was edited (our builds
-without their search indexing step, bench/our_build.py); peak memory is taken from the
+with --no-search: indexing is not part of the build rows); peak memory is taken from the
 cold build, and Pagefind indexes each tool's output as its own row. Checks that both made
 the same pages (bench/compare_sites.py), then prints medians of wall-clock and CPU seconds
 and our/Hugo ratios.
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     generate_project(ours, args.count)
     convert_project(ours, theirs)
     hugo = hugo_binary()
-    our_build = [sys.executable, str(HERE / "our_build.py"), "-q", "--root", str(ours)]
+    our_build = [sys.executable, str(REPO / "build.py"), "build", "-q", "--no-search", "--root", str(ours)]
     hugo_build = [hugo, "--quiet", "--destination", "public", "--source", str(theirs)]
     results: dict[tuple[str, str], list[Run]] = {}
 

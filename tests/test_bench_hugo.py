@@ -61,7 +61,7 @@ def test_hugo_output_has_our_pages_and_brief_links(projects, tmp_path):
     from run import hugo_binary
 
     ours, hugo = projects
-    build_site(BuildOptions.for_root(ours, out=tmp_path / "site", use_cache=False, search_index=False))
+    build_site(BuildOptions.for_root(ours, out=tmp_path / "site", use_cache=False, search="skip"))
     subprocess.run([hugo_binary(), "--quiet", "--destination", str(tmp_path / "public"), "--source", str(hugo)], check=True)
     assert compare_sites(tmp_path / "site", tmp_path / "public") == []
     # A changed related list is caught.
