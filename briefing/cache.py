@@ -1,9 +1,10 @@
 """A persistent cache of parsed and rendered briefs, so unchanged briefs cost nothing.
 
 Entries are keyed by a hash of the file's path and text plus everything else the result
-depends on (engine and dependency versions, vocabulary, limits). The store is one pickle
-file whose SHA-256 is checked before it is unpickled: a corrupt, truncated or foreign file
-is ignored and rebuilt, never trusted. It lives under the project root, never in site/.
+depends on (engine and dependency versions, vocabulary, limits). The store is a few pickle
+files (shards by key) whose SHA-256 is checked before unpickling: a corrupt, truncated or
+foreign file is ignored and rebuilt, never trusted. It lives under the project root, never
+in site/.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from typing import Any, Iterable
 from . import ENGINE_VERSION
 
 CACHE_FOLDER = ".cache/briefing"
-_FORMAT = b"briefing-cache-1\n"
+SHARDS = 16  # store files; an edit rewrites only the ones holding changed entries
+_HEX = frozenset("0123456789abcdef")
+_FORMAT = b"briefing-cache-2\n"
 # Libraries whose output ends up in pages: a new version may change it.
 DEPENDENCIES = ("markdown", "nh3", "pyyaml", "jinja2")
 
@@ -61,7 +64,7 @@ class BriefCache:
         self.folder = folder
         self._entries: dict[str, Any] = {}
         self._used: set[str] = set()
-        self._dirty = False
+        self._dirty: set[int] = set()  # shards to write
         self._loaded = False
         self.hits = 0
         self.misses = 0
@@ -71,23 +74,21 @@ class BriefCache:
         """The cache of a project: ROOT/.cache/briefing/."""
         return cls(root / CACHE_FOLDER)
 
-    @property
-    def _file(self) -> Path | None:
-        return self.folder / "briefs.pickle" if self.folder else None
+    def shard_files(self) -> list[Path]:
+        """The store's files (one per shard), whether or not they exist yet."""
+        return [self.folder / f"briefs-{number:x}.pickle" for number in range(SHARDS)] if self.folder else []
 
     def load(self) -> None:
-        """Read the store from disk once; anything unreadable or corrupt is dropped."""
+        """Read the store from disk once; any unreadable or corrupt shard is dropped."""
         if self._loaded:
             return
         self._loaded = True
-        path = self._file
-        if path is None or not path.is_file():
-            return
-        try:
-            blob = path.read_bytes()
-        except OSError:
-            return
-        self._entries = _decode(blob) or {}
+        for path in self.shard_files():
+            try:
+                blob = path.read_bytes()
+            except OSError:
+                continue
+            self._entries.update(_decode(blob) or {})
 
     def get(self, key: str) -> Any:
         """The entry for `key`, or None."""
@@ -111,26 +112,36 @@ class BriefCache:
         self.load()
         self._entries[key] = value
         self._used.add(key)
-        self._dirty = True
+        self._dirty.add(_shard(key))
 
     def save(self) -> None:
-        """Write the store if it changed, keeping only the entries this build used."""
-        stale = set(self._entries) - self._used
-        if stale:
+        """Write the shards that changed, keeping only the entries this build used.
+
+        One edited brief rewrites one or two shards, not the whole store.
+        """
+        for key in set(self._entries) - self._used:
             # Entries of deleted or edited files would otherwise pile up forever.
-            for key in stale:
-                del self._entries[key]
-            self._dirty = True
+            del self._entries[key]
+            self._dirty.add(_shard(key))
         self._used = set()
-        path = self._file
-        if path is None or not self._dirty:
+        if self.folder is None or not self._dirty:
             return
-        self._dirty = False
+        shards: list[dict[str, Any]] = [{} for _ in range(SHARDS)]
+        for key, value in self._entries.items():
+            shards[_shard(key)][key] = value
+        dirty, self._dirty = sorted(self._dirty), set()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(path, _encode(self._entries))
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / "briefs.pickle").unlink(missing_ok=True)  # the older one-file store
+            for number in dirty:
+                _write_atomically(self.shard_files()[number], _encode(shards[number]))
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
+
+
+def _shard(key: str) -> int:
+    # Keys are hex digests: their first digit spreads them evenly.
+    return int(key[0], 16) % SHARDS if key[:1] in _HEX else 0
 
 
 class DerivedView:

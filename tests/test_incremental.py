@@ -214,14 +214,16 @@ def test_dependency_version_change_invalidates_everything(generated: Path, monke
 @pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "garbage"])
 def test_a_damaged_cache_file_is_ignored_and_rebuilt(generated: Path, tmp_path: Path, damage: str):
     build(generated)
-    store = generated / CACHE_FOLDER / "briefs.pickle"
-    blob = store.read_bytes()
-    store.write_bytes({
-        "flip": blob[:-100] + bytes([blob[-100] ^ 0xFF]) + blob[-99:],
-        "truncate": blob[: len(blob) // 2],
-        "empty": b"",
-        "garbage": b"not a cache at all",
-    }[damage])
+    stores = [path for path in BriefCache.for_root(generated).shard_files() if path.is_file()]
+    assert len(stores) > 1
+    for store in stores:
+        blob = store.read_bytes()
+        store.write_bytes({
+            "flip": blob[:-100] + bytes([blob[-100] ^ 0xFF]) + blob[-99:],
+            "truncate": blob[: len(blob) // 2],
+            "empty": b"",
+            "garbage": b"not a cache at all",
+        }[damage])
     forget_output(generated)
     cache = BriefCache.for_root(generated)
     build(generated, cache)
@@ -231,6 +233,28 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(generated: Path, tmp_path: 
     again = BriefCache.for_root(generated)
     build(generated, again)
     assert again.misses == 0
+
+
+def test_one_damaged_shard_costs_only_its_own_entries(generated: Path, tmp_path: Path):
+    build(generated)
+    cache = BriefCache.for_root(generated)
+    store = next(path for path in cache.shard_files() if path.is_file())
+    store.write_bytes(store.read_bytes()[:-1])
+    forget_output(generated)
+    build(generated, cache)
+    assert 0 < cache.misses < COUNT and cache.hits > 0
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+
+
+def test_an_edit_rewrites_only_the_shards_that_changed(generated: Path):
+    build(generated)
+    cache = BriefCache.for_root(generated)
+    before = {path: path.stat().st_ino for path in cache.shard_files() if path.is_file()}
+    target = briefs(generated)[2]
+    target.write_text(target.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    build(generated)
+    after = {path: path.stat().st_ino for path in cache.shard_files() if path.is_file()}
+    assert 1 <= sum(before.get(path) != inode for path, inode in after.items()) <= 4  # old and new entries
 
 
 def test_a_damaged_output_state_means_writing_everything(generated: Path, tmp_path: Path):
