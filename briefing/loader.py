@@ -139,10 +139,11 @@ def check_brief_among(brief: Brief, ids: dict[str, str]) -> list[Problem]:
 
 
 def _read_all(paths: list[Path], root: Path, content: Path, limits: Limits) -> tuple[list[tuple[str, str]], list[Problem]]:
+    # `paths` come from find_markdown, which follows no linked folder and checks linked files.
     texts: list[tuple[str, str]] = []
     problems: list[Problem] = []
     for path in paths:
-        text, problem = read_text(path, root, content, limits.max_file_bytes)
+        text, problem = read_text(path, root, content, limits.max_file_bytes, listed=True)
         if problem:
             problems.append(problem)
         else:
@@ -189,6 +190,8 @@ def find_markdown(root: Path, folder: Path, content: Path, recursive: bool) -> t
     """List `*.md` files under `folder` in sorted order, refusing links that leave content/."""
     if not folder.is_dir():
         return [], []
+    if not is_inside(folder, content):  # the walk starts inside the link's target
+        return [], [Problem(relative_name(folder, root), 1, "file", "is a linked folder that leads outside content/; links out are refused")]
     found: list[Path] = []
     problems: list[Problem] = []
     for dirpath, dirnames, filenames in os.walk(folder):

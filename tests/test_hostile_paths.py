@@ -4,6 +4,7 @@ templates/ are refused, and --out can never point at the sources or someone's fo
 from __future__ import annotations
 
 import os
+import shutil
 import string
 import subprocess
 import sys
@@ -229,3 +230,21 @@ def test_a_named_pipe_posing_as_a_brief_is_refused_without_hanging(project):
     assert result.returncode == 1, result.stderr
     assert "content/briefs/2023/2023-12-08-pipe.md:1: file: is not a regular file" in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("folder", ["briefs", "pages"])
+def test_a_linked_briefs_or_pages_folder_leading_outside_content_is_refused(project, tmp_path, folder):
+    outside = tmp_path / "elsewhere"
+    (outside / "2023").mkdir(parents=True)
+    (outside / "2023" / "2023-12-07-secret.md").write_text(brief_text(title="Secret outside"), encoding="utf-8")
+    (outside / "secret.md").write_text("---\ntitle: Secret\nsummary: Outside.\n---\nSecret outside.\n", encoding="utf-8")
+    target = project.root / "content" / folder
+    if target.exists():
+        shutil.rmtree(target)
+    target.symlink_to(outside, target_is_directory=True)
+    with pytest.raises(BuildFailed) as failure:
+        project.build()
+    assert [p.format() for p in failure.value.problems if p.path == f"content/{folder}"] == [
+        f"content/{folder}:1: file: is a linked folder that leads outside content/; links out are refused"
+    ]
+    assert not (project.out / "briefs/2023-12-07-secret").exists()
