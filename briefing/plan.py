@@ -61,6 +61,14 @@ class GroupHeading:
 
 
 @dataclass(frozen=True)
+class SitemapEntry:
+    """A page as the sitemap lists it."""
+
+    url: str
+    lastmod: dt.date | None
+
+
+@dataclass(frozen=True)
 class OutputFile:
     """A file to write: where it goes and either a template with variables or ready bytes."""
 
@@ -89,7 +97,8 @@ def plan_site(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Me
     files += plan_data(archive, urls, strings, memo)
     pages = sorted((f for f in files if f.is_page), key=lambda f: f.path)
     add = files.append
-    add(OutputFile(output_path(urls, urls.sitemap()), "sitemap.xml", urls.sitemap(), {"pages": tuple(pages)}))
+    entries = tuple(SitemapEntry(f.url, f.lastmod) for f in pages)  # only what the sitemap shows
+    add(OutputFile(output_path(urls, urls.sitemap()), "sitemap.xml", urls.sitemap(), {"pages": entries}))
     add(OutputFile(output_path(urls, urls.robots()), "robots.txt", urls.robots(), {}))
     return tuple(sorted(files, key=lambda f: f.path))
 
