@@ -111,8 +111,9 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
     )
     archive = assemble_archive(content)
     urls = Urls(archive.config.base_url)
-    renderer = _renderer(options, archive)
-    plan = plan_site(archive, urls, renderer.strings, cache.derived(engine_digest()) if cache else None)
+    memo = cache.derived(engine_digest()) if cache else None
+    renderer = _renderer(options, archive, memo)
+    plan = plan_site(archive, urls, renderer.strings, memo)
     problems = renderer.check_templates() + check_plan(plan)
     if problems:
         raise BuildFailed(problems)
@@ -268,7 +269,7 @@ def _chain(*parts: Iterable[tuple[str, bytes]]) -> Iterable[tuple[str, bytes]]:
         yield from part
 
 
-def _renderer(options: BuildOptions, archive: Archive) -> TemplateRenderer:
+def _renderer(options: BuildOptions, archive: Archive, memo=None) -> TemplateRenderer:
     strings = load_strings(options.templates, options.root, archive.config.language)
     urls = Urls(archive.config.base_url)
     types = archive.vocabulary.types
@@ -284,4 +285,15 @@ def _renderer(options: BuildOptions, archive: Archive) -> TemplateRenderer:
             "vocabulary": archive.vocabulary, "content_security_policy": CONTENT_SECURITY_POLICY,
             "timeline": timeline, "type_class": type_classes(types),
         },
+        cache_folder=_template_cache(options) if memo is not None else None,
+        memo=memo,
     )
+
+
+def _template_cache(options: BuildOptions) -> Path | None:
+    folder = options.root / CACHE_FOLDER / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # builds still work, compiling every template each time
+    return folder

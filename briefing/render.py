@@ -42,11 +42,16 @@ def load_strings(templates: Path, root: Path, language: str) -> Mapping[str, Any
 class TemplateRenderer:
     """A Jinja environment over templates/ with the site's globals and filters."""
 
-    def __init__(self, templates: Path, root: Path, global_vars: Mapping[str, Any]):
+    def __init__(self, templates: Path, root: Path, global_vars: Mapping[str, Any], cache_folder: Path | None = None, memo: Any = None):
+        """`cache_folder` keeps compiled templates between builds; `memo` (get/put by key)
+        keeps what each template depends on."""
         self.templates = templates
         self.root = root
+        self._memo = memo
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates), followlinks=False),
+            # Compiled once per template source: loaded, not compiled again, next build.
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_folder)) if cache_folder else None,
             autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=False),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -58,7 +63,8 @@ class TemplateRenderer:
         self.env.filters["human_date"] = lambda d: human_date(d, strings.get("months", ()))
         self.env.filters["iso"] = lambda d: d.isoformat()
         self.env.globals.update(global_vars)
-        self._closures: dict[str, tuple[str, bool]] = {}
+        self._closures: dict[str, tuple[str, frozenset[str], frozenset[str] | None]] = {}
+        self._sources_digest: str | None = None
 
     def check_templates(self) -> list[Problem]:
         """Compile every template up front so all syntax errors show in one run."""
@@ -85,12 +91,29 @@ class TemplateRenderer:
         """
         found = self._closures.get(name)
         if found is None:
-            sources: dict[str, str] = {}
-            names: set[str] = set()
-            reads = self._collect(name, sources, names)
-            found = (digest(*(f"{n}\0{sources[n]}" for n in sorted(sources))), frozenset(names), reads)
+            key = digest("template-dependencies", name, self._all_sources()) if self._memo is not None else ""
+            found = self._memo.get(key) if key else None
+            if found is None:
+                sources: dict[str, str] = {}
+                names: set[str] = set()
+                reads = self._collect(name, sources, names)
+                found = (digest(*(f"{n}\0{sources[n]}" for n in sorted(sources))), frozenset(names), reads)
+                if key:
+                    self._memo.put(key, found)
             self._closures[name] = found
         return found
+
+    def _all_sources(self) -> str:
+        """Digest of every template's name and source (what any closure can depend on)."""
+        if self._sources_digest is None:
+            parts = []
+            for other in sorted(self.env.list_templates()):
+                try:
+                    parts.append(f"{other}\0{self.env.loader.get_source(self.env, other)[0]}")  # type: ignore[union-attr]
+                except (jinja2.TemplateNotFound, OSError, UnicodeDecodeError):
+                    parts.append(f"{other}\0<unreadable>")
+            self._sources_digest = digest(*parts)
+        return self._sources_digest
 
     def _collect(self, name: str, sources: dict[str, str], names: set[str]) -> frozenset[str] | None:
         if name in sources:
