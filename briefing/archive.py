@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Mapping
 
+from .cache import digest
 from .loader import Content
 from .model import Brief, Page, SiteConfig, Term, Vocabulary
 
@@ -67,8 +68,13 @@ def newest_first(briefs: tuple[Brief, ...] | list[Brief]) -> tuple[Brief, ...]:
     return tuple(sorted(briefs, key=lambda b: (b.date, b.id), reverse=True))
 
 
-def assemble_archive(content: Content) -> Archive:
-    """Build the Archive from validated content."""
+def assemble_archive(content: Content, memo: Any = None) -> Archive:
+    """Build the Archive from validated content.
+
+    `memo` (get/put by key, e.g. the build cache) remembers the related briefs chosen for
+    a set of briefs: they depend only on ids, dates, types, actors and tags, so an edit
+    to a brief's text or summary does not choose them all again.
+    """
     briefs = newest_first(content.briefs)
     by_id = {b.id: b for b in briefs}
     by_year: dict[int, list[Brief]] = {}
@@ -79,10 +85,23 @@ def assemble_archive(content: Content) -> Archive:
     terms = {kind: _term_groups(kind, content.vocabulary.kind(kind), briefs) for kind in ("types", "actors", "tags")}
     older = {b.id: (briefs[i + 1] if i + 1 < len(briefs) else None) for i, b in enumerate(briefs)}
     newer = {b.id: (briefs[i - 1] if i > 0 else None) for i, b in enumerate(briefs)}
-    related_index = index_related(briefs)
-    related = {b.id: choose_related(b, related_index, by_id) for b in briefs}
+    related = {b.id: tuple(by_id[r] for r in ids) for b, ids in zip(briefs, _related_ids(briefs, by_id, memo))}
     pages = tuple(sorted(content.pages, key=lambda p: (p.order, p.id)))
     return Archive(content.config, content.vocabulary, briefs, pages, years, terms, by_id, older, newer, related, summaries)
+
+
+def _related_ids(briefs: tuple[Brief, ...], by_id: Mapping[str, Brief], memo: Any) -> list[tuple[str, ...]]:
+    """The ids of every brief's related briefs, in `briefs` order."""
+    heads = tuple((b.id, b.date.toordinal(), b.type, b.actors, b.tags, b.related) for b in briefs)
+    key = digest("related", RELATED_LIMIT, RELATED_WINDOW, repr(heads)) if memo is not None else ""
+    found = memo.get(key) if key else None
+    if isinstance(found, list) and len(found) == len(briefs):
+        return found
+    index = index_related(briefs)
+    chosen = [tuple(r.id for r in choose_related(b, index, by_id)) for b in briefs]
+    if key:
+        memo.put(key, chosen)
+    return chosen
 
 
 def _term_groups(kind: str, vocabulary: tuple[Term, ...], briefs: tuple[Brief, ...]) -> tuple[Group, ...]:

@@ -109,9 +109,9 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
         options.root, options.content, base_url=options.base_url, drafts=options.drafts,
         cache=cache, jobs=jobs, progress=on_parse,
     )
-    archive = assemble_archive(content)
-    urls = Urls(archive.config.base_url)
     memo = cache.derived(engine_digest()) if cache else None
+    archive = assemble_archive(content, memo)
+    urls = Urls(archive.config.base_url)
     renderer = _renderer(options, archive, memo)
     plan = plan_site(archive, urls, renderer.strings, memo)
     problems = renderer.check_templates() + check_plan(plan)

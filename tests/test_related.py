@@ -63,3 +63,38 @@ def test_choosing_related_for_ten_thousand_briefs_takes_well_under_seconds():
     assert all(len(c) == RELATED_LIMIT for c in chosen.values())
     # The all-pairs version took minutes at this size; this bound catches a return to it.
     assert elapsed < 6.0, f"{elapsed:.2f} s"
+
+
+class DictMemo(dict):
+    def put(self, key, value):
+        self[key] = value
+
+
+def test_a_memo_reuses_the_choice_until_a_date_tag_type_or_actor_changes(monkeypatch):
+    import dataclasses
+
+    import briefing.archive as archive_module
+    from briefing.loader import Content, load_settings
+    from conftest import REPO
+
+    rng = random.Random(3)
+    tags = ("prisoners", "cop29", "border", "transit")
+    briefs = [brief(f"2023-{m:02d}-{d:02d}-b{m}{d}", tags=rng.sample(tags, 2)) for m in range(1, 13) for d in (3, 17)]
+    config, vocabulary = load_settings(REPO, REPO / "content")
+    content = Content(config, vocabulary, tuple(briefs), ())
+    memo = DictMemo()
+    first = archive_module.assemble_archive(content, memo)
+    assert len(memo) == 1
+
+    def refuse(*args):
+        raise AssertionError("chosen again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(archive_module, "choose_related", refuse)
+        # Another summary is not an input of the choice: the memo answers.
+        edited = (dataclasses.replace(briefs[0], summary="changed"), *briefs[1:])
+        again = archive_module.assemble_archive(Content(config, vocabulary, edited, ()), memo)
+    assert {k: [b.id for b in v] for k, v in again.related.items()} == {k: [b.id for b in v] for k, v in first.related.items()}
+    retagged = (dataclasses.replace(briefs[0], tags=("transit",)), *briefs[1:])
+    archive_module.assemble_archive(Content(config, vocabulary, retagged, ()), memo)
+    assert len(memo) == 2
