@@ -110,6 +110,8 @@ class Fingerprinter:
             parts = [kind.__qualname__] + [name + "=" + self.of(getattr(value, name)) for name in names]
         elif kind is tuple or kind is list:
             parts = [kind.__name__] + [self.of(item) for item in value]
+        elif kind is dict and all(type(k) is str for k in value):  # a page's context
+            parts = ["map"] + ["s:" + k + "=" + self.of(v) for k, v in sorted(value.items(), key=_first)]
         elif isinstance(value, Mapping):
             parts = ["map"] + [self.of(k) + "=" + self.of(v) for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))]
         elif isinstance(value, (tuple, list, frozenset, set)):
@@ -129,6 +131,10 @@ class Fingerprinter:
 
 
 _FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _first(pair: tuple) -> Any:
+    return pair[0]
 
 
 def _field_names(kind: type) -> tuple[str, ...] | None:
