@@ -40,9 +40,13 @@ def dependency_versions() -> tuple[tuple[str, str], ...]:
 
 def digest(*parts: Any) -> str:
     """A stable hex digest of strings, bytes and reprs of plain data."""
+    if not any(isinstance(part, bytes) for part in parts):
+        # One update: the repr of a tuple of strings is unambiguous.
+        text = repr(tuple(part if isinstance(part, str) else str(part) for part in parts))
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
     h = hashlib.blake2b(digest_size=20)
     for part in parts:
-        data = part if isinstance(part, bytes) else str(part).encode("utf-8")
+        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.hexdigest()

@@ -109,9 +109,11 @@ class Fingerprinter:
                 return self._remember(key, value, f"{kind.__qualname__}#{known}")
             parts = [kind.__qualname__] + [name + "=" + self.of(getattr(value, name)) for name in names]
         elif kind is tuple or kind is list:
-            parts = [kind.__name__] + [self.of(item) for item in value]
+            memo = self._memo  # looked up inline: most items were seen before (briefs)
+            parts = [kind.__name__] + [memo.get(id(item)) or self.of(item) for item in value]
         elif kind is dict and all(type(k) is str for k in value):  # a page's context
-            parts = ["map"] + ["s:" + k + "=" + self.of(v) for k, v in sorted(value.items(), key=_first)]
+            memo = self._memo
+            parts = ["map"] + ["s:" + k + "=" + (memo.get(id(v)) or self.of(v)) for k, v in sorted(value.items(), key=_first)]
         elif isinstance(value, Mapping):
             parts = ["map"] + [self.of(k) + "=" + self.of(v) for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))]
         elif isinstance(value, (tuple, list, frozenset, set)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 
@@ -138,7 +139,7 @@ class Brief:
         """The year of the event."""
         return self.date.year
 
-    @property
+    @functools.cached_property  # asked for by every list, feed and sitemap entry
     def last_modified(self) -> dt.date:
         """The latest date the brief's content carries (event, update or correction)."""
         dates = [self.date, *(c.date for c in self.corrections)]
