@@ -41,8 +41,9 @@ def dependency_versions() -> tuple[tuple[str, str], ...]:
 def digest(*parts: Any) -> str:
     """A stable hex digest of strings, bytes and reprs of plain data."""
     if not any(isinstance(part, bytes) for part in parts):
-        # One update: the repr of a tuple of strings is unambiguous.
-        text = repr(tuple(part if isinstance(part, str) else str(part) for part in parts))
+        # One update of length-prefixed strings: unambiguous, and nothing is escaped.
+        strings = [part if isinstance(part, str) else str(part) for part in parts]
+        text = "".join(f"{len(string)}:{string}" for string in strings)
         return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
     h = hashlib.blake2b(digest_size=20)
     for part in parts:
