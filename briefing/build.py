@@ -25,7 +25,7 @@ from .search_index import INDEX_FOLDER, STAMP, IndexReport, write_search_index
 from .security import CONTENT_SECURITY_POLICY
 from .timeline_svg import render_timeline_svg, type_classes
 from .urls import Urls
-from .write import check_output_folder, output_note, write_site, write_site_incremental
+from .write import FileData, check_output_folder, output_note, write_site, write_site_incremental
 
 # progress(stage, done, total): how far a long stage ('parsing', 'rendering') has got.
 Progress = Callable[[str, int, int], None]
@@ -202,7 +202,8 @@ def _fingerprints(renderer: TemplateRenderer, archive: Archive, plan: Sequence[O
     planned: list[tuple[str, str | None]] = []
     for item in plan:
         if item.data is not None:  # made in Python: its bytes are its fingerprint
-            planned.append((item.path, digest("data", item.data)))
+            parts = item.data if isinstance(item.data, tuple) else (item.data,)
+            planned.append((item.path, digest("data", *parts)))
             continue
         closure, names, reads = renderer.template_dependencies(item.template)
         # Filters read the UI strings (month names), so every page depends on them.
@@ -227,7 +228,7 @@ def _fingerprints(renderer: TemplateRenderer, archive: Archive, plan: Sequence[O
 def _producer(renderer: TemplateRenderer, plan: Sequence[OutputFile], static: dict[str, Path], jobs: int, progress: Progress | None):
     index = {item.path: i for i, item in enumerate(plan)}
 
-    def produce(paths: list[str]) -> Iterable[tuple[str, bytes]]:
+    def produce(paths: list[str]) -> Iterable[tuple[str, FileData]]:
         for path in paths:
             if path == ".nojekyll":
                 yield path, b""
@@ -243,7 +244,7 @@ def _producer(renderer: TemplateRenderer, plan: Sequence[OutputFile], static: di
 _FORK_HANDOFF: list = []
 
 
-def _render_all(renderer: TemplateRenderer, plan: Sequence[OutputFile], indices: list[int], jobs: int, progress: Progress | None) -> Iterable[tuple[str, bytes]]:
+def _render_all(renderer: TemplateRenderer, plan: Sequence[OutputFile], indices: list[int], jobs: int, progress: Progress | None) -> Iterable[tuple[str, FileData]]:
     """Render the planned files at `indices` (pages on `jobs` processes for big batches)."""
     # Finished data files never travel to a worker and back: at 10,000 briefs the exports
     # are 100 MB each, and the round trip would copy them twice.
@@ -264,7 +265,7 @@ def _render_chunk(indices: Sequence[int]) -> list[tuple[str, bytes]]:
     return [(plan[i].path, renderer.render(plan[i]).encode("utf-8")) for i in indices]
 
 
-def _chain(*parts: Iterable[tuple[str, bytes]]) -> Iterable[tuple[str, bytes]]:
+def _chain(*parts: Iterable[tuple[str, FileData]]) -> Iterable[tuple[str, FileData]]:
     for part in parts:
         yield from part
 

@@ -77,7 +77,7 @@ class OutputFile:
     url: str  # root-relative URL, '' for files not meant to be linked
     context: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""  # content file it comes from, for collision messages
-    data: bytes | None = None  # the finished file, for formats made in Python (JSON, CSV)
+    data: bytes | tuple[bytes, ...] | None = None  # the finished file (or its parts, in order), for formats made in Python (JSON, CSV)
     lastmod: dt.date | None = None  # latest content date the file shows, for the sitemap
 
     @property

@@ -57,6 +57,7 @@ class TemplateRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # one build never sees a template change: no stat per render
         )
         strings = global_vars.get("t", {})
         self.strings: Mapping[str, Any] = strings
