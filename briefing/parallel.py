@@ -7,6 +7,8 @@ serial ones.
 
 from __future__ import annotations
 
+import collections
+import itertools
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -59,7 +61,16 @@ def iterate_chunks(
     context = multiprocessing.get_context(method)
     done = 0
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for part in pool.map(function, chunks):
+        # A few chunks ahead of the consumer, not all of them: finished results wait in
+        # memory until they are used (rendered pages until written).
+        pending: collections.deque = collections.deque()
+        upcoming = iter(chunks)
+        for chunk in itertools.islice(upcoming, jobs * 2):
+            pending.append(pool.submit(function, chunk))
+        while pending:
+            part = pending.popleft().result()
+            for chunk in itertools.islice(upcoming, 1):
+                pending.append(pool.submit(function, chunk))
             yield from part
             done += len(part)
             if progress:
