@@ -99,11 +99,10 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
         cache = BriefCache.for_root(options.root)
     state = options.root / CACHE_FOLDER / f"output-{digest(str(options.out.resolve()))[:16]}.json"
     inputs = _input_digest(options) if cache is not None else ""
-    if inputs:
-        found = output_note(options.out, state)
-        if found and found[0].get("inputs") == inputs and found[0].get("index") == _index_stamp(options.out, options.search):
-            note, count = found
-            return BuildReport(note["briefs"], count, 0, time.perf_counter() - started, None, 0, count, up_to_date=True)
+    current = _current_output(options, state, inputs) if inputs else None
+    if current is not None:
+        briefs, count = current
+        return BuildReport(briefs, count, 0, time.perf_counter() - started, None, 0, count, up_to_date=True)
     on_parse = (lambda done, total: progress("parsing", done, total)) if progress else None
     content = load_content(
         options.root, options.content, base_url=options.base_url, drafts=options.drafts,
@@ -150,6 +149,18 @@ def _input_digest(options: BuildOptions) -> str:
     indexer = version("pagefind_bin") if options.search == "build" else ""
     settings = (str(options.out.resolve()), options.base_url, options.drafts, options.search, indexer)
     return digest_inputs((options.content, options.templates), settings)
+
+
+def _current_output(options: BuildOptions, state: Path, inputs: str) -> tuple[int, int] | None:
+    """(briefs, files) of the output if it was made from exactly these inputs and is intact."""
+    found = output_note(options.out, state)
+    if found is None:
+        return None
+    note, count = found
+    if note.get("inputs") != inputs or note.get("index") != _index_stamp(options.out, options.search):
+        return None
+    briefs = note.get("briefs")
+    return (briefs, count) if isinstance(briefs, int) else None
 
 
 def _index_stamp(site: Path, search: str) -> str:
