@@ -181,7 +181,7 @@ def _exchange(a: Path, b: Path) -> bool:
 # folder an incremental build keeps the folder the last swap moved out (the output of the
 # build before) and brings it up to date: files whose fingerprint it already has stay,
 # files the current site/ has are hard-linked from there, and only the rest are rendered.
-# Files are never changed in place (always a new file renamed over the old name), so a
+# Files are never changed in place (the old name is unlinked and a new file made), so a
 # hard link shared with the live site/ is never modified. A state file in the cache folder
 # remembers which fingerprints each of the two trees holds, tied to the tree's identity.
 
@@ -268,25 +268,21 @@ def replace_file(stage: Path, path: str, data: FileData) -> None:
     """Write `data` to stage/path as a new file (never in place: it may be a shared link)."""
     target = stage.joinpath(*safe_relative(path).parts)
     try:
-        # Most files are new to the folder: one exclusive create, no temporary name.
-        with open(target, "xb") as stream:
-            os.fchmod(stream.fileno(), 0o644)  # readable by the web server whatever the umask
-            _write_data(stream, data)
-        return
-    except FileExistsError:
-        pass
+        _create(target, data)
     except FileNotFoundError:
         target.parent.mkdir(parents=True, exist_ok=True)
-        return replace_file(stage, path, data)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            _write_data(stream, data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        _create(target, data)
+    except FileExistsError:
+        # Unlink, then create: the staging folder is not live, and renaming over a big file
+        # makes ext4 flush the new one to disk first (seconds for a 100 MB export).
+        target.unlink()
+        _create(target, data)
+
+
+def _create(target: Path, data: FileData) -> None:
+    with open(target, "xb") as stream:
+        os.fchmod(stream.fileno(), 0o644)  # readable by the web server whatever the umask
+        _write_data(stream, data)
 
 
 def _link(source: Path, target: Path) -> bool:
@@ -300,17 +296,12 @@ def _link(source: Path, target: Path) -> bool:
         target.parent.mkdir(parents=True, exist_ok=True)
         return _link(source, target)
     except FileExistsError:
-        pass
+        try:
+            target.unlink()  # an older copy in the staging folder: drop it, link the live one
+        except OSError:
+            return False
+        return _link(source, target)
     except OSError:
-        return False
-    temporary = target.parent / f".tmp-link-{target.name}"
-    try:
-        temporary.unlink(missing_ok=True)
-        os.link(source, temporary, follow_symlinks=False)
-        os.replace(temporary, target)
-        return True
-    except OSError:
-        temporary.unlink(missing_ok=True)
         return False
 
 
