@@ -98,7 +98,8 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
     if cache is None and options.use_cache:
         cache = BriefCache.for_root(options.root)
     state = options.root / CACHE_FOLDER / f"output-{digest(str(options.out.resolve()))[:16]}.json"
-    inputs = _input_digest(options) if cache is not None else ""
+    preread: dict[str, bytes] = {}  # content read while digesting, not read twice
+    inputs = _input_digest(options, preread) if cache is not None else ""
     current = _current_output(options, state, inputs) if inputs else None
     if current is not None:
         briefs, count = current
@@ -106,8 +107,9 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
     on_parse = (lambda done, total: progress("parsing", done, total)) if progress else None
     content = load_content(
         options.root, options.content, base_url=options.base_url, drafts=options.drafts,
-        cache=cache, jobs=jobs, progress=on_parse,
+        cache=cache, jobs=jobs, progress=on_parse, preread=preread,
     )
+    preread.clear()
     memo = cache.derived(engine_digest()) if cache else None
     archive = assemble_archive(content, memo)
     urls = Urls(archive.config.base_url)
@@ -144,11 +146,11 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
     return BuildReport(len(archive.briefs), stats.files, stats.bytes, seconds, indexed[0] if indexed else None, written, unchanged)
 
 
-def _input_digest(options: BuildOptions) -> str:
+def _input_digest(options: BuildOptions, contents: dict[str, bytes]) -> str:
     """What the output is a function of: content, templates, options, engine, indexer."""
     indexer = version("pagefind_bin") if options.search == "build" else ""
     settings = (str(options.out.resolve()), options.base_url, options.drafts, options.search, indexer)
-    return digest_inputs((options.content, options.templates), settings)
+    return digest_inputs((options.content, options.templates), settings, contents)
 
 
 def _current_output(options: BuildOptions, state: Path, inputs: str) -> tuple[int, int] | None:

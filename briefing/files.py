@@ -39,15 +39,20 @@ def _real_folder(folder: str, inode: int, mtime_ns: int) -> str:
     return os.path.realpath(folder)
 
 
-def read_text(path: Path, root: Path, within: Path, max_bytes: int, listed: bool = False) -> tuple[str | None, Problem | None]:
+def read_text(path: Path, root: Path, within: Path, max_bytes: int, listed: bool = False, data: bytes | None = None) -> tuple[str | None, Problem | None]:
     """Read a UTF-8 text file that must stay inside `within`; return text or a problem.
 
     `listed`: the path comes from a walk of `within` that followed no links and checked
     every linked file, so resolving it again is skipped (thousands of briefs per build).
+    `data`: the file's bytes, already read from this regular file (checked all the same).
     """
     name = relative_name(path, root)
     if not listed and not is_inside(path, within):
         return None, Problem(name, 1, "file", f"is a link that leads outside {relative_name(within, root)}/; links out are refused")
+    if data is not None:
+        if len(data) > max_bytes:
+            return None, Problem(name, 1, "file", f"is {len(data)} bytes; the limit is {max_bytes} bytes")
+        return _decode(name, data)
     try:
         # One open file for the size check and the read, so the two cannot disagree.
         # Non-blocking open, so a named pipe is refused below instead of hanging the build.
@@ -63,6 +68,10 @@ def read_text(path: Path, root: Path, within: Path, max_bytes: int, listed: bool
             return None, Problem(name, 1, "file", f"grew past the limit of {max_bytes} bytes while it was read")
     except OSError as exc:
         return None, Problem(name, 1, "file", f"cannot be read ({exc.strerror or exc})")
+    return _decode(name, raw)
+
+
+def _decode(name: str, raw: bytes) -> tuple[str | None, Problem | None]:
     if b"\x00" in raw:
         return None, Problem(name, 1, "file", "is binary, not UTF-8 text")
     try:

@@ -40,11 +40,13 @@ def _engine_digest(version: str, dependencies: tuple) -> str:
     return h.hexdigest()
 
 
-def digest_inputs(folders: Sequence[Path], settings: Any) -> str:
+def digest_inputs(folders: Sequence[Path], settings: Any, contents: dict[str, bytes] | None = None) -> str:
     """Digest of every file under `folders` (path and bytes), `settings` and the engine.
 
     Two builds with the same input digest make the same output, so a build whose inputs
-    match the ones the current output was made from has nothing to do.
+    match the ones the current output was made from has nothing to do. Regular files of
+    up to KEEP_BYTES are also put in `contents` (by path), so the build need not read them
+    again, and parses exactly the bytes it digested.
     """
     h = hashlib.blake2b(engine_digest().encode() + repr(settings).encode(), digest_size=20)
     for folder in folders:
@@ -55,11 +57,14 @@ def digest_inputs(folders: Sequence[Path], settings: Any) -> str:
                 path = os.path.join(dirpath, name)
                 relative = os.path.relpath(path, folder).encode("utf-8", "surrogateescape")
                 h.update(len(relative).to_bytes(8, "little") + relative)
-                _hash_file(h, path)
+                _hash_file(h, path, contents)
     return h.hexdigest()
 
 
-def _hash_file(h: Any, path: str) -> None:
+KEEP_BYTES = 4 * 1024 * 1024  # larger files are only hashed (the loader refuses them anyway)
+
+
+def _hash_file(h: Any, path: str, contents: dict[str, bytes] | None) -> None:
     # Regular files only, read in blocks: a pipe or a huge file must not hang or fill memory
     # here (the loader reports them).
     try:
@@ -73,6 +78,14 @@ def _hash_file(h: Any, path: str) -> None:
             h.update(b"\0special")
             return
         h.update(info.st_size.to_bytes(8, "little"))
+        if contents is not None and info.st_size <= KEEP_BYTES:
+            data = stream.read(KEEP_BYTES + 1)
+            h.update(data)
+            if len(data) <= KEEP_BYTES:
+                contents[path] = data
+            while block := stream.read(1 << 20):  # it grew meanwhile
+                h.update(block)
+            return
         while block := stream.read(1 << 20):
             h.update(block)
 

@@ -11,7 +11,7 @@ import functools
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from . import ENGINE_VERSION
 from .cache import BriefCache, dependency_versions, digest, parse_key
@@ -50,18 +50,20 @@ def load_content(
     root: Path, content: Path, *, base_url: str | None = None, drafts: bool = False,
     renderer: MarkdownRenderer | None = None,
     cache: BriefCache | None = None, jobs: int = 1, progress: Callable[[int, int], None] | None = None,
+    preread: Mapping[str, bytes] | None = None,
 ) -> Content:
     """Load and validate all content; raise BuildFailed with every problem found.
 
     Briefs found in `cache` (same text, vocabulary, limits and versions) are not parsed
-    again; the rest are parsed on `jobs` processes.
+    again; the rest are parsed on `jobs` processes. `preread` holds bytes of files already
+    read (by path), e.g. while digesting the inputs.
     """
     config, vocabulary = load_settings(root, content, base_url)
     problems: list[Problem] = []
     context = parse_key(ENGINE_VERSION, dependency_versions(), vocabulary, config.limits)
     paths, found = find_markdown(root, content / "briefs", content, recursive=True)
     problems += found
-    texts, found = _read_all(paths, root, content, config.limits)
+    texts, found = _read_all(paths, root, content, config.limits, preread)
     problems += found
     parsed = _parse_cached(
         [("brief", name, text) for name, text in texts], context, cache, jobs,
@@ -75,7 +77,7 @@ def load_content(
     problems += check_brief_set(briefs)
     page_paths, found = find_markdown(root, content / "pages", content, recursive=False)
     problems += found
-    page_texts, found = _read_all(page_paths, root, content, config.limits)
+    page_texts, found = _read_all(page_paths, root, content, config.limits, preread)
     problems += found
     pages: list[Page] = []
     for page, found in _parse_cached(
@@ -138,12 +140,13 @@ def check_brief_among(brief: Brief, ids: dict[str, str]) -> list[Problem]:
     return problems
 
 
-def _read_all(paths: list[Path], root: Path, content: Path, limits: Limits) -> tuple[list[tuple[str, str]], list[Problem]]:
+def _read_all(paths: list[Path], root: Path, content: Path, limits: Limits, preread: Mapping[str, bytes] | None) -> tuple[list[tuple[str, str]], list[Problem]]:
     # `paths` come from find_markdown, which follows no linked folder and checks linked files.
     texts: list[tuple[str, str]] = []
     problems: list[Problem] = []
     for path in paths:
-        text, problem = read_text(path, root, content, limits.max_file_bytes, listed=True)
+        data = preread.get(str(path)) if preread else None
+        text, problem = read_text(path, root, content, limits.max_file_bytes, listed=True, data=data)
         if problem:
             problems.append(problem)
         else:
