@@ -215,6 +215,9 @@ def _fingerprints(renderer: TemplateRenderer, archive: Archive, plan: Sequence[O
     planned: list[tuple[str, str | None]] = []
     for item in plan:
         if item.data is not None:  # made in Python: its bytes are its fingerprint
+            if item.made_from:
+                planned.append((item.path, digest("data made from", engine, item.made_from)))
+                continue
             parts = item.data if isinstance(item.data, tuple) else (item.data,)
             planned.append((item.path, digest("data", *parts)))
             continue

@@ -79,6 +79,7 @@ class OutputFile:
     source: str = ""  # content file it comes from, for collision messages
     data: bytes | tuple[bytes, ...] | None = None  # the finished file (or its parts, in order), for formats made in Python (JSON, CSV)
     lastmod: dt.date | None = None  # latest content date the file shows, for the sitemap
+    made_from: str = ""  # digest of all `data` is made from, when cheaper than hashing it
 
     @property
     def is_page(self) -> bool:
@@ -174,10 +175,17 @@ def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Me
     }
     everything = latest(b.last_modified for b in archive.briefs)
     rows = encode_rows(archive, urls, memo)
+    json_parts, csv_parts = render_briefs_json(archive, urls, strings, rows), render_briefs_csv(archive, urls, rows)
+    # Both files are a function of every brief's fingerprint and their first and last parts
+    # (the document around the rows): hashing that is cheaper than 200 MB of rows.
+    keys = [b.fingerprint for b in archive.briefs]
+    made_from = digest("rows", urls.base_url, *keys) if all(keys) else ""
     return [
         _html(urls, urls.data(), "data.html", context, lastmod=everything),
-        OutputFile(output_path(urls, json_url), "", json_url, data=render_briefs_json(archive, urls, strings, rows)),
-        OutputFile(output_path(urls, csv_url), "", csv_url, data=render_briefs_csv(archive, urls, rows)),
+        OutputFile(output_path(urls, json_url), "", json_url, data=json_parts,
+                   made_from=digest(made_from, json_parts[0], json_parts[-1]) if made_from else ""),
+        OutputFile(output_path(urls, csv_url), "", csv_url, data=csv_parts,
+                   made_from=digest(made_from, csv_parts[0], csv_parts[1]) if made_from else ""),
     ]
 
 
