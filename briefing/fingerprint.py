@@ -79,11 +79,11 @@ def _hash_file(h: Any, path: str, contents: dict[str, bytes] | None) -> None:
             return
         h.update(info.st_size.to_bytes(8, "little"))
         if contents is not None and info.st_size <= KEEP_BYTES:
-            data = stream.read(KEEP_BYTES + 1)
+            data = stream.read(info.st_size + 1)  # a buffer the file's size, not KEEP_BYTES
             h.update(data)
-            if len(data) <= KEEP_BYTES:
+            if len(data) <= info.st_size:
                 contents[path] = data
-            while block := stream.read(1 << 20):  # it grew meanwhile
+            while block := stream.read(1 << 20):  # it grew meanwhile: hashed, not kept
                 h.update(block)
             return
         while block := stream.read(1 << 20):
