@@ -95,15 +95,17 @@ class BriefCache:
                 continue
             self._entries.update(_decode(blob) or {})
 
-    def get(self, key: str) -> Any:
-        """The entry for `key`, or None."""
+    def get(self, key: str, counted: bool = True) -> Any:
+        """The entry for `key`, or None; `counted` lookups add to hits and misses."""
         self.load()
         value = self._entries.get(key)
-        if value is None:
-            self.misses += 1
-        else:
-            self.hits += 1
+        if value is not None:
             self._used.add(key)
+        if counted:
+            if value is None:
+                self.misses += 1
+            else:
+                self.hits += 1
         return value
 
     def derived(self, salt: str) -> "DerivedView":
@@ -157,14 +159,11 @@ class DerivedView:
         self._salt = salt
 
     def get(self, key: str) -> Any:
-        self._cache.load()
-        key = digest(self._salt, key)
-        value = self._cache._entries.get(key)
-        if value is not None:
-            self._cache._used.add(key)
-        return value
+        """The entry for `key`, or None."""
+        return self._cache.get(digest(self._salt, key), counted=False)
 
     def put(self, key: str, value: Any) -> None:
+        """Remember `value` under `key`."""
         self._cache.put(digest(self._salt, key), value)
 
 
