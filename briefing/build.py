@@ -97,7 +97,7 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
     jobs = options.jobs or default_jobs()
     if cache is None and options.use_cache:
         cache = BriefCache.for_root(options.root)
-    state = options.root / CACHE_FOLDER / f"output-{digest(str(options.out.resolve()))[:16]}.json"
+    state = output_state_file(options)
     preread: dict[str, bytes] = {}  # content read while digesting, not read twice
     inputs = _input_digest(options, preread) if cache is not None else ""
     current = _current_output(options, state, inputs) if inputs else None
@@ -144,6 +144,11 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
         cache.save()
     seconds = time.perf_counter() - started
     return BuildReport(len(archive.briefs), stats.files, stats.bytes, seconds, indexed[0] if indexed else None, written, unchanged)
+
+
+def output_state_file(options: BuildOptions) -> Path:
+    """Where the build remembers what its output folder holds."""
+    return options.root / CACHE_FOLDER / f"output-{digest(str(options.out.resolve()))[:16]}.json"
 
 
 def _input_digest(options: BuildOptions, contents: dict[str, bytes]) -> str:

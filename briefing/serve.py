@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, TextIO
 from urllib.parse import unquote
 
-from .build import BuildOptions, BuildReport, build_site
+from .build import BuildOptions, BuildReport, build_site, output_state_file
 from .config import load_site_config
 from .errors import BuildFailed, failure_summary
 from .files import relative_name
@@ -33,7 +33,7 @@ from .search_index import SearchIndexError, write_search_index
 from .security import CONTENT_SECURITY_POLICY
 from .urls import Urls
 from .watch import SourceWatcher
-from .write import OutputError
+from .write import OutputError, adopt_output
 
 ASSETS = Path(__file__).resolve().parent / "serve_assets"
 SERVE_PREFIX = "/__serve/"  # the dev server's own URLs; never a path of the site
@@ -475,7 +475,7 @@ class DevServer:
         self.state.publish_success()
         what = f" after {_describe(changed, self.options.root)}" if changed else ""
         if not self.settings.quiet:
-            self.log(f"built {report.briefs} briefs{what}: {report.files} files in {time.perf_counter() - started:.2f} s")
+            self.log(f"built {report.briefs} briefs{what}: {report.written} files written, {report.unchanged} unchanged, in {time.perf_counter() - started:.2f} s")
         if self.options.search == "later":
             self._spawn(self.refresh_search_index, "serve-index")
         return True
@@ -490,6 +490,8 @@ class DevServer:
             except SearchIndexError as exc:
                 self.log(f"error: search index: {exc} (search shows the previous index)")
                 return
+            # The index folder changed inside the live output: the rest is still as built.
+            adopt_output(self.out, output_state_file(self.options))
         if not self.settings.quiet and not report.reused:
             self.log(f"search index refreshed: {report.pages} pages in {report.seconds:.2f} s")
 

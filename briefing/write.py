@@ -264,6 +264,20 @@ def output_note(out: Path, state_file: Path) -> tuple[dict, int] | None:
     return record["note"], record["count"]
 
 
+def adopt_output(out: Path, state_file: Path) -> None:
+    """Record `out` as still being the output last written, after a change outside the plan.
+
+    A step that rewrites an unplanned folder inside the live output (serve refreshing the
+    search index) changes the folder's identity; without this the next build would trust
+    nothing in it and write every file again.
+    """
+    state = _load_state(state_file)
+    record = state.get("site")
+    if isinstance(record, dict) and out.is_dir():
+        state["site"] = {**record, "tree": _identity(out)}
+        _save_state(state_file, state)
+
+
 def replace_file(stage: Path, path: str, data: FileData) -> None:
     """Write `data` to stage/path as a new file (never in place: it may be a shared link)."""
     target = stage.joinpath(*safe_relative(path).parts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
 import signal
 import socket
@@ -335,4 +336,10 @@ def test_search_index_is_refreshed_after_the_reload_not_before(project):
         wait_until(lambda: index_is_current(server), what="the refreshed search index")  # ... then search catches up
         log = server.stream.text()
         assert log.rindex("after ") < log.rindex("search index refreshed")
+        # The refreshed index does not make the next build distrust the rest of the output.
+        project.brief(title="Third title")
+        assert events.next_state()["errors"] == []
+        last = server.stream.text().rsplit("built 1 briefs after ", 1)[1]
+        written, unchanged = (int(n) for n in re.search(r"(\d+) files written, (\d+) unchanged", last).groups())
+        assert 0 < written < unchanged
         events.close()
