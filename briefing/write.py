@@ -222,12 +222,13 @@ def write_site_incremental(
         for path in set(current) - set(wanted):
             del current[path]
         needed: list[str] = []
+        folders: set[str] = set()  # staging folders known to exist
         for path, fp in planned:
             safe_relative(path)
             count += 1
             if fp is not None and current.get(path) == fp:
                 unchanged += 1
-            elif fp is not None and live is not None and live.get(path) == fp and _link(out / path, stage / path):
+            elif fp is not None and live is not None and live.get(path) == fp and _link(os.path.join(out, path), os.path.join(stage, path), folders):
                 current[path] = fp
                 unchanged += 1
             else:
@@ -299,22 +300,29 @@ def _create(target: Path, data: FileData) -> None:
         _write_data(stream, data)
 
 
-def _link(source: Path, target: Path) -> bool:
-    """Make target a hard link to source (the live site's copy); False if that fails."""
+def _link(source: str, target: str, folders: set[str]) -> bool:
+    """Make target a hard link to source (the live site's copy); False if that fails.
+
+    `folders` are the staging folders known to exist: a new staging folder gets thousands
+    of them, and making each once up front is cheaper than failing a link first.
+    """
+    parent = os.path.dirname(target)
+    if parent not in folders:
+        try:
+            os.makedirs(parent, exist_ok=True)
+        except OSError:
+            return False
+        folders.add(parent)
     try:
         os.link(source, target, follow_symlinks=False)  # the usual case: target is new
         return True
-    except FileNotFoundError:
-        if not source.is_file():
-            return False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return _link(source, target)
     except FileExistsError:
         try:
-            target.unlink()  # an older copy in the staging folder: drop it, link the live one
+            os.unlink(target)  # an older copy in the staging folder: drop it, link the live one
+            os.link(source, target, follow_symlinks=False)
+            return True
         except OSError:
             return False
-        return _link(source, target)
     except OSError:
         return False
 
