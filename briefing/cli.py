@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    build = commands.add_parser("build", parents=[common], help="build the site (default)", description="Validate all content, then build the site and its search index (Pagefind) into the output folder; on any error, or if indexing fails, nothing is written.")
+    build = commands.add_parser("build", parents=[common], help="build the site (default)", description="Validate all content, then build the site and its search index (Pagefind) into the output folder; on any error, or if indexing fails, nothing is written. Only changed pages are rendered and written (cache in ROOT/.cache/briefing/), and if no content, template or option changed since the output was built, the build says it is up to date and does nothing.")
     build.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
     build.add_argument("--no-cache", action="store_true", help="ignore ROOT/.cache/briefing/: parse, render and write everything afresh")
     build.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="processes for parsing and rendering (default: one per core)")
