@@ -6,6 +6,7 @@ anything is written, so the previous site/ stays as it was.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from .loader import check_selected, load_content
 from .parallel import default_jobs, iterate_chunks
 from .plan import OutputFile, check_plan, plan_site
 from .render import TemplateRenderer, human_date, load_strings
-from .search_index import INDEX_FOLDER, STAMP, IndexReport, write_search_index
+from .search_index import INDEX_FOLDER, IndexReport, index_stamp, write_search_index
 from .security import CONTENT_SECURITY_POLICY
 from .timeline_svg import render_timeline_svg, type_classes
 from .urls import Urls
@@ -172,12 +173,7 @@ def _current_output(options: BuildOptions, state: Path, inputs: str) -> tuple[in
 
 def _index_stamp(site: Path, search: str) -> str:
     """What identifies the search index in `site` (a damaged or missing one is noticed)."""
-    if search != "build":
-        return ""
-    try:
-        return (site / INDEX_FOLDER / STAMP).read_text(encoding="utf-8")
-    except OSError:
-        return ""
+    return (index_stamp(site / INDEX_FOLDER) or "") if search == "build" else ""
 
 
 def _static_files(folder: Path) -> list[tuple[str, Path]]:
@@ -217,6 +213,15 @@ def _fingerprints(renderer: TemplateRenderer, archive: Archive, plan: Sequence[O
                 known[name] = None  # e.g. a function: such pages are rendered every time
         return known[name]
 
+    @functools.lru_cache(maxsize=None)  # pages of one template share their context keys
+    def globals_used(template: str, context: frozenset[str]) -> tuple[str, tuple[str, ...]]:
+        closure, names, reads = renderer.template_dependencies(template)
+        # Filters read the UI strings (month names), so every page depends on them.
+        used = sorted({n for n in names if n in globals_ and n not in context and n != "archive"} | ({"t"} & set(globals_)))
+        if "archive" in names and "archive" not in context:
+            used += ["archive"] if reads is None else [f"archive.{attribute}" for attribute in sorted(reads)]
+        return closure, tuple(used)
+
     planned: list[tuple[str, str | None]] = []
     for item in plan:
         if item.data is not None:  # made in Python: its bytes are its fingerprint
@@ -226,11 +231,7 @@ def _fingerprints(renderer: TemplateRenderer, archive: Archive, plan: Sequence[O
             parts = item.data if isinstance(item.data, tuple) else (item.data,)
             planned.append((item.path, digest("data", *parts)))
             continue
-        closure, names, reads = renderer.template_dependencies(item.template)
-        # Filters read the UI strings (month names), so every page depends on them.
-        used = sorted({n for n in names if n in globals_ and n not in item.context and n != "archive"} | ({"t"} & set(globals_)))
-        if "archive" in names and "archive" not in item.context:
-            used += ["archive"] if reads is None else [f"archive.{attribute}" for attribute in sorted(reads)]
+        closure, used = globals_used(item.template, frozenset(item.context))
         parts = [global_digest(n) for n in used]
         try:
             context = walker.of(item.context)

@@ -104,10 +104,10 @@ def encode_rows(archive: Archive, urls: Urls, memo: Memo | None = None) -> list[
 _JSON: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":"), "sort_keys": True}
 
 
-def render_briefs_json(archive: Archive, urls: Urls, strings: Mapping[str, Any], rows: list[tuple[bytes, bytes]] | None = None) -> tuple[bytes, ...]:
+def render_briefs_json(archive: Archive, urls: Urls, strings: Mapping[str, Any], rows: list[tuple[bytes, bytes]]) -> tuple[bytes, ...]:
     """data/briefs.json: schema version, licence, attribution, vocabulary and every brief.
 
-    Returned in parts (the file is their concatenation): at 10,000 briefs one joined copy
+    `rows` come from encode_rows. Returned in parts (the file is their concatenation): at 10,000 briefs one joined copy
     would be another 100 MB in memory.
     """
     config = archive.config
@@ -129,7 +129,6 @@ def render_briefs_json(archive: Archive, urls: Urls, strings: Mapping[str, Any],
     }
     # Same bytes as dumping the whole document at once, joined from one record per brief.
     before, after = json.dumps(document, **_JSON).split('"briefs":[]', 1)  # only a key can match
-    rows = encode_rows(archive, urls) if rows is None else rows
     parts = [f'{before}"briefs":['.encode("utf-8")]
     for index, row in enumerate(rows):
         parts += (b",", row[0]) if index else (row[0],)
@@ -137,11 +136,10 @@ def render_briefs_json(archive: Archive, urls: Urls, strings: Mapping[str, Any],
     return tuple(parts)
 
 
-def render_briefs_csv(archive: Archive, urls: Urls, rows: list[tuple[bytes, bytes]] | None = None) -> tuple[bytes, ...]:
-    """data/briefs.csv: a header row, then one row per brief (UTF-8 with BOM, CRLF), in parts."""
+def render_briefs_csv(rows: list[tuple[bytes, bytes]]) -> tuple[bytes, ...]:
+    """data/briefs.csv from encode_rows: a header row, then one row per brief (UTF-8 with BOM, CRLF), in parts."""
     header = io.StringIO()
     csv.writer(header, lineterminator="\r\n").writerow(CSV_COLUMNS)
-    rows = encode_rows(archive, urls) if rows is None else rows
     # The byte-order mark lets spreadsheet programs recognise UTF-8 (km², Armenian names).
     return ("\ufeff".encode("utf-8"), header.getvalue().encode("utf-8"), *(row[1] for row in rows))
 

@@ -163,8 +163,6 @@ def _parse_cached(
     results: list[tuple[Any, list[Problem]] | None] = []
     for key in keys:
         value = cache.get(key) if cache else None
-        if isinstance(value, Brief) and value.fingerprint != key:
-            value = replace(value, fingerprint=key)  # stored by an engine without fingerprints
         results.append(None if value is None else (value, []))
     missing = [i for i, result in enumerate(results) if result is None]
     fresh = map_chunks(parse_chunk, [items[i] for i in missing], jobs, progress=progress)

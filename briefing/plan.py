@@ -175,7 +175,7 @@ def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Me
     }
     everything = latest(b.last_modified for b in archive.briefs)
     rows = encode_rows(archive, urls, memo)
-    json_parts, csv_parts = render_briefs_json(archive, urls, strings, rows), render_briefs_csv(archive, urls, rows)
+    json_parts, csv_parts = render_briefs_json(archive, urls, strings, rows), render_briefs_csv(rows)
     # Both files are a function of every brief's fingerprint and their first and last parts
     # (the document around the rows): hashing that is cheaper than 200 MB of rows.
     keys = [b.fingerprint for b in archive.briefs]

@@ -68,13 +68,13 @@ def write_search_index(site: Path, previous: Path | None = None) -> IndexReport:
     if target.exists():
         # An incremental build keeps the staged folder's own index: reuse it when it was
         # made from these very pages, else replace it.
-        if not target.is_symlink() and _stamp_of(target) == stamp:
+        if not target.is_symlink() and index_stamp(target) == stamp:
             return IndexReport(len(pages), True, time.perf_counter() - started)
         if target.is_symlink() or not target.is_dir():
             target.unlink()
         else:
             shutil.rmtree(target)
-    if previous is not None and _stamp_of(previous) == stamp:
+    if previous is not None and index_stamp(previous) == stamp:
         try:
             shutil.copytree(previous, target, symlinks=False)
             return IndexReport(len(pages), True, time.perf_counter() - started)
@@ -87,7 +87,8 @@ def write_search_index(site: Path, previous: Path | None = None) -> IndexReport:
     return IndexReport(len(pages), False, time.perf_counter() - started)
 
 
-def _stamp_of(folder: Path) -> str | None:
+def index_stamp(folder: Path) -> str | None:
+    """The hash of the pages the index in `folder` was made from; None if it is not a valid index."""
     try:
         if folder.is_symlink() or not (folder / "pagefind.js").is_file():
             return None
