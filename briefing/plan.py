@@ -27,6 +27,8 @@ PLAN_STRINGS = (
     "updated_on", "corrections_title", "sources_title", "feed_term_title", "data_attribution",
     "cite_plain", "cite_plain_updated", "cite_bibtex_updated",
 )
+# The pager links this many pages either side of the current one (plus the first and last).
+PAGER_REACH = 2
 # Term kinds that get their own Atom feed (tags are too many and too fine-grained).
 FEED_KINDS = ("types", "actors")
 
@@ -47,6 +49,25 @@ class Pagination:
     @property
     def next_url(self) -> str | None:
         return self.urls[self.number] if self.number < self.count else None
+
+    @property
+    def window(self) -> tuple[tuple[int, str] | None, ...]:
+        """(number, URL) of the pages the pager links, None where it skips a run of pages.
+
+        The first and last pages and those near the current one: a pager listing all 500
+        pages of a long timeline would be unreadable, and would make every page's size
+        (and the build's cost) grow with the number of pages.
+        """
+        near = range(max(1, self.number - PAGER_REACH), min(self.count, self.number + PAGER_REACH) + 1)
+        shown = sorted({1, self.count, *near})
+        window: list[tuple[int, str] | None] = []
+        for number in shown:
+            if window and window[-1] is not None and number - window[-1][0] == 2:
+                window.append((number - 1, self.urls[number - 2]))  # a gap of one page: link it
+            elif window and window[-1] is not None and number - window[-1][0] > 2:
+                window.append(None)
+            window.append((number, self.urls[number - 1]))
+        return tuple(window)
 
 
 @dataclass(frozen=True)

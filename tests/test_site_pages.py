@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from briefing.build import BuildOptions, check_site
+from briefing.plan import PAGER_REACH, Pagination
+from briefing.render import TemplateRenderer, load_strings
 from sitecheck import parse_page
 from site_fixture import PAGE_SIZE, TRICKY_TITLE, write_fixture
 
@@ -231,3 +233,34 @@ def test_empty_archive_renders_without_a_timeline(project):
     home = (project.out / "index.html").read_text(encoding="utf-8")
     assert "timeline-svg" not in home and "No milestones yet." in home
     assert "No milestones yet." in (project.out / "timeline/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("count", range(1, 14))
+def test_pager_links_the_ends_and_the_neighbourhood_of_every_page(count):
+    urls = tuple(f"/timeline/page/{n}/" for n in range(1, count + 1))
+    for number in range(1, count + 1):
+        window = Pagination(number, count, (), urls).window
+        shown = [link[0] for link in window if link]
+        assert shown == sorted(set(shown)) and {1, count, number} <= set(shown)
+        assert all(urls[n - 1] == url for n, url in filter(None, window))
+        assert set(range(max(1, number - PAGER_REACH), min(count, number + PAGER_REACH) + 1)) <= set(shown)
+        # A gap stands for two or more pages (a single skipped page is linked instead),
+        # so the pager never grows with the number of pages.
+        for before, gap, after in zip(window, window[1:], window[2:]):
+            if gap is None:
+                assert after[0] - before[0] > 2
+        assert all(b[0] + 1 == a[0] for b, a in zip(window, window[1:]) if a and b)
+        assert len(window) <= 2 * PAGER_REACH + 5
+
+
+def test_pager_of_a_long_list_renders_gaps_without_links(tmp_path):
+    strings = load_strings(REPO / "templates", REPO, "en")
+    environment = TemplateRenderer(REPO / "templates", REPO, {"t": strings}).env  # the build's filters and settings
+    urls = tuple(f"/timeline/page/{n}/" for n in range(1, 101))
+    html = environment.from_string('{% from "_macros.html" import pager %}{{ pager(p) }}').render(p=Pagination(50, 100, (), urls))
+    labels = re.findall(r'aria-label="Page (\d+)"', html)
+    assert labels == ["1", "48", "49", "50", "51", "52", "100"]
+    assert html.count('class="pager-gap" aria-hidden="true">…</li>') == 2
+    assert '<a href="/timeline/page/50/" aria-label="Page 50" aria-current="page">50</a>' in html
+    assert '<a rel="prev" href="/timeline/page/49/">' in html and '<a rel="next" href="/timeline/page/51/">' in html
+    assert "Page 50 of 100" in html
