@@ -26,7 +26,7 @@ from .search_index import INDEX_FOLDER, IndexReport, index_stamp, write_search_i
 from .security import CONTENT_SECURITY_POLICY
 from .timeline_svg import render_timeline_svg, type_classes
 from .urls import Urls
-from .write import FileData, check_output_folder, output_note, write_site, write_site_incremental
+from .write import FileData, check_output_folder, output_note, prepare_staging, write_site, write_site_incremental
 
 # progress(stage, done, total): how far a long stage ('parsing', 'rendering') has got.
 Progress = Callable[[str, int, int], None]
@@ -105,6 +105,19 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
     if current is not None:
         briefs, count = current
         return BuildReport(briefs, count, 0, time.perf_counter() - started, None, 0, count, up_to_date=True)
+    # Linking the live output into a staging folder overlaps parsing and planning.
+    staged = prepare_staging(options.out, state) if cache is not None else None
+    try:
+        return _build(options, cache, progress, jobs, state, inputs, preread, staged, started)
+    finally:
+        if staged:
+            staged()  # never leave the thread working on a folder after the build returns
+
+
+def _build(
+    options: BuildOptions, cache: BriefCache | None, progress: Progress | None, jobs: int, state: Path, inputs: str,
+    preread: dict[str, bytes], staged: Callable[[], None] | None, started: float,
+) -> BuildReport:
     on_parse = (lambda done, total: progress("parsing", done, total)) if progress else None
     content = load_content(
         options.root, options.content, base_url=options.base_url, drafts=options.drafts,
@@ -140,7 +153,7 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
         produce = _producer(renderer, plan, dict(static), jobs, progress)
         # The kept staging folder's index stays for the indexer to reuse or replace.
         keep = () if options.search == "skip" else (INDEX_FOLDER,)
-        stats = write_site_incremental(options.out, planned, produce, state, finalize, keep=keep, note=note)
+        stats = write_site_incremental(options.out, planned, produce, state, finalize, keep=keep, note=note, ready=staged)
         written, unchanged = stats.written, stats.unchanged
         cache.save()
     seconds = time.perf_counter() - started

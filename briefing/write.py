@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Sequence
@@ -193,14 +194,18 @@ Producer = Callable[[list[str]], Iterable[tuple[str, FileData]]]
 def write_site_incremental(
     out: Path, planned: Planned, produce: Producer, state_file: Path,
     finalize: Callable[[Path], None] | None = None, keep: Iterable[str] = (), note: dict | None = None,
+    ready: Callable[[], None] | None = None,
 ) -> WriteStats:
     """Bring the output up to `planned` writing only changed files, then swap it in.
 
     Top-level folders named in `keep` (made by `finalize`, e.g. a search index) are left
     in the staging folder for `finalize` to reuse or replace; other unplanned ones go.
     `note` (plain JSON data, e.g. what the output was made from) is remembered with the
-    new output; `output_note` gives it back while that output is in place.
+    new output; `output_note` gives it back while that output is in place. `ready` (from
+    `prepare_staging`) is waited for before the staging folder is touched.
     """
+    if ready:
+        ready()
     recover_interrupted(out, keep_staging=True)
     stage = staging_dir(out)
     state = _load_state(state_file)
@@ -255,6 +260,48 @@ def write_site_incremental(
         "spare": {"tree": _identity(stage), "files": previous["files"]} if previous and stage.exists() else None,
     })
     return WriteStats(count, size, written, unchanged)
+
+
+def prepare_staging(out: Path, state_file: Path) -> Callable[[], None]:
+    """Start filling a new staging folder with hard links to the live output; return `wait`.
+
+    After a full build there is no spare staging folder, and an incremental build would
+    first have to link every unchanged file into a new one (two seconds of file-system work
+    at 10,000 briefs). Done in a thread while the build parses and plans, that work runs on
+    the other core: the link and mkdir calls release the interpreter lock. The finished
+    folder is recorded as a spare holding the live output's files; `write_site_incremental`
+    waits for it and updates it like any other spare. Call `wait` before the build ends.
+    """
+    thread = threading.Thread(target=_stage_links_to_live, args=(out, state_file), name="staging", daemon=True)
+    thread.start()
+    return thread.join
+
+
+def _stage_links_to_live(out: Path, state_file: Path) -> None:
+    stage = staging_dir(out)
+    try:
+        recover_interrupted(out, keep_staging=True)
+        state = _load_state(state_file)
+        live = _manifest_for(state.get("site"), out)
+        if live is None or (stage.is_dir() and _manifest_for(state.get("spare"), stage) is not None):
+            return  # nothing to link from, or a spare folder the writer will update
+        if stage.exists():
+            shutil.rmtree(stage)  # unknown contents (interrupted, or made by an older engine)
+        stage.mkdir(parents=True)
+        (stage / MARKER).write_bytes(MARKER_TEXT)
+        folders: set[str] = set()
+        linked = {path: fp for path, fp in live.items() if _safe(path) and _link(os.path.join(out, path), os.path.join(stage, path), folders)}
+        _save_state(state_file, {"site": state["site"], "spare": {"tree": _identity(stage), "files": linked}})
+    except OSError:
+        pass  # the writer finds a staging folder it cannot trust, and starts it again
+
+
+def _safe(path: str) -> bool:
+    try:
+        safe_relative(path)
+    except OutputError:
+        return False
+    return True
 
 
 def output_note(out: Path, state_file: Path) -> tuple[dict, int] | None:

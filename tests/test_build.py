@@ -86,7 +86,13 @@ def test_failed_build_leaves_previous_site_untouched(project):
     with pytest.raises(BuildFailed):
         project.build()
     assert tree_bytes(project.out) == before
-    assert not staging_dir(project.out).exists()
+    # What the failed build leaves beside site/ is a complete hard-linked copy of it, for
+    # the next build to update (linked while the content was being checked), never a
+    # half-written tree.
+    stage = staging_dir(project.out)
+    index = ("pagefind/",)  # the search index is copied by the indexer, not linked
+    assert {p: b for p, b in tree_bytes(stage).items() if not p.startswith(index)} == {p: b for p, b in before.items() if not p.startswith(index)}
+    assert all((stage / p).stat().st_ino == (project.out / p).stat().st_ino for p in before if not p.startswith(index) and p != ".briefing-output")
 
 
 def test_template_error_late_in_rendering_is_reported_and_site_kept(project):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 import briefing.fingerprint
 import briefing.loader
 import briefing.parallel
+import briefing.write
 from briefing.build import BuildOptions, build_site
 from briefing.cache import CACHE_FOLDER, BriefCache
 from briefing.errors import BuildFailed
@@ -312,3 +314,22 @@ def test_long_lived_cache_object_serves_repeated_builds(generated: Path):
     misses = cache.misses
     build(generated, cache)
     assert cache.misses == misses
+
+
+def test_the_first_rebuild_after_a_full_build_links_the_old_output_in_the_background(generated: Path, tmp_path: Path, monkeypatch):
+    build(generated)  # a full build leaves no spare staging folder
+    target = briefs(generated)[3]
+    target.write_text(target.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    linked_by: list[str] = []
+    link = briefing.write._link
+
+    def spy(source, destination, folders):
+        linked_by.append(threading.current_thread().name)
+        return link(source, destination, folders)
+
+    monkeypatch.setattr(briefing.write, "_link", spy)
+    report = build(generated)
+    # Every unchanged file was linked by the staging thread; the writer only wrote.
+    assert linked_by and set(linked_by) == {"staging"}
+    assert report.written < report.files // 4 and report.unchanged + report.written == report.files
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
