@@ -22,6 +22,7 @@ from .loader import check_selected, load_content
 from .parallel import default_jobs, iterate_chunks
 from .plan import OutputFile, check_plan, plan_site
 from .render import TemplateRenderer, human_date, load_strings
+from .rowstore import RowStore
 from .search_index import INDEX_FOLDER, IndexReport, index_stamp, write_search_index
 from .security import CONTENT_SECURITY_POLICY
 from .timeline_svg import render_timeline_svg, type_classes
@@ -128,7 +129,9 @@ def _build(
     archive = assemble_archive(content, memo)
     urls = Urls(archive.config.base_url)
     renderer = _renderer(options, archive, memo)
-    plan = plan_site(archive, urls, renderer.strings, memo)
+    rows = RowStore(cache.folder if cache else None)
+    plan = plan_site(archive, urls, renderer.strings, rows)
+    rows.flush()
     problems = renderer.check_templates() + check_plan(plan)
     if problems:
         raise BuildFailed(problems)
@@ -156,6 +159,7 @@ def _build(
         stats = write_site_incremental(options.out, planned, produce, state, finalize, keep=keep, note=note, ready=staged)
         written, unchanged = stats.written, stats.unchanged
         cache.save()
+        rows.save()
     seconds = time.perf_counter() - started
     return BuildReport(len(archive.briefs), stats.files, stats.bytes, seconds, indexed[0] if indexed else None, written, unchanged)
 
@@ -242,7 +246,8 @@ def _fingerprints(renderer: TemplateRenderer, archive: Archive, plan: Sequence[O
                 planned.append((item.path, digest("data made from", engine, item.made_from)))
                 continue
             parts = item.data if isinstance(item.data, tuple) else (item.data,)
-            planned.append((item.path, digest("data", *parts)))
+            whole = all(isinstance(part, bytes) for part in parts)  # not spans of other files
+            planned.append((item.path, digest("data", *parts) if whole else None))
             continue
         closure, used = globals_used(item.template, frozenset(item.context))
         parts = [global_digest(n) for n in used]

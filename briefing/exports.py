@@ -16,6 +16,7 @@ from .archive import Archive
 from .cache import digest
 from .model import Brief
 from .urls import TERM_KINDS, Urls
+from .write import Span
 
 # Bump when a field is renamed, removed or changes meaning (adding a field does not).
 SCHEMA_VERSION = 1
@@ -69,34 +70,35 @@ def assemble_record(brief: Brief, urls: Urls) -> dict[str, Any]:
     }
 
 
-class Memo(Protocol):
-    """Somewhere to keep encoded rows between builds (a BriefCache)."""
+class Rows(Protocol):
+    """Where encoded rows are kept between builds (a rowstore.RowStore)."""
 
-    def get(self, key: str) -> Any: ...
-    def put(self, key: str, value: Any) -> None: ...
+    def get(self, key: str) -> tuple[Any, Any] | None: ...
+    def put(self, key: str, json_row: bytes, csv_row: bytes) -> tuple[Any, Any]: ...
 
 
-def encode_rows(archive: Archive, urls: Urls, memo: Memo | None = None) -> list[tuple[bytes, bytes]]:
-    """(JSON record, CSV row) of every brief, newest first, as UTF-8 bytes.
+def encode_rows(archive: Archive, urls: Urls, store: Rows | None = None) -> list[tuple[Any, Any]]:
+    """(JSON record, CSV row) of every brief, newest first, as parts of a file to write.
 
-    Encoding ten thousand wide records costs seconds, so rows of briefs unchanged since the
-    last build come from `memo`, keyed by the brief's fingerprint and the site's URL.
+    A JSON record comes with the comma that separates it from the one before. Encoding ten
+    thousand wide records costs seconds, so rows of briefs unchanged since the last build
+    come from `store`, keyed by the brief's fingerprint and the site's URL; there they are
+    spans of the store's files (write.Span), and bytes otherwise.
     """
     rows = []
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\r\n")
     for brief in archive.briefs:
-        key = digest("export-rows", urls.base_url, brief.fingerprint) if brief.fingerprint and memo else ""
-        row = memo.get(key) if key else None  # type: ignore[union-attr]
+        key = digest("export-rows", urls.base_url, brief.fingerprint) if brief.fingerprint and store else ""
+        row = store.get(key) if key else None  # type: ignore[union-attr]
         if row is None:
             record = assemble_record(brief, urls)
             cells = flatten_record(record)
             stream.seek(0)
             stream.truncate()
             writer.writerow([neutralise_formula(cells[column]) for column in CSV_COLUMNS])
-            row = (json.dumps(record, **_JSON).encode("utf-8"), stream.getvalue().encode("utf-8"))
-            if key:
-                memo.put(key, row)  # type: ignore[union-attr]
+            encoded = (b"," + json.dumps(record, **_JSON).encode("utf-8"), stream.getvalue().encode("utf-8"))
+            row = store.put(key, *encoded) if key else encoded  # type: ignore[union-attr]
         rows.append(row)
     return rows
 
@@ -104,7 +106,7 @@ def encode_rows(archive: Archive, urls: Urls, memo: Memo | None = None) -> list[
 _JSON: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":"), "sort_keys": True}
 
 
-def render_briefs_json(archive: Archive, urls: Urls, strings: Mapping[str, Any], rows: list[tuple[bytes, bytes]]) -> tuple[bytes, ...]:
+def render_briefs_json(archive: Archive, urls: Urls, strings: Mapping[str, Any], rows: list[tuple[Any, Any]]) -> tuple[Any, ...]:
     """data/briefs.json: schema version, licence, attribution, vocabulary and every brief.
 
     `rows` come from encode_rows. Returned in parts (the file is their concatenation): at 10,000 briefs one joined copy
@@ -130,13 +132,19 @@ def render_briefs_json(archive: Archive, urls: Urls, strings: Mapping[str, Any],
     # Same bytes as dumping the whole document at once, joined from one record per brief.
     before, after = json.dumps(document, **_JSON).split('"briefs":[]', 1)  # only a key can match
     parts = [f'{before}"briefs":['.encode("utf-8")]
-    for index, row in enumerate(rows):
-        parts += (b",", row[0]) if index else (row[0],)
+    parts += (row[0] for row in rows)
+    if rows:
+        parts[1] = _without_comma(parts[1])
     parts.append(f"]{after}\n".encode("utf-8"))
     return tuple(parts)
 
 
-def render_briefs_csv(rows: list[tuple[bytes, bytes]]) -> tuple[bytes, ...]:
+def _without_comma(part: Any) -> Any:
+    # The first record has no record before it to be separated from.
+    return part[1:] if isinstance(part, bytes) else Span(part.path, part.offset + 1, part.length - 1)
+
+
+def render_briefs_csv(rows: list[tuple[Any, Any]]) -> tuple[Any, ...]:
     """data/briefs.csv from encode_rows: a header row, then one row per brief (UTF-8 with BOM, CRLF), in parts."""
     header = io.StringIO()
     csv.writer(header, lineterminator="\r\n").writerow(CSV_COLUMNS)

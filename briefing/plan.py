@@ -17,7 +17,7 @@ from .cache import digest
 from .citations import LazyCitation, citation_settings
 from .dates import latest
 from .errors import BuildFailed, Problem
-from .exports import CSV_COLUMNS_OF, RECORD_FIELDS, SCHEMA_VERSION, Memo, attribution, encode_rows, render_briefs_csv, render_briefs_json
+from .exports import CSV_COLUMNS_OF, RECORD_FIELDS, SCHEMA_VERSION, Rows, attribution, encode_rows, render_briefs_csv, render_briefs_json
 from .feeds import assemble_entries, assemble_feed, choose_feed_briefs, render_json_feed
 from .model import Brief
 from .urls import RESERVED_NAMES, TERM_KINDS, Urls, output_path
@@ -98,7 +98,7 @@ class OutputFile:
     url: str  # root-relative URL, '' for files not meant to be linked
     context: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""  # content file it comes from, for collision messages
-    data: bytes | tuple[bytes, ...] | None = None  # the finished file (or its parts, in order), for formats made in Python (JSON, CSV)
+    data: bytes | tuple[Any, ...] | None = None  # the finished file (or its parts in order: bytes or write.Span), for formats made in Python (JSON, CSV)
     lastmod: dt.date | None = None  # latest content date the file shows, for the sitemap
     made_from: str = ""  # digest of all `data` is made from, when cheaper than hashing it
 
@@ -108,15 +108,15 @@ class OutputFile:
         return self.path.endswith(".html") and self.template != "404.html"
 
 
-def plan_site(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Memo | None = None) -> tuple[OutputFile, ...]:
-    """Every file the site consists of, sorted by path (`memo` keeps encoded data rows)."""
+def plan_site(archive: Archive, urls: Urls, strings: Mapping[str, Any], rows: Rows | None = None) -> tuple[OutputFile, ...]:
+    """Every file the site consists of, sorted by path (`rows` keeps encoded data rows)."""
     missing = [name for name in PLAN_STRINGS if not isinstance(strings.get(name), str)]
     if missing:
         where = f"templates/i18n/{archive.config.language}.yaml"
         raise BuildFailed([Problem(where, 1, name, "UI string is missing") for name in missing])
     files = plan_pages(archive, urls, strings)
     files += plan_feeds(archive, urls, strings)
-    files += plan_data(archive, urls, strings, memo)
+    files += plan_data(archive, urls, strings, rows)
     pages = sorted((f for f in files if f.is_page), key=lambda f: f.path)
     add = files.append
     entries = tuple(SitemapEntry(f.url, f.lastmod) for f in pages)  # only what the sitemap shows
@@ -186,7 +186,7 @@ def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list
     return files
 
 
-def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Memo | None = None) -> list[OutputFile]:
+def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any], store: Rows | None = None) -> list[OutputFile]:
     """The Data page and the downloads it documents."""
     json_url, csv_url = urls.data("briefs.json"), urls.data("briefs.csv")
     context = {
@@ -195,7 +195,7 @@ def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Me
         "json_url": json_url, "csv_url": csv_url,
     }
     everything = latest(b.last_modified for b in archive.briefs)
-    rows = encode_rows(archive, urls, memo)
+    rows = encode_rows(archive, urls, store)
     json_parts, csv_parts = render_briefs_json(archive, urls, strings, rows), render_briefs_csv(rows)
     # Both files are a function of every brief's fingerprint and their first and last parts
     # (the document around the rows): hashing that is cheaper than 200 MB of rows.

@@ -10,11 +10,14 @@ import pytest
 
 import briefing.fingerprint
 import briefing.loader
+import briefing.exports
 import briefing.parallel
+import briefing.rowstore
 import briefing.write
 from briefing.build import BuildOptions, build_site
 from briefing.cache import CACHE_FOLDER, BriefCache
 from briefing.errors import BuildFailed
+from briefing.rowstore import RowStore
 from conftest import REPO
 from conftest import tree_bytes as all_bytes
 
@@ -333,3 +336,89 @@ def test_the_first_rebuild_after_a_full_build_links_the_old_output_in_the_backgr
     assert linked_by and set(linked_by) == {"staging"}
     assert report.written < report.files // 4 and report.unchanged + report.written == report.files
     assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+
+
+def encoded_rows(monkeypatch) -> list[str]:
+    """Ids of the briefs whose export rows get encoded (not taken from the row store)."""
+    encoded: list[str] = []
+    assemble = briefing.exports.assemble_record
+
+    def spy(brief, urls):
+        encoded.append(brief.id)
+        return assemble(brief, urls)
+
+    monkeypatch.setattr(briefing.exports, "assemble_record", spy)
+    return encoded
+
+
+def test_export_rows_are_kept_in_files_and_an_edit_encodes_one(generated: Path, tmp_path: Path, monkeypatch):
+    build(generated)
+    store = RowStore(generated / CACHE_FOLDER)
+    shards = sum(path.stat().st_size for path in BriefCache.for_root(generated).shard_files() if path.is_file())
+    exports = sum((generated / "site/data" / name).stat().st_size for name in ("briefs.json", "briefs.csv"))
+    # The rows are in the store's files, not pickled with the parsed briefs.
+    assert store.file("json").stat().st_size + store.file("csv").stat().st_size > exports * 0.95 > shards
+    encoded = encoded_rows(monkeypatch)
+    target = briefs(generated)[7]
+    target.write_text(target.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    build(generated)
+    assert len(encoded) == 1
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "garbage", "index", "no index"])
+def test_damaged_row_files_are_ignored_and_rebuilt(generated: Path, tmp_path: Path, monkeypatch, damage: str):
+    build(generated)
+    folder = generated / CACHE_FOLDER
+    rows, index = RowStore(folder).file("csv"), folder / "rows-index.json"
+    blob = rows.read_bytes()
+    if damage == "flip":
+        rows.write_bytes(blob[:-50] + bytes([blob[-50] ^ 0x01]) + blob[-49:])
+    elif damage == "truncate":
+        rows.write_bytes(blob[: len(blob) // 2])
+    elif damage == "garbage":
+        rows.write_bytes(b"x" * len(blob))
+    elif damage == "index":
+        index.write_text(index.read_text().replace('"rows":{', '"rows":{"0":[0,1,2,3],"1":"bad",', 1))
+    else:
+        index.unlink()
+    forget_output(generated)
+    encoded = encoded_rows(monkeypatch)
+    build(generated)
+    assert len(encoded) == COUNT  # nothing was taken from the damaged store
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+    forget_output(generated)
+    encoded.clear()
+    build(generated)
+    assert encoded == []  # and the store was rebuilt
+
+
+def test_row_bytes_no_index_vouches_for_are_dropped(generated: Path, tmp_path: Path, monkeypatch):
+    build(generated)
+    rows = RowStore(generated / CACHE_FOLDER).file("json")
+    size = rows.stat().st_size
+    with rows.open("ab") as stream:
+        stream.write(b"appended by a build that never finished")
+    forget_output(generated)
+    encoded = encoded_rows(monkeypatch)
+    target = briefs(generated)[1]
+    target.write_text(target.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    build(generated)
+    assert len(encoded) == 1  # the rest are still trusted
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+    assert rows.read_bytes()[size : size + 1] == b","  # the new row replaced the unrecorded bytes
+
+
+def test_row_files_are_compacted_when_most_rows_are_stale(generated: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(briefing.rowstore, "_COMPACT_SLACK", 0)
+    build(generated)
+    store = RowStore(generated / CACHE_FOLDER)
+    sizes = [store.file(kind).stat().st_size for kind in ("json", "csv")]
+    build(generated, base_url="https://elsewhere.example/archive/")  # every row changes
+    assert all(store.file(kind).stat().st_size < size * 1.2 for kind, size in zip(("json", "csv"), sizes))
+    build(generated, out=tmp_path / "moved", use_cache=False, base_url="https://elsewhere.example/archive/")
+    assert tree_bytes(generated / "site") == tree_bytes(tmp_path / "moved")
+    encoded = encoded_rows(monkeypatch)
+    forget_output(generated)
+    build(generated, base_url="https://elsewhere.example/archive/")
+    assert encoded == []  # the compacted files still hold every row

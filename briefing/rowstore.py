@@ -1,0 +1,194 @@
+"""Encoded export rows kept in files, so the data exports are copied, not held in memory.
+
+At 10,000 briefs data/briefs.json and data/briefs.csv are 200 MB together. Each brief's
+rows are appended to one file per format in the cache folder as they are encoded; the
+exports are then written from spans of those files (see write.Span), so neither the rows
+nor the exports pass through the build's memory, and a rebuild encodes only the rows of
+changed briefs. An index records where each row is and the SHA-256 of every appended run
+of bytes; files that do not match it are discarded and every row is encoded again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .write import Span
+
+KINDS = ("json", "csv")
+_FORMAT = "briefing-rows-1"
+_INDEX = "rows-index.json"
+_BLOCK = 1 << 20
+# Rows of deleted or edited briefs stay in the files until they are half as big as the live ones.
+_COMPACT_SLACK = 1 << 20
+
+Row = tuple[Any, Any]  # (JSON part, CSV part): Spans of the files, or bytes in memory
+
+
+class RowStore:
+    """Rows by key, in files under `folder`; with no folder, in memory (a build without cache)."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self._rows: dict[str, Row] = {}
+        self._used: set[str] = set()
+        self._sizes = dict.fromkeys(KINDS, 0)  # bytes of each file the index vouches for
+        self._segments: dict[str, list[list]] = {kind: [] for kind in KINDS}  # [length, sha256] per run
+        self._appending: dict[str, tuple[Any, Any, int]] = {}  # kind -> (stream, hasher, start)
+        self._loaded = folder is None
+
+    def file(self, kind: str) -> Path:
+        """The file holding the rows of one format."""
+        assert self.folder is not None
+        return self.folder / f"rows-{kind}.bin"
+
+    def get(self, key: str) -> Row | None:
+        """The rows kept under `key`, or None."""
+        self._load()
+        row = self._rows.get(key)
+        if row is not None:
+            self._used.add(key)
+        return row
+
+    def put(self, key: str, json_row: bytes, csv_row: bytes) -> Row:
+        """Keep the two encoded rows under `key`; return them as parts of a file to write."""
+        self._load()
+        if self.folder is None:
+            row: Row = (json_row, csv_row)
+        else:
+            row = (self._append("json", json_row), self._append("csv", csv_row))
+        self._rows[key] = row
+        self._used.add(key)
+        return row
+
+    def flush(self) -> None:
+        """Make every appended row readable from its file (before the exports are written)."""
+        for kind, (stream, hasher, start) in sorted(self._appending.items()):
+            stream.close()
+            self._segments[kind].append([self._sizes[kind] - start, hasher.hexdigest()])
+        self._appending = {}
+
+    def save(self) -> None:
+        """Record the rows this build used (dropping the rest), after the output is written."""
+        self.flush()
+        self._rows = {key: row for key, row in self._rows.items() if key in self._used}
+        self._used = set()
+        if self.folder is None:
+            return
+        try:
+            live = sum(span.length for row in self._rows.values() for span in row)
+            if sum(self._sizes.values()) > live * 3 // 2 + _COMPACT_SLACK:
+                self._compact()
+            index = {
+                "format": _FORMAT, "segments": self._segments,
+                "rows": {key: [part for span in row for part in (span.offset, span.length)] for key, row in self._rows.items()},
+            }
+            _write_json_atomically(self.folder / _INDEX, index)
+        except OSError:
+            pass  # a store that cannot be written only makes the next build slower
+
+    def _append(self, kind: str, data: bytes) -> Span:
+        if kind not in self._appending:
+            self.folder.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
+            stream = open(self.file(kind), "ab")
+            stream.truncate(self._sizes[kind])  # bytes after the indexed ones were never recorded
+            self._appending[kind] = (stream, hashlib.sha256(), self._sizes[kind])
+        stream, hasher, _ = self._appending[kind]
+        stream.write(data)
+        hasher.update(data)
+        span = Span(str(self.file(kind)), self._sizes[kind], len(data))
+        self._sizes[kind] += len(data)
+        return span
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        try:
+            index = json.loads((self.folder / _INDEX).read_text(encoding="utf-8"))  # type: ignore[operator]
+            segments, rows = _checked_index(index)
+            sizes = {kind: _verified_size(self.file(kind), segments[kind]) for kind in KINDS}
+        except (OSError, ValueError, TypeError, KeyError):
+            return  # missing or damaged: start empty, and the files are overwritten
+        if None in sizes.values():
+            return
+        spans: dict[str, Row] = {}
+        json_file, csv_file = str(self.file("json")), str(self.file("csv"))
+        for key, (json_at, json_length, csv_at, csv_length) in rows.items():
+            if json_at + json_length > sizes["json"] or csv_at + csv_length > sizes["csv"]:
+                return
+            spans[key] = (Span(json_file, json_at, json_length), Span(csv_file, csv_at, csv_length))
+        self._rows, self._segments, self._sizes = spans, segments, sizes  # type: ignore[assignment]
+
+    def _compact(self) -> None:
+        # Copy the live rows into fresh files, then swap them in with a new index.
+        assert self.folder is not None
+        moved: dict[str, list] = {key: [] for key in self._rows}
+        for position, kind in enumerate(KINDS):
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+            hasher, size = hashlib.sha256(), 0
+            with os.fdopen(handle, "wb") as target, open(self.file(kind), "rb") as source:
+                for key, row in self._rows.items():
+                    span = row[position]
+                    source.seek(span.offset)
+                    data = source.read(span.length)
+                    target.write(data)
+                    hasher.update(data)
+                    moved[key].append(Span(str(self.file(kind)), size, span.length))
+                    size += span.length
+            os.replace(temporary, self.file(kind))
+            self._segments[kind], self._sizes[kind] = [[size, hasher.hexdigest()]], size
+        self._rows = {key: tuple(spans) for key, spans in moved.items()}  # type: ignore[misc]
+
+
+def _checked_index(index: Any) -> tuple[dict[str, list[list]], dict[str, list[int]]]:
+    # Only the shape this module writes is accepted.
+    if not isinstance(index, dict) or index.get("format") != _FORMAT:
+        raise ValueError("not a row index")
+    segments, rows = index["segments"], index["rows"]
+    if not isinstance(segments, dict) or set(segments) != set(KINDS) or not isinstance(rows, dict):
+        raise ValueError("not a row index")
+    for runs in segments.values():
+        if not all(isinstance(run, list) and len(run) == 2 and _count(run[0]) and isinstance(run[1], str) for run in runs):
+            raise ValueError("bad segment")
+    for numbers in rows.values():
+        if not (isinstance(numbers, list) and len(numbers) == 4 and all(_count(n) for n in numbers)):
+            raise ValueError("bad row")
+    return segments, rows
+
+
+def _count(value: Any) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _verified_size(path: Path, segments: list[list]) -> int | None:
+    """Bytes of `path` that match the recorded runs, or None if any run does not."""
+    buffer = bytearray(_BLOCK)
+    view = memoryview(buffer)
+    with open(path, "rb") as stream:
+        for length, expected in segments:
+            hasher, left = hashlib.sha256(), length
+            while left:
+                got = stream.readinto(view[: min(left, _BLOCK)])
+                if not got:
+                    return None  # truncated
+                hasher.update(view[:got])
+                left -= got
+            if hasher.hexdigest() != expected:
+                return None
+    return sum(length for length, _ in segments)
+
+
+def _write_json_atomically(path: Path, data: Any) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(data, stream, separators=(",", ":"))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
