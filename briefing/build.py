@@ -279,6 +279,9 @@ def _producer(renderer: TemplateRenderer, plan: Sequence[OutputFile], static: di
     return produce
 
 
+# Chunks a render worker takes before a fresh one replaces it (see parallel.iterate_chunks):
+# about five generations of workers for 10,000 briefs, a fraction of a second of forking.
+RENDER_CHUNKS_PER_WORKER = 8
 # The renderer and plan handed to forked workers: set just before a pool starts, read by
 # _render_chunk in the children (a Jinja environment cannot be pickled).
 _FORK_HANDOFF: list = []
@@ -295,7 +298,7 @@ def _render_all(renderer: TemplateRenderer, plan: Sequence[OutputFile], indices:
     on_chunk = (lambda done, total: progress("rendering", done, total)) if progress else None
     _FORK_HANDOFF[:] = [renderer, plan]
     try:
-        yield from iterate_chunks(_render_chunk, pages, jobs, progress=on_chunk)
+        yield from iterate_chunks(_render_chunk, pages, jobs, progress=on_chunk, chunks_per_worker=RENDER_CHUNKS_PER_WORKER)
     finally:
         _FORK_HANDOFF.clear()
 

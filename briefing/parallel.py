@@ -42,9 +42,15 @@ def map_chunks(
 
 def iterate_chunks(
     function: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int, chunk_size: int = 0,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None, chunks_per_worker: int = 0,
 ) -> Iterator[R]:
-    """Like map_chunks, yielding results in order as their chunks finish."""
+    """Like map_chunks, yielding results in order as their chunks finish.
+
+    With `chunks_per_worker`, workers are replaced by fresh ones after about that many
+    chunks each. A forked worker shares the parent's memory until it writes to it, and
+    reading an object writes its reference count: a worker that reads much of a big
+    parent (rendering every page of the archive) slowly becomes a copy of it.
+    """
     if not items:
         return
     if jobs <= 1 or len(items) < MIN_PARALLEL_ITEMS:
@@ -60,6 +66,17 @@ def iterate_chunks(
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
     done = 0
+    batch = jobs * chunks_per_worker or len(chunks)
+    for first in range(0, len(chunks), batch):
+        for part in _iterate_pool(function, chunks[first : first + batch], jobs, context):
+            yield from part
+            done += len(part)
+            if progress:
+                progress(done, len(items))
+
+
+def _iterate_pool(function, chunks: list, jobs: int, context) -> Iterator[list]:
+    """Results of `function` over `chunks`, in order, from one pool of `jobs` workers."""
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         # A few chunks ahead of the consumer, not all of them: finished results wait in
         # memory until they are used (rendered pages until written).
@@ -71,7 +88,4 @@ def iterate_chunks(
             part = pending.popleft().result()
             for chunk in itertools.islice(upcoming, 1):
                 pending.append(pool.submit(function, chunk))
-            yield from part
-            done += len(part)
-            if progress:
-                progress(done, len(items))
+            yield part
