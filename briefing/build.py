@@ -100,10 +100,13 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
     if cache is None and options.use_cache:
         cache = BriefCache.for_root(options.root)
     state = output_state_file(options)
+    if cache is not None:
+        cache.load_in_background()  # while the inputs are digested
     preread: dict[str, bytes] = {}  # content read while digesting, not read twice
     inputs = _input_digest(options, preread) if cache is not None else ""
     current = _current_output(options, state, inputs) if inputs else None
     if current is not None:
+        cache.stop_loading()  # type: ignore[union-attr]
         briefs, count = current
         return BuildReport(briefs, count, 0, time.perf_counter() - started, None, 0, count, up_to_date=True)
     # Linking the live output into a staging folder overlaps parsing and planning.
@@ -119,6 +122,8 @@ def _build(
     options: BuildOptions, cache: BriefCache | None, progress: Progress | None, jobs: int, state: Path, inputs: str,
     preread: dict[str, bytes], staged: Callable[[], None] | None, started: float,
 ) -> BuildReport:
+    rows = RowStore(cache.folder if cache else None)
+    rows.load_in_background()
     on_parse = (lambda done, total: progress("parsing", done, total)) if progress else None
     content = load_content(
         options.root, options.content, base_url=options.base_url, drafts=options.drafts,
@@ -129,7 +134,6 @@ def _build(
     archive = assemble_archive(content, memo)
     urls = Urls(archive.config.base_url)
     renderer = _renderer(options, archive, memo)
-    rows = RowStore(cache.folder if cache else None)
     plan = plan_site(archive, urls, renderer.strings, rows)
     rows.flush()
     problems = renderer.check_templates() + check_plan(plan)

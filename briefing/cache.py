@@ -14,6 +14,7 @@ import importlib.metadata
 import os
 import pickle
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -71,6 +72,9 @@ class BriefCache:
         self._used: set[str] = set()
         self._dirty: set[int] = set()  # shards to write
         self._loaded = False
+        self._reader: threading.Thread | None = None  # reading the store in the background
+        self._read: dict[str, Any] | None = None  # what it read, once complete
+        self._stop = threading.Event()
         self.hits = 0
         self.misses = 0
 
@@ -88,12 +92,41 @@ class BriefCache:
         if self._loaded:
             return
         self._loaded = True
+        if self._reader is not None:
+            self._reader.join()
+        self._entries.update(self._read if self._read is not None else self._read_shards())
+        self._reader = self._read = None
+
+    def load_in_background(self) -> None:
+        """Start reading the store in a thread, to overlap other work; `load` waits for it.
+
+        Reading and hashing the shards release the interpreter lock, so they cost the
+        caller little. `stop_loading` abandons it (e.g. when the build has nothing to do).
+        """
+        if self._loaded or self._reader is not None or self.folder is None:
+            return
+        self._reader = threading.Thread(target=self._read_in_background, name="cache", daemon=True)
+        self._reader.start()
+
+    def stop_loading(self) -> None:
+        """Abandon a background read after its current shard; a later `load` starts again."""
+        self._stop.set()
+
+    def _read_in_background(self) -> None:
+        entries = self._read_shards()
+        self._read = None if self._stop.is_set() else entries
+
+    def _read_shards(self) -> dict[str, Any]:
+        entries: dict[str, Any] = {}
         for path in self.shard_files():
+            if self._stop.is_set() and threading.current_thread() is self._reader:
+                break
             try:
                 blob = path.read_bytes()
             except OSError:
                 continue
-            self._entries.update(_decode(blob) or {})
+            entries.update(_decode(blob) or {})
+        return entries
 
     def get(self, key: str, counted: bool = True) -> Any:
         """The entry for `key`, or None; `counted` lookups add to hits and misses."""

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,19 @@ class RowStore:
         self._segments: dict[str, list[list]] = {kind: [] for kind in KINDS}  # [length, sha256] per run
         self._appending: dict[str, tuple[Any, Any, int]] = {}  # kind -> (stream, hasher, start)
         self._loaded = folder is None
+        self._broken = False  # a write failed: nothing more is appended or recorded
+        self._reader: threading.Thread | None = None
+        self._paths = {kind: str(self.file(kind)) for kind in KINDS} if folder else {}
+
+    def load_in_background(self) -> None:
+        """Start reading and checking the index and files in a thread; `get` waits for it.
+
+        Checking is reading and hashing 200 MB at 10,000 briefs, which releases the
+        interpreter lock: it overlaps the build's parsing and planning.
+        """
+        if not self._loaded and self._reader is None:
+            self._reader = threading.Thread(target=self._read, name="rows", daemon=True)
+            self._reader.start()
 
     def file(self, kind: str) -> Path:
         """The file holding the rows of one format."""
@@ -57,27 +71,30 @@ class RowStore:
     def put(self, key: str, json_row: bytes, csv_row: bytes) -> Row:
         """Keep the two encoded rows under `key`; return them as parts of a file to write."""
         self._load()
-        if self.folder is None:
-            row: Row = (json_row, csv_row)
-        else:
-            row = (self._append("json", json_row), self._append("csv", csv_row))
+        row: Row = (json_row, csv_row)
+        if self.folder is not None and not self._broken:
+            try:
+                row = (self._append("json", json_row), self._append("csv", csv_row))
+            except OSError:
+                self._broken = True  # e.g. a full disk: the rest stay in memory, and the old index stays
         self._rows[key] = row
         self._used.add(key)
         return row
 
     def flush(self) -> None:
         """Make every appended row readable from its file (before the exports are written)."""
-        for kind, (stream, hasher, start) in sorted(self._appending.items()):
-            stream.close()
+        for kind, (descriptor, hasher, start) in sorted(self._appending.items()):
+            os.close(descriptor)
             self._segments[kind].append([self._sizes[kind] - start, hasher.hexdigest()])
         self._appending = {}
 
     def save(self) -> None:
         """Record the rows this build used (dropping the rest), after the output is written."""
+        self._load()
         self.flush()
         self._rows = {key: row for key, row in self._rows.items() if key in self._used}
         self._used = set()
-        if self.folder is None:
+        if self.folder is None or self._broken:
             return
         try:
             live = sum(span.length for row in self._rows.values() for span in row)
@@ -92,22 +109,36 @@ class RowStore:
             pass  # a store that cannot be written only makes the next build slower
 
     def _append(self, kind: str, data: bytes) -> Span:
+        # Unbuffered: a row's span is handed out only once its bytes are in the file.
         if kind not in self._appending:
             self.folder.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
-            stream = open(self.file(kind), "ab")
-            stream.truncate(self._sizes[kind])  # bytes after the indexed ones were never recorded
-            self._appending[kind] = (stream, hashlib.sha256(), self._sizes[kind])
-        stream, hasher, _ = self._appending[kind]
-        stream.write(data)
+            descriptor = os.open(self._paths[kind], os.O_WRONLY | os.O_CREAT, 0o600)
+            try:
+                os.truncate(descriptor, self._sizes[kind])  # bytes after the indexed ones were never recorded
+                os.lseek(descriptor, self._sizes[kind], os.SEEK_SET)
+            except OSError:
+                os.close(descriptor)
+                raise
+            self._appending[kind] = (descriptor, hashlib.sha256(), self._sizes[kind])
+        descriptor, hasher, _ = self._appending[kind]
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
         hasher.update(data)
-        span = Span(str(self.file(kind)), self._sizes[kind], len(data))
+        span = Span(self._paths[kind], self._sizes[kind], len(data))
         self._sizes[kind] += len(data)
         return span
 
     def _load(self) -> None:
         if self._loaded:
             return
+        if self._reader is not None:
+            self._reader.join()
+        else:
+            self._read()
         self._loaded = True
+
+    def _read(self) -> None:
         try:
             index = json.loads((self.folder / _INDEX).read_text(encoding="utf-8"))  # type: ignore[operator]
             segments, rows = _checked_index(index)
@@ -117,7 +148,7 @@ class RowStore:
         if None in sizes.values():
             return
         spans: dict[str, Row] = {}
-        json_file, csv_file = str(self.file("json")), str(self.file("csv"))
+        json_file, csv_file = self._paths["json"], self._paths["csv"]
         for key, (json_at, json_length, csv_at, csv_length) in rows.items():
             if json_at + json_length > sizes["json"] or csv_at + csv_length > sizes["csv"]:
                 return
@@ -138,7 +169,7 @@ class RowStore:
                     data = source.read(span.length)
                     target.write(data)
                     hasher.update(data)
-                    moved[key].append(Span(str(self.file(kind)), size, span.length))
+                    moved[key].append(Span(self._paths[kind], size, span.length))
                     size += span.length
             os.replace(temporary, self.file(kind))
             self._segments[kind], self._sizes[kind] = [[size, hasher.hexdigest()]], size

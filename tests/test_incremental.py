@@ -422,3 +422,50 @@ def test_row_files_are_compacted_when_most_rows_are_stale(generated: Path, tmp_p
     forget_output(generated)
     build(generated, base_url="https://elsewhere.example/archive/")
     assert encoded == []  # the compacted files still hold every row
+
+
+def test_a_cache_read_abandoned_in_the_background_is_read_again_whole(generated: Path):
+    build(generated)
+    forget_output(generated)
+    cache = BriefCache.for_root(generated)
+    cache.load_in_background()
+    cache.stop_loading()  # as a build does when it finds the site up to date
+    build(generated, cache)
+    assert cache.misses == 0 and cache.hits == COUNT + 4
+
+
+def test_an_old_output_that_shares_little_with_the_new_one_is_not_kept(generated: Path, tmp_path: Path):
+    stage = generated / ".site.staging"
+    build(generated)
+    target = briefs(generated)[4]
+    target.write_text(target.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    build(generated)
+    assert stage.is_dir()  # the previous output, kept: most of its files are still right
+    base = generated / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</footer>", "</footer>\n<!-- x -->"), encoding="utf-8")
+    assert build(generated).written >= html_pages(generated)
+    assert not stage.exists()  # every page changed: replacing them one by one later would cost more
+    target.write_text(target.read_text(encoding="utf-8") + "\nAnd another.\n", encoding="utf-8")
+    report = build(generated)
+    assert report.written < report.files // 4
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+
+
+def test_a_row_file_that_cannot_be_written_costs_only_speed(generated: Path, tmp_path: Path, monkeypatch):
+    build(generated)
+    index = generated / CACHE_FOLDER / "rows-index.json"
+    before = index.read_bytes()
+    append, calls = RowStore._append, []
+
+    def full_disk(self, kind, data):
+        calls.append(kind)
+        if len(calls) > 5:
+            raise OSError(28, "No space left on device")
+        return append(self, kind, data)
+
+    monkeypatch.setattr(RowStore, "_append", full_disk)
+    build(generated, base_url="https://elsewhere.example/")  # every row is encoded again
+    assert len(calls) == 6
+    build(generated, out=tmp_path / "fresh", use_cache=False, base_url="https://elsewhere.example/")
+    assert tree_bytes(generated / "site") == tree_bytes(tmp_path / "fresh")
+    assert index.read_bytes() == before  # what was recorded before still holds
