@@ -19,7 +19,7 @@ from .cache import CACHE_FOLDER, BriefCache, digest
 from .errors import BuildFailed
 from .fingerprint import Fingerprinter, Uncacheable, digest_inputs, engine_digest
 from .loader import check_selected, load_content
-from .parallel import default_jobs, iterate_chunks
+from .parallel import default_jobs, iterate_shared
 from .plan import OutputFile, check_plan, plan_site
 from .render import TemplateRenderer, human_date, load_strings
 from .rowstore import RowStore
@@ -134,7 +134,7 @@ def _build(
     archive = assemble_archive(content, memo)
     urls = Urls(archive.config.base_url)
     renderer = _renderer(options, archive, memo)
-    plan = plan_site(archive, urls, renderer.strings, rows)
+    plan = plan_site(archive, urls, renderer.strings, rows, jobs)
     rows.flush()
     problems = renderer.check_templates() + check_plan(plan)
     if problems:
@@ -286,11 +286,6 @@ def _producer(renderer: TemplateRenderer, plan: Sequence[OutputFile], static: di
 # Chunks a render worker takes before a fresh one replaces it (see parallel.iterate_chunks):
 # about five generations of workers for 10,000 briefs, a fraction of a second of forking.
 RENDER_CHUNKS_PER_WORKER = 8
-# The renderer and plan handed to forked workers: set just before a pool starts, read by
-# _render_chunk in the children (a Jinja environment cannot be pickled).
-_FORK_HANDOFF: list = []
-
-
 def _render_all(renderer: TemplateRenderer, plan: Sequence[OutputFile], indices: list[int], jobs: int, progress: Progress | None) -> Iterable[tuple[str, FileData]]:
     """Render the planned files at `indices` (pages on `jobs` processes for big batches)."""
     # Finished data files never travel to a worker and back: at 10,000 briefs the exports
@@ -300,15 +295,12 @@ def _render_all(renderer: TemplateRenderer, plan: Sequence[OutputFile], indices:
             yield plan[i].path, plan[i].data  # type: ignore[misc]
     pages = [i for i in indices if plan[i].data is None]
     on_chunk = (lambda done, total: progress("rendering", done, total)) if progress else None
-    _FORK_HANDOFF[:] = [renderer, plan]
-    try:
-        yield from iterate_chunks(_render_chunk, pages, jobs, progress=on_chunk, chunks_per_worker=RENDER_CHUNKS_PER_WORKER)
-    finally:
-        _FORK_HANDOFF.clear()
+    # A Jinja environment cannot be pickled: workers inherit it.
+    yield from iterate_shared(_render_chunk, (renderer, plan), pages, jobs, progress=on_chunk, chunks_per_worker=RENDER_CHUNKS_PER_WORKER)
 
 
-def _render_chunk(indices: Sequence[int]) -> list[tuple[str, bytes]]:
-    renderer, plan = _FORK_HANDOFF
+def _render_chunk(shared: tuple[TemplateRenderer, Sequence[OutputFile]], indices: Sequence[int]) -> list[tuple[str, bytes]]:
+    renderer, plan = shared
     return [(plan[i].path, renderer.render(plan[i]).encode("utf-8")) for i in indices]
 
 

@@ -15,6 +15,7 @@ from typing import Any, Mapping, Protocol
 from .archive import Archive
 from .cache import digest
 from .model import Brief
+from .parallel import iterate_shared
 from .urls import TERM_KINDS, Urls
 from .write import Span
 
@@ -77,30 +78,36 @@ class Rows(Protocol):
     def put(self, key: str, json_row: bytes, csv_row: bytes) -> tuple[Any, Any]: ...
 
 
-def encode_rows(archive: Archive, urls: Urls, store: Rows | None = None) -> list[tuple[Any, Any]]:
+def encode_rows(archive: Archive, urls: Urls, store: Rows | None = None, jobs: int = 1) -> list[tuple[Any, Any]]:
     """(JSON record, CSV row) of every brief, newest first, as parts of a file to write.
 
     A JSON record comes with the comma that separates it from the one before. Encoding ten
-    thousand wide records costs seconds, so rows of briefs unchanged since the last build
-    come from `store`, keyed by the brief's fingerprint and the site's URL; there they are
-    spans of the store's files (write.Span), and bytes otherwise.
+    thousand wide records costs seconds (on `jobs` processes), so rows of briefs unchanged
+    since the last build come from `store`, keyed by the brief's fingerprint and the
+    site's URL; there they are spans of the store's files (write.Span), bytes otherwise.
     """
-    rows = []
+    briefs = archive.briefs
+    keys = [digest("export-rows", urls.base_url, b.fingerprint) if b.fingerprint and store else "" for b in briefs]
+    rows: list[Any] = [store.get(key) if key else None for key in keys]  # type: ignore[union-attr]
+    missing = [i for i, row in enumerate(rows) if row is None]
+    for i, encoded in zip(missing, iterate_shared(_encode_chunk, (briefs, urls), missing, jobs)):
+        rows[i] = store.put(keys[i], *encoded) if keys[i] else encoded  # type: ignore[union-attr]
+    return rows
+
+
+def _encode_chunk(shared: tuple[tuple[Brief, ...], Urls], indices: list[int]) -> list[tuple[bytes, bytes]]:
+    briefs, urls = shared
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\r\n")
-    for brief in archive.briefs:
-        key = digest("export-rows", urls.base_url, brief.fingerprint) if brief.fingerprint and store else ""
-        row = store.get(key) if key else None  # type: ignore[union-attr]
-        if row is None:
-            record = assemble_record(brief, urls)
-            cells = flatten_record(record)
-            stream.seek(0)
-            stream.truncate()
-            writer.writerow([neutralise_formula(cells[column]) for column in CSV_COLUMNS])
-            encoded = (b"," + json.dumps(record, **_JSON).encode("utf-8"), stream.getvalue().encode("utf-8"))
-            row = store.put(key, *encoded) if key else encoded  # type: ignore[union-attr]
-        rows.append(row)
-    return rows
+    encoded = []
+    for i in indices:
+        record = assemble_record(briefs[i], urls)
+        cells = flatten_record(record)
+        stream.seek(0)
+        stream.truncate()
+        writer.writerow([neutralise_formula(cells[column]) for column in CSV_COLUMNS])
+        encoded.append((b"," + json.dumps(record, **_JSON).encode("utf-8"), stream.getvalue().encode("utf-8")))
+    return encoded
 
 
 _JSON: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":"), "sort_keys": True}

@@ -12,7 +12,7 @@ import itertools
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -89,3 +89,28 @@ def _iterate_pool(function, chunks: list, jobs: int, context) -> Iterator[list]:
             for chunk in itertools.islice(upcoming, 1):
                 pending.append(pool.submit(function, chunk))
             yield part
+
+
+# What forked workers inherit instead of receiving it pickled (see iterate_shared).
+_INHERITED: list = []
+
+
+def iterate_shared(
+    function: Callable[[Any, Sequence[int]], list[R]], shared: Any, indices: Sequence[int], jobs: int,
+    progress: Callable[[int, int], None] | None = None, chunks_per_worker: int = 0,
+) -> Iterator[R]:
+    """Like iterate_chunks over `indices`, calling `function(shared, chunk)`.
+
+    Forked workers inherit `shared` (e.g. the whole archive, or a template environment,
+    which cannot be pickled) from the parent's memory instead of receiving it pickled.
+    """
+    _INHERITED[:] = [function, shared]
+    try:
+        yield from iterate_chunks(_call_inherited, indices, jobs, progress=progress, chunks_per_worker=chunks_per_worker)
+    finally:
+        _INHERITED.clear()
+
+
+def _call_inherited(chunk: Sequence[int]) -> list:
+    function, shared = _INHERITED
+    return function(shared, chunk)

@@ -108,15 +108,16 @@ class OutputFile:
         return self.path.endswith(".html") and self.template != "404.html"
 
 
-def plan_site(archive: Archive, urls: Urls, strings: Mapping[str, Any], rows: Rows | None = None) -> tuple[OutputFile, ...]:
-    """Every file the site consists of, sorted by path (`rows` keeps encoded data rows)."""
+def plan_site(archive: Archive, urls: Urls, strings: Mapping[str, Any], rows: Rows | None = None, jobs: int = 1) -> tuple[OutputFile, ...]:
+    """Every file the site consists of, sorted by path (`rows` keeps encoded data rows,
+    which are encoded on `jobs` processes)."""
     missing = [name for name in PLAN_STRINGS if not isinstance(strings.get(name), str)]
     if missing:
         where = f"templates/i18n/{archive.config.language}.yaml"
         raise BuildFailed([Problem(where, 1, name, "UI string is missing") for name in missing])
     files = plan_pages(archive, urls, strings)
     files += plan_feeds(archive, urls, strings)
-    files += plan_data(archive, urls, strings, rows)
+    files += plan_data(archive, urls, strings, rows, jobs)
     pages = sorted((f for f in files if f.is_page), key=lambda f: f.path)
     add = files.append
     entries = tuple(SitemapEntry(f.url, f.lastmod) for f in pages)  # only what the sitemap shows
@@ -186,7 +187,7 @@ def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list
     return files
 
 
-def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any], store: Rows | None = None) -> list[OutputFile]:
+def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any], store: Rows | None = None, jobs: int = 1) -> list[OutputFile]:
     """The Data page and the downloads it documents."""
     json_url, csv_url = urls.data("briefs.json"), urls.data("briefs.csv")
     context = {
@@ -195,7 +196,7 @@ def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any], store: R
         "json_url": json_url, "csv_url": csv_url,
     }
     everything = latest(b.last_modified for b in archive.briefs)
-    rows = encode_rows(archive, urls, store)
+    rows = encode_rows(archive, urls, store, jobs)
     json_parts, csv_parts = render_briefs_json(archive, urls, strings, rows), render_briefs_csv(rows)
     # Both files are a function of every brief's fingerprint and their first and last parts
     # (the document around the rows): hashing that is cheaper than 200 MB of rows.

@@ -300,7 +300,7 @@ def test_failed_render_leaves_site_and_the_next_build_recovers(generated: Path, 
     assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
 
 
-def test_parallel_parsing_and_rendering_match_serial(generated: Path, tmp_path: Path, monkeypatch):
+def test_parallel_parsing_row_encoding_and_rendering_match_serial(generated: Path, tmp_path: Path, monkeypatch):
     monkeypatch.setattr(briefing.parallel, "MIN_PARALLEL_ITEMS", 4)
     build(generated, out=tmp_path / "serial", use_cache=False, jobs=1)
     build(generated, out=tmp_path / "parallel", use_cache=False, jobs=2)
