@@ -235,13 +235,15 @@ def _fingerprints(renderer: TemplateRenderer, archive: Archive, plan: Sequence[O
         return known[name]
 
     @functools.lru_cache(maxsize=None)  # pages of one template share their context keys
-    def globals_used(template: str, context: frozenset[str]) -> tuple[str, tuple[str, ...]]:
+    def shared_digest(template: str, context: frozenset[str]) -> str | None:
+        """What all pages of `template` with these context keys depend on alike, or None."""
         closure, names, reads = renderer.template_dependencies(template)
         # Filters read the UI strings (month names), so every page depends on them.
         used = sorted({n for n in names if n in globals_ and n not in context and n != "archive"} | ({"t"} & set(globals_)))
         if "archive" in names and "archive" not in context:
             used += ["archive"] if reads is None else [f"archive.{attribute}" for attribute in sorted(reads)]
-        return closure, tuple(used)
+        parts = [global_digest(n) for n in used]
+        return None if None in parts else digest(engine, closure, *used, *parts)
 
     planned: list[tuple[str, str | None]] = []
     for item in plan:
@@ -253,16 +255,15 @@ def _fingerprints(renderer: TemplateRenderer, archive: Archive, plan: Sequence[O
             whole = all(isinstance(part, bytes) for part in parts)  # not spans of other files
             planned.append((item.path, digest("data", *parts) if whole else None))
             continue
-        closure, used = globals_used(item.template, frozenset(item.context))
-        parts = [global_digest(n) for n in used]
+        shared = shared_digest(item.template, frozenset(item.context))
         try:
-            context = walker.of(item.context)
+            context = walker.of_page(item.context)
         except Uncacheable:
             context = None
-        if context is None or None in parts:
+        if context is None or shared is None:
             planned.append((item.path, None))
             continue
-        planned.append((item.path, digest(engine, closure, *used, *parts, context, item.path, item.url)))
+        planned.append((item.path, digest(shared, context, item.path, item.url)))
     planned.append((".nojekyll", digest("empty")))
     for path, source in static:
         planned.append((path, digest("static", source.read_bytes())))

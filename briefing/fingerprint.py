@@ -106,38 +106,64 @@ class Fingerprinter:
         kind = type(value)
         if kind is str:
             return "s:" + value  # the final repr() of all parts escapes it
-        if value is None or kind in (bool, int, float):
+        if value is None or kind in _SCALARS:
             return f"{kind.__name__}:{value!r}"
-        if kind in (dt.date, dt.datetime):
+        if kind in _DATES:
             return f"{kind.__name__}:{value.isoformat()}"
         key = id(value)
         found = self._memo.get(key)
         if found is not None:
             return found
-        names = _field_names(kind)
-        if names is not None:
-            known = getattr(value, "fingerprint", None)
-            if isinstance(known, str) and known:
-                # A digest of all it was made from, set where it was made (a parsed brief).
-                return self._remember(key, value, f"{kind.__qualname__}#{known}")
-            parts = [kind.__qualname__] + [name + "=" + self.of(getattr(value, name)) for name in names]
+        return self._remember(key, value, self._walk(kind, value))
+
+    def of_page(self, context: Mapping[str, Any]) -> str:
+        """The digest of a page's context: like of(), but not remembered (no other page has it)."""
+        if type(context) is not dict or not all(type(k) is str for k in context):
+            return self.of(context)
+        return _hash(["map", *self._items(context)])
+
+    def _walk(self, kind: type, value: Any) -> str:
+        # Most values are seen before (briefs in lists) or are strings: both are looked up
+        # inline below, without a call of of().
+        memo, of = self._memo, self.of
+        shape = _SHAPES.get(kind)
+        if shape is None:
+            shape = _shape(kind)
+        if shape:
+            names, own = shape
+            if own:
+                known = value.fingerprint
+                if isinstance(known, str) and known:
+                    # A digest of all it was made from, set where it was made (a parsed brief).
+                    return f"{kind.__qualname__}#{known}"
+            parts = [kind.__qualname__]
+            for name in names:
+                item = getattr(value, name)
+                parts.append(name + ("=s:" + item if type(item) is str else "=" + (memo.get(id(item)) or of(item))))
         elif kind is tuple or kind is list:
-            memo = self._memo  # looked up inline: most items were seen before (briefs)
-            parts = [kind.__name__] + [memo.get(id(item)) or self.of(item) for item in value]
-        elif kind is dict and all(type(k) is str for k in value):  # a page's context
-            memo = self._memo
-            parts = ["map"] + ["s:" + k + "=" + (memo.get(id(v)) or self.of(v)) for k, v in sorted(value.items(), key=_first)]
+            parts = [kind.__name__]
+            for item in value:
+                parts.append("s:" + item if type(item) is str else memo.get(id(item)) or of(item))
+        elif kind is dict and all(type(k) is str for k in value):
+            parts = ["map", *self._items(value)]
         elif isinstance(value, Mapping):
-            parts = ["map"] + [self.of(k) + "=" + self.of(v) for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))]
+            parts = ["map"] + [of(k) + "=" + of(v) for k, v in sorted(value.items(), key=lambda kv: repr(kv[0]))]
         elif isinstance(value, (tuple, list, frozenset, set)):
             items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
-            parts = [type(value).__name__] + [self.of(item) for item in items]
+            parts = [type(value).__name__] + [of(item) for item in items]
         elif isinstance(value, (str, int, float)):  # subclasses, e.g. enums
             parts = [kind.__qualname__, repr(value)]
         else:
             raise Uncacheable(type(value).__qualname__)
-        # repr of a list of strings is unambiguous, and one C call is cheap.
-        return self._remember(key, value, hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=20).hexdigest())
+        return _hash(parts)
+
+    def _items(self, mapping: dict[str, Any]) -> list[str]:
+        memo, of = self._memo, self.of
+        parts = []
+        for name in sorted(mapping):
+            item = mapping[name]
+            parts.append("s:" + name + ("=s:" + item if type(item) is str else "=" + (memo.get(id(item)) or of(item))))
+        return parts
 
     def _remember(self, key: int, value: Any, result: str) -> str:
         self._memo[key] = result
@@ -145,18 +171,19 @@ class Fingerprinter:
         return result
 
 
-_FIELDS: dict[type, tuple[str, ...] | None] = {}
+_SCALARS = frozenset({bool, int, float})
+_DATES = frozenset({dt.date, dt.datetime})
+# Per dataclass type: (field names, whether one of them is a ready `fingerprint`); False
+# for other types. Looked up once per type.
+_SHAPES: dict[type, tuple[tuple[str, ...], bool] | bool] = {}
 
 
-def _first(pair: tuple) -> Any:
-    return pair[0]
+def _shape(kind: type) -> tuple[tuple[str, ...], bool] | bool:
+    names = tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+    _SHAPES[kind] = shape = (names, "fingerprint" in names) if names is not None else False
+    return shape
 
 
-def _field_names(kind: type) -> tuple[str, ...] | None:
-    """The field names of a dataclass type (looked up once per type), None for other types."""
-    try:
-        return _FIELDS[kind]
-    except KeyError:
-        names = tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
-        _FIELDS[kind] = names
-        return names
+def _hash(parts: list[str]) -> str:
+    # repr of a list of strings is unambiguous, and one C call is cheap.
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=20).hexdigest()

@@ -1,0 +1,69 @@
+"""Time rendering planned pages by template, and fingerprinting the whole plan.
+
+Run `python bench/render_speed.py ROOT` on a project (e.g. one written by bench/generate.py,
+built once so its parse cache is warm): milliseconds per page of each template (median of
+several passes over a sample) and seconds to fingerprint every planned file, as a build does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from briefing import build  # noqa: E402
+from briefing.archive import assemble_archive  # noqa: E402
+from briefing.cache import BriefCache  # noqa: E402
+from briefing.loader import load_content  # noqa: E402
+from briefing.plan import plan_site  # noqa: E402
+from briefing.urls import Urls  # noqa: E402
+
+
+def median_seconds(run, passes: int) -> float:
+    """Median wall-clock seconds of `passes` calls of run()."""
+    times = []
+    for _ in range(passes):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("root", type=Path)
+    parser.add_argument("--sample", type=int, default=300, help="pages per template (default 300)")
+    parser.add_argument("--passes", type=int, default=5, help="timed passes (default 5)")
+    args = parser.parse_args()
+    options = build.BuildOptions.for_root(args.root.resolve(), search="skip")
+    cache = BriefCache.for_root(options.root)
+    content = load_content(options.root, options.content, cache=cache, jobs=1)
+    archive = assemble_archive(content)
+    renderer = build._renderer(options, archive)
+    plan = plan_site(archive, Urls(archive.config.base_url), renderer.strings)
+    by_template: dict[str, list] = {}
+    for item in plan:
+        if item.data is None:
+            by_template.setdefault(item.template, []).append(item)
+    print(f"{len(archive.briefs)} briefs, {len(plan)} planned files")
+    print("| template | pages | ms per page |")
+    print("|---|---:|---:|")
+    for template, items in sorted(by_template.items()):
+        step = max(1, len(items) // args.sample)
+        sample = items[::step][: args.sample]
+        for item in sample:  # warm up: compile, fill lazy values
+            renderer.render(item)
+        seconds = median_seconds(lambda: [renderer.render(item) for item in sample], args.passes)
+        print(f"| {template} | {len(items)} | {1000 * seconds / len(sample):.3f} |")
+    static = build._static_files(options.templates / "static")
+    seconds = median_seconds(lambda: build._fingerprints(renderer, archive, plan, static), args.passes)
+    print(f"fingerprints of {len(plan)} files: {seconds:.3f} s")
+
+
+if __name__ == "__main__":
+    main()
