@@ -257,13 +257,9 @@ def _fingerprints(renderer: TemplateRenderer, archive: Archive, plan: Sequence[O
             continue
         shared = shared_digest(item.template, frozenset(item.context))
         try:
-            context = walker.of_page(item.context)
+            planned.append((item.path, walker.page(shared, item.context, item.path, item.url) if shared else None))
         except Uncacheable:
-            context = None
-        if context is None or shared is None:
             planned.append((item.path, None))
-            continue
-        planned.append((item.path, digest(shared, context, item.path, item.url)))
     planned.append((".nojekyll", digest("empty")))
     for path, source in static:
         planned.append((path, digest("static", source.read_bytes())))

@@ -54,16 +54,26 @@ def test_any_change_changes_the_digest(change):
 def test_shared_objects_are_walked_once_and_stay_consistent():
     walker = Fingerprinter()
     node = sample()["node"]
-    pages = [{"node": node, "number": n} for n in range(3)]
-    digests = [walker.of_page(page) for page in pages]
+    digests = [walker.page("shared", {"node": node, "number": n}, "p/index.html", "/p/") for n in range(3)]
     assert len(set(digests)) == 3
-    assert digests == [Fingerprinter().of({"node": sample()["node"], "number": n}) for n in range(3)]
+    assert digests == [Fingerprinter().page("shared", {"node": sample()["node"], "number": n}, "p/index.html", "/p/") for n in range(3)]
 
 
-def test_a_page_context_digest_is_the_digest_of_its_mapping():
-    assert Fingerprinter().of_page(sample()) == Fingerprinter().of(sample())
-    odd = {1: "a"}  # not a template context: still digested like any mapping
-    assert Fingerprinter().of_page(odd) == Fingerprinter().of(odd)
+@pytest.mark.parametrize("other", [
+    ("other", sample(), "p/index.html", "/p/"),  # a template or global it reads changed
+    ("shared", {**sample(), "kind": "y"}, "p/index.html", "/p/"),
+    ("shared", sample(), "q/index.html", "/p/"),
+    ("shared", sample(), "p/index.html", "/q/"),
+    ("shared", {}, "p/index.html", "/p/"),
+])
+def test_a_page_fingerprint_covers_shared_inputs_context_path_and_url(other):
+    assert Fingerprinter().page("shared", sample(), "p/index.html", "/p/") != Fingerprinter().page(*other)
+    assert Fingerprinter().page("shared", sample(), "p/index.html", "/p/") == Fingerprinter().page("shared", sample(), "p/index.html", "/p/")
+
+
+def test_a_mapping_that_is_not_a_plain_context_is_digested_whole():
+    odd = {1: "a"}
+    assert Fingerprinter().page("s", odd, "p", "/p") != Fingerprinter().page("s", {"1": "a"}, "p", "/p")
 
 
 def test_a_ready_fingerprint_stands_for_the_whole_object():
@@ -78,4 +88,26 @@ def test_values_without_a_stable_digest_are_refused():
     with pytest.raises(Uncacheable):
         Fingerprinter().of({"f": lambda: 1})
     with pytest.raises(Uncacheable):
-        Fingerprinter().of_page({"node": Node("n", (object(),), 1)})  # type: ignore[arg-type]
+        Fingerprinter().page("s", {"node": Node("n", (object(),), 1)}, "p", "/p")  # type: ignore[arg-type]
+
+
+def test_long_texts_are_told_apart_wherever_they_occur():
+    long_a, long_b = "é" * 600, "é" * 599 + "e"
+    for wrap in (lambda v: v, lambda v: (v,), lambda v: {"v": v}, lambda v: Leaf(v, None)):
+        assert Fingerprinter().of(wrap(long_a)) != Fingerprinter().of(wrap(long_b))
+        assert Fingerprinter().of(wrap(long_a)) == Fingerprinter().of(wrap("é" * 600))
+    assert Fingerprinter().page("s", {"v": long_a}, "p", "/p") != Fingerprinter().page("s", {"v": long_b}, "p", "/p")
+    # A short text is never taken for the digest of a long one.
+    digest_text = Fingerprinter().of(long_a)
+    assert Fingerprinter().of((long_a,)) != Fingerprinter().of((digest_text[2:],))
+
+
+@pytest.mark.parametrize("a, b", [
+    (("a\0b", "c"), ("a", "b\0c")),  # a NUL inside a text is not taken for a boundary
+    (("a\0", ""), ("a", "\0")),
+    (("\ud800",), ("\udc00",)),  # lone surrogates are digested, and told apart
+    (("x",), ("x", "")),
+])
+def test_texts_with_unusual_characters_are_told_apart(a, b):
+    assert Fingerprinter().of(a) != Fingerprinter().of(b)
+    assert Fingerprinter().of(a) == Fingerprinter().of(tuple(a))
