@@ -7,6 +7,7 @@ related briefs chosen by a fixed rule, so the same content always gives the same
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -56,7 +57,17 @@ class Archive:
 
     def term(self, kind: str, term_id: str) -> Term:
         """Look up a vocabulary term by kind and id."""
-        return next(t for t in self.vocabulary.kind(kind) if t.id == term_id)
+        found = self._terms.get((kind, term_id))
+        # An unknown term raises StopIteration, as it always has (templates show it as undefined).
+        return found if found is not None else next(t for t in self.vocabulary.kind(kind) if t.id == term_id)
+
+    @functools.cached_property  # pages look up a dozen labels each
+    def _terms(self) -> dict[tuple[str, str], Term]:
+        terms: dict[tuple[str, str], Term] = {}
+        for kind in ("types", "actors", "tags"):
+            for term in self.vocabulary.kind(kind):
+                terms.setdefault((kind, term.id), term)
+        return terms
 
     def term_label(self, kind: str, term_id: str) -> str:
         """The reader-facing label of a term."""

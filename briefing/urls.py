@@ -7,6 +7,7 @@ the base URL's origin.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -24,13 +25,14 @@ class Urls:
 
     base_url: str
 
-    @property
+    # Worked out once: every link of every page starts with one of them.
+    @functools.cached_property
     def base_path(self) -> str:
         """The path part of the base URL, e.g. '/archive/'."""
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
 
-    @property
+    @functools.cached_property
     def origin(self) -> str:
         """Scheme and host of the base URL, e.g. 'https://example.org'."""
         parts = urlsplit(self.base_url)
