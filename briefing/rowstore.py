@@ -218,7 +218,7 @@ def _write_json_atomically(path: Path, data: Any) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, separators=(",", ":"))
+            stream.write(json.dumps(data, separators=(",", ":")))  # one-shot: the C encoder
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

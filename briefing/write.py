@@ -493,5 +493,6 @@ def _save_state(path: Path, state: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        json.dump(state, stream, sort_keys=True, separators=(",", ":"))
+        # dumps, not dump: only a one-shot encode uses the C encoder (a 14,000-file manifest).
+        stream.write(json.dumps(state, sort_keys=True, separators=(",", ":")))
     os.replace(temporary, path)
