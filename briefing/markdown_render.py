@@ -12,10 +12,10 @@ import xml.etree.ElementTree as etree
 
 import markdown
 import nh3
-from markdown.extensions.toc import slugify_unicode
+from markdown.extensions.toc import TocExtension, TocTreeprocessor, slugify_unicode
 from markdown.inlinepatterns import InlineProcessor as InlinePattern
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
-from markdown.util import AtomicString
+from markdown.util import INLINE_PLACEHOLDER_PREFIX, AtomicString, Registry
 
 from .model import Heading, Limits, RenderedMarkdown
 
@@ -223,6 +223,18 @@ class _QuickInlineProcessor(InlineProcessor):
                 patternIndex += 1
         return data
 
+    # Overrides InlineProcessor's private __processPlaceholders: text with no placeholder
+    # in it is linked in whole, as the stock loop's last step would do (keeping its type).
+    def _InlineProcessor__processPlaceholders(self, data: str | None, parent: etree.Element, isText: bool = True) -> list:  # noqa: N802
+        if data and INLINE_PLACEHOLDER_PREFIX in data:
+            return InlineProcessor._InlineProcessor__processPlaceholders(self, data, parent, isText)  # type: ignore[attr-defined]
+        if data:
+            if isText:
+                parent.text = parent.text + data if parent.text else data
+            else:
+                parent.tail = parent.tail + data if parent.tail else data
+        return []
+
     def _jumps_for(self, data: str) -> tuple[int, ...]:
         """For each pattern index, the first index from there whose pattern could match."""
         present = 0
@@ -256,6 +268,61 @@ def _plan_jumps(masks: tuple[int, ...], present: int) -> tuple[int, ...]:
     return tuple(jumps)
 
 
+class _TocTokensOnly(TocTreeprocessor):
+    """The toc pass without the table of contents HTML, unless a body asks for one.
+
+    Only the heading ids and `toc_tokens` are used; the stock pass also builds, prettifies
+    and serializes a contents `<div>` for `md.toc` and searches every element for the
+    `[TOC]` marker. Both run only when some element's whole text is the marker.
+    """
+
+    _has_marker = True
+
+    def run(self, doc: etree.Element) -> None:
+        marker = self.marker
+        # A superset of the elements replace_marker accepts: childless, text == marker.
+        self._has_marker = bool(marker) and any(
+            len(el) == 0 and el.text and el.text.strip() == marker for el in doc.iter()
+        )
+        super().run(doc)
+
+    def replace_marker(self, root: etree.Element, elem: etree.Element) -> None:
+        if self._has_marker:
+            super().replace_marker(root, elem)
+
+    def build_toc_div(self, toc_list: list) -> etree.Element:
+        if self._has_marker:
+            return super().build_toc_div(toc_list)
+        return etree.Element("div")  # becomes md.toc, which nothing reads
+
+
+class _TocTokensOnlyExtension(TocExtension):
+    TreeProcessorClass = _TocTokensOnly
+
+
+class _ListedRegistry(Registry):
+    """A registry that lists its items once, not on every iteration.
+
+    The block parser walks its processors for every block, and the stock registry builds
+    a fresh sorted list each time; any registration drops the kept list.
+    """
+
+    _listed: list | None = None
+
+    def __iter__(self):
+        if self._listed is None:
+            self._listed = list(super().__iter__())
+        return iter(self._listed)
+
+    def register(self, item, name: str, priority: float) -> None:
+        self._listed = None
+        super().register(item, name, priority)
+
+    def deregister(self, name: str, strict: bool = True) -> None:
+        self._listed = None
+        super().deregister(name, strict)
+
+
 def _slugify(value: str, separator: str) -> str:
     return HEADING_ID_PREFIX + (slugify_unicode(value, separator) or "section")
 
@@ -265,9 +332,11 @@ class MarkdownRenderer:
 
     def __init__(self) -> None:
         md = markdown.Markdown(
-            extensions=["footnotes", "tables", "toc", "smarty", "abbr", "def_list", "sane_lists"],
+            extensions=[
+                "footnotes", "tables", _TocTokensOnlyExtension(slugify=_slugify, toc_depth="2-6"),
+                "smarty", "abbr", "def_list", "sane_lists",
+            ],
             extension_configs={
-                "toc": {"slugify": _slugify, "toc_depth": "2-6"},
                 "tables": {"use_align_attribute": True},
                 "footnotes": {"BACKLINK_TITLE": "Back to text"},
             },
@@ -283,6 +352,8 @@ class MarkdownRenderer:
             md.treeprocessors.register(quick, name, priority)
         md.treeprocessors.register(_ShiftHeadings(md), "shift_headings", 7)
         md.treeprocessors.register(_AlignToClass(md), "align_to_class", 6)
+        # Same registry, items and order; it only stops re-listing them for every block.
+        md.parser.blockprocessors.__class__ = _ListedRegistry
         self._md = md
 
     def render(self, text: str, limits: Limits = Limits()) -> RenderedMarkdown:

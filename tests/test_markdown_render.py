@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from markdown.extensions.toc import TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
+from markdown.util import Registry
 
 from briefing.frontmatter import decode_text, split_front_matter
 from briefing.markdown_render import (
@@ -30,11 +32,14 @@ RENDERER = MarkdownRenderer()
 
 
 def stock_renderer() -> MarkdownRenderer:
-    """The same renderer with Python-Markdown's own inline passes, as the reference."""
+    """The same renderer with Python-Markdown's own classes back in place, as the reference."""
     renderer = MarkdownRenderer()
+    md = renderer._md
+    # Same instances, patterns and places in the pipeline; only the classes go back.
     for name in ("inline", "smarty"):
-        # Same instance, patterns and place in the pipeline; only the class goes back.
-        renderer._md.treeprocessors[name].__class__ = InlineProcessor
+        md.treeprocessors[name].__class__ = InlineProcessor
+    md.treeprocessors["toc"].__class__ = TocTreeprocessor
+    md.parser.blockprocessors.__class__ = Registry
     return renderer
 
 
@@ -134,6 +139,7 @@ INLINE_PIECES = [
     "<", ">", "://", "a@b.org", "<a@b.org>", "<https://x.org/>", "'90s", "don't", " ", "\n", "\n\n", "word",
     "&mdash;", "&nbsp;", "&#8211;", "–", "—", "[^1]", "[^1]: note\n", "*[OSCE]: Org\n", "OSCE", "[a][1]\n\n[1]: https://r.org\n",
     "![i](https://e.org/i.png)", "[l](https://e.org/)", "# ", "## ", "| a | b |\n|:-|-:|\n| 1 | 2 |\n", "term\n: def\n",
+    "[TOC]", "\n\n[TOC]\n\n", "> [TOC]\n", "- [TOC]\n", "[toc]", "TOC", "\x02", "\x03",
 ]
 # Pieces of Markdown, and text that some inline pattern matches (from its own regex).
 pattern_matches = st.sampled_from(sorted(INLINE_PATTERN_NEEDLES)).flatmap(lambda regex: st.from_regex(regex, fullmatch=True))
@@ -147,12 +153,26 @@ def test_any_body_renders_as_with_the_stock_inline_passes(body):
     assert outcome(RENDERER, body) == outcome(STOCK, body)
 
 
+def test_a_toc_marker_still_gets_its_table_of_contents():
+    # The contents <div> is built only when a body has the marker, as the stock pass would.
+    body = "Intro.\n\n[TOC]\n\n## One\n\nText [TOC] inline.\n\n> [TOC]\n\n## Two *b*\n\n    [TOC]\n"
+    rendered = RENDERER.render(body)
+    assert rendered == STOCK.render(body)
+    assert rendered.html.count('<li><a href="#s-one" rel="noopener noreferrer">One</a></li>') == 2
+    assert "<p>Text [TOC] inline.</p>" in rendered.html and "<code>[TOC]\n</code>" in rendered.html
+    assert RENDERER.render("## One\n\nText.\n") == STOCK.render("## One\n\nText.\n")
+
+
 def test_the_speed_up_still_applies():
     # A Markdown upgrade that renames the overridden method or changes a pattern still
     # renders correctly (stock loop; the pattern is always tried) but loses the speed-up.
     assert hasattr(InlineProcessor, "_InlineProcessor__handleInline")
     assert hasattr(InlineProcessor, "_InlineProcessor__applyPattern")
+    assert hasattr(InlineProcessor, "_InlineProcessor__processPlaceholders")
+    assert hasattr(TocTreeprocessor, "replace_marker") and hasattr(TocTreeprocessor, "build_toc_div")
     md = RENDERER._md
+    RENDERER.render("## One\n\nText.\n")
+    assert md.toc == "<div></div>"  # no contents built for a body without the marker
     for registry in (md.inlinePatterns, md.treeprocessors["smarty"].inlinePatterns):
         for pattern in registry:
             assert pattern.getCompiledRegExp().pattern in INLINE_PATTERN_NEEDLES
