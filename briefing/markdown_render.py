@@ -80,18 +80,23 @@ def check_body_shape(text: str, max_bytes: int, max_nesting: int) -> None:
     if size > max_bytes:
         raise BodyTooComplex(f"is {size} bytes; the limit is {max_bytes} bytes (limits.max_body_bytes in content/site.yaml)")
     hint = f"the limit is {max_nesting} (limits.max_body_nesting in content/site.yaml)"
-    abbreviations = len(_ABBREVIATION.findall(text))
-    if abbreviations > MAX_ABBREVIATIONS:
-        raise BodyTooComplex(f"defines {abbreviations} abbreviations ('*[X]: ...'); the limit is {MAX_ABBREVIATIONS}")
-    references = len(_FOOTNOTE_REFERENCE.findall(text))
-    if references > MAX_FOOTNOTE_REFERENCES:
-        raise BodyTooComplex(f"has {references} footnote references ('[^x]'); the limit is {MAX_FOOTNOTE_REFERENCES}")
+    # Each scan below runs only when a cheap count says it could exceed its limit: every
+    # match holds its own '*[' or '[^', and no more brackets can be open than there are.
+    if text.count("*[") > MAX_ABBREVIATIONS:
+        abbreviations = len(_ABBREVIATION.findall(text))
+        if abbreviations > MAX_ABBREVIATIONS:
+            raise BodyTooComplex(f"defines {abbreviations} abbreviations ('*[X]: ...'); the limit is {MAX_ABBREVIATIONS}")
+    if text.count("[^") > MAX_FOOTNOTE_REFERENCES:
+        references = len(_FOOTNOTE_REFERENCE.findall(text))
+        if references > MAX_FOOTNOTE_REFERENCES:
+            raise BodyTooComplex(f"has {references} footnote references ('[^x]'); the limit is {MAX_FOOTNOTE_REFERENCES}")
     depth = _deepest_containers(text)
     if depth > max_nesting:
         raise BodyTooComplex(f"lists and quotes nest {depth} levels deep; {hint}")
-    depth = _deepest_brackets(text)
-    if depth > max_nesting:
-        raise BodyTooComplex(f"has {depth} '[' or '(' open at once; {hint}")
+    if text.count("[") > max_nesting or text.count("(") > max_nesting:
+        depth = _deepest_brackets(text)
+        if depth > max_nesting:
+            raise BodyTooComplex(f"has {depth} '[' or '(' open at once; {hint}")
 
 
 def _deepest_containers(text: str) -> int:
@@ -202,7 +207,15 @@ class _QuickInlineProcessor(InlineProcessor):
             self._patterns = patterns
             self._needles, self._masks = _needle_masks(patterns)
             self._jumps: dict[int, tuple[int, ...]] = {}
+        # A pass none of whose patterns could match any text would change nothing (often
+        # smarty's: no quotes, dashes or dots in the body); the stock loop still walks
+        # and re-links every text, so the walk is skipped.
+        if not any(self._could_match(text) for el in tree.iter() for text in (el.text, el.tail)):
+            return tree
         return super().run(tree, ancestors)
+
+    def _could_match(self, text: str | None) -> bool:
+        return bool(text) and not isinstance(text, AtomicString) and self._jumps_for(text)[0] < len(self._patterns)  # type: ignore[arg-type]
 
     # Overrides InlineProcessor's private __handleInline with the same loop and results:
     # a pattern none of whose needles occur in `data` cannot match, which is exactly what

@@ -16,12 +16,18 @@ from markdown.util import Registry
 
 from briefing.frontmatter import decode_text, split_front_matter
 from briefing.markdown_render import (
+    _ABBREVIATION,
+    _FOOTNOTE_REFERENCE,
     ALWAYS_TRY,
     INLINE_PATTERN_NEEDLES,
+    MAX_ABBREVIATIONS,
+    MAX_FOOTNOTE_REFERENCES,
     BodyTooComplex,
     MarkdownRenderer,
     _deepest_brackets,
+    _deepest_containers,
     _plan_jumps,
+    check_body_shape,
 )
 from briefing.model import Heading
 from test_fuzz import MARKDOWN_PIECES
@@ -229,3 +235,48 @@ def test_bracket_depth_examples():
     assert _deepest_brackets("[[(x)]] \\[\\[\\[ ((") == 2
     assert _deepest_brackets("[[[\n\n]]]") == 3
     assert _deepest_brackets("]]]][[") == 2
+
+
+def reference_shape_problem(text: str, max_nesting: int) -> str | None:
+    """check_body_shape's checks run in full, in order, with no counting shortcut."""
+    if len(_ABBREVIATION.findall(text)) > MAX_ABBREVIATIONS:
+        return "abbreviations"
+    if len(_FOOTNOTE_REFERENCE.findall(text)) > MAX_FOOTNOTE_REFERENCES:
+        return "footnote references"
+    if _deepest_containers(text) > max_nesting:
+        return "levels deep"
+    if _deepest_brackets(text) > max_nesting:
+        return "open at once"
+    return None
+
+
+def shape_problem(text: str, max_nesting: int) -> str | None:
+    try:
+        check_body_shape(text, 10**6, max_nesting)
+    except BodyTooComplex as exc:
+        return next(kind for kind in ("abbreviations", "footnote references", "levels deep", "open at once") if kind in str(exc))
+    return None
+
+
+SHAPE_PIECES = ["[", "]", "(", ")", "\\[", "*[A]: x\n", "*[", "[^1]", "[^1]: n\n", "[^", "> ", "- ", "1. ", "    ", "\n", "\n\n", "a"]
+
+
+@given(st.lists(st.sampled_from(SHAPE_PIECES), max_size=40).map("".join), st.integers(min_value=2, max_value=4))
+def test_shape_checks_find_what_the_full_scans_find(text, max_nesting):
+    assert shape_problem(text, max_nesting) == reference_shape_problem(text, max_nesting)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("*[A]: x\n" * (MAX_ABBREVIATIONS + 1), "abbreviations"),
+        ("*[A]: x\n" * MAX_ABBREVIATIONS + "*[x] " * 50, None),  # more '*[' than the limit, but not definitions
+        ("[^1] " * (MAX_FOOTNOTE_REFERENCES + 1), "footnote references"),
+        ("[^1] " * MAX_FOOTNOTE_REFERENCES + "\n\n[^1]: note\n" * 30, None),  # definitions are not references
+        ("[" * 21, "open at once"),
+        ("[]" * 30 + "(" * 21, "open at once"),
+        ("[]" * 30 + "()" * 30, None),  # many brackets, never deep
+    ],
+)
+def test_shape_limits_at_their_edges(text, expected):
+    assert shape_problem(text, 20) == reference_shape_problem(text, 20) == expected
