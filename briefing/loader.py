@@ -165,10 +165,9 @@ def _parse_cached(
         value = cache.get(key) if cache else None
         results.append(None if value is None else (value, []))
     missing = [i for i, result in enumerate(results) if result is None]
-    fresh = map_chunks(parse_chunk, [items[i] for i in missing], jobs, progress=progress)
+    # The key goes along: a brief is made with its fingerprint, not copied to add it here.
+    fresh = map_chunks(parse_chunk, [(*items[i], keys[i]) for i in missing], jobs, progress=progress)
     for index, (value, found) in zip(missing, fresh):
-        if isinstance(value, Brief):
-            value = replace(value, fingerprint=keys[index])
         if value is not None and not found and cache:
             cache.put(keys[index], value)
         results[index] = (value, found)
@@ -176,12 +175,12 @@ def _parse_cached(
 
 
 def _parse_chunk(vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer | None, chunk) -> list[tuple[Any, list[Problem]]]:
-    """Parse a chunk of (kind, name, text); one Markdown renderer serves the whole chunk."""
+    """Parse a chunk of (kind, name, text, key); one Markdown renderer serves the whole chunk."""
     renderer = renderer or MarkdownRenderer()
     results = []
-    for kind, name, text in chunk:
+    for kind, name, text, key in chunk:
         if kind == "brief":
-            results.append(parse_brief(name, text, vocabulary, limits, renderer))
+            results.append(parse_brief(name, text, vocabulary, limits, renderer, fingerprint=key))
         else:
             results.append(parse_page(name, text, limits, renderer))
     return results
@@ -212,8 +211,13 @@ def find_markdown(root: Path, folder: Path, content: Path, recursive: bool) -> t
     return sorted(found), problems
 
 
-def parse_brief(name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer) -> tuple[Brief | None, list[Problem]]:
-    """Validate one brief file's text; `name` is its path relative to the project root."""
+def parse_brief(
+    name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, fingerprint: str = "",
+) -> tuple[Brief | None, list[Problem]]:
+    """Validate one brief file's text; `name` is its path relative to the project root.
+
+    `fingerprint` is the loader's digest of everything the brief is made from (see Brief).
+    """
     stem = name.rsplit("/", 1)[-1][:-3]
     name_problems = _check_brief_name(name, stem)
     problems = list(name_problems)
@@ -248,6 +252,7 @@ def parse_brief(name: str, text: str, vocabulary: Vocabulary, limits: Limits, re
             corrections=tuple(Correction(**record) for record in values.get("corrections", ())),
             draft=values.get("draft", False),
             related_lines=tuple(parsed.line("related", i) for i in range(len(values.get("related", ())))),
+            fingerprint=fingerprint,
         ),
         [],
     )

@@ -30,7 +30,11 @@ class Vocabulary:
 
     def ids(self, name: str) -> frozenset[str]:
         """Return the set of ids of one kind."""
-        return frozenset(term.id for term in self.kind(name))
+        return self._ids[name]
+
+    @functools.cached_property  # asked for by every term of every brief
+    def _ids(self) -> dict[str, frozenset[str]]:
+        return {name: frozenset(term.id for term in self.kind(name)) for name in ("types", "actors", "tags")}
 
 
 @dataclass(frozen=True)

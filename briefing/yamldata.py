@@ -26,6 +26,8 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:map",
 }
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
 Path = tuple[Any, ...]
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -164,10 +166,13 @@ class _Builder:
     def build_scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag not in _PLAIN_TAGS:
             raise YamlProblem(self.line_of(node), f"YAML tag '{node.tag}' is not allowed; use plain values")
-        try:
-            value = self.constructor.construct_object(node, deep=True)
-        except (ValueError, OverflowError, yaml.YAMLError) as exc:
-            return BadScalar(node.value, str(exc))
+        if node.tag == _STR_TAG:
+            value = node.value  # what the str constructor returns, without its bookkeeping
+        else:
+            try:
+                value = self.constructor.construct_object(node, deep=True)
+            except (ValueError, OverflowError, yaml.YAMLError) as exc:
+                return BadScalar(node.value, str(exc))
         if isinstance(value, str) and _SURROGATE.search(value):
             # "\ud83d\ude00" escapes decode to two lone surrogates, which no file can hold.
             raise YamlProblem(self.line_of(node), "invalid YAML: a \\u escape makes half a character (a surrogate); write the character itself or use \\U0001XXXX")
