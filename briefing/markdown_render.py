@@ -12,6 +12,7 @@ import xml.etree.ElementTree as etree
 
 import markdown
 import nh3
+from markdown.blockparser import BlockParser
 from markdown.extensions.toc import TocExtension, TocTreeprocessor, slugify_unicode
 from markdown.inlinepatterns import InlineProcessor as InlinePattern
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
@@ -281,6 +282,48 @@ def _plan_jumps(masks: tuple[int, ...], present: int) -> tuple[int, ...]:
     return tuple(jumps)
 
 
+# Text a block must contain (any one of them) for a block processor to take it, keyed by
+# the processor's class: its test or its regex needs that text. Without it the processor
+# declines (test false, or run puts the block back and returns False), so it is not asked.
+# A class missing here (another Markdown version) is simply always asked.
+BLOCK_PROCESSOR_NEEDLES: dict[str, tuple[str, ...]] = {
+    "markdown.extensions.tables.TableProcessor": ("|",),  # the header row needs a pipe
+    "markdown.blockprocessors.HashHeaderProcessor": ("#",),
+    "markdown.extensions.def_list.DefListProcessor": (":",),
+    "markdown.blockprocessors.BlockQuoteProcessor": (">",),
+    "markdown.extensions.footnotes.FootnoteBlockProcessor": ("[^",),
+    "markdown.extensions.abbr.AbbrBlockprocessor": ("*[",),
+    "markdown.blockprocessors.ReferenceProcessor": ("]:",),
+}
+
+
+def _class_name(obj: object) -> str:
+    return f"{type(obj).__module__}.{type(obj).__qualname__}"
+
+
+class _QuickBlockParser(BlockParser):
+    """Python-Markdown's block parser, not asking processors that cannot take a block."""
+
+    _processors: tuple = ()
+
+    # Overrides BlockParser.parseBlocks with the same loop and results: each block goes
+    # to the processors in order until one takes it, skipping those whose needles are absent.
+    def parseBlocks(self, parent: etree.Element, blocks: list[str]) -> None:  # noqa: N802
+        processors = tuple(self.blockprocessors)
+        if processors != self._processors:
+            self._processors = processors
+            self._needled = tuple((p, BLOCK_PROCESSOR_NEEDLES.get(_class_name(p))) for p in processors)
+        needled = self._needled
+        while blocks:
+            for processor, needles in needled:
+                block = blocks[0]
+                if needles and not any(needle in block for needle in needles):
+                    continue
+                if processor.test(parent, block):
+                    if processor.run(parent, blocks) is not False:
+                        break
+
+
 class _TocTokensOnly(TocTreeprocessor):
     """The toc pass without the table of contents HTML, unless a body asks for one.
 
@@ -367,6 +410,7 @@ class MarkdownRenderer:
         md.treeprocessors.register(_AlignToClass(md), "align_to_class", 6)
         # Same registry, items and order; it only stops re-listing them for every block.
         md.parser.blockprocessors.__class__ = _ListedRegistry
+        md.parser.__class__ = _QuickBlockParser
         self._md = md
 
     def render(self, text: str, limits: Limits = Limits()) -> RenderedMarkdown:

@@ -1,15 +1,18 @@
-"""The Markdown renderer: exact HTML for representative bodies, and its speed-ups (the
-needle pre-filter of inline patterns, the bracket scan) giving the same results as the
-plain Python-Markdown pipeline and the straightforward scan they replace."""
+"""The Markdown renderer: exact HTML for representative bodies, and its speed-ups (needle
+pre-filters of inline patterns and block processors, the toc pass without contents HTML,
+the bracket scan and shape counts) giving the same results as the plain Python-Markdown
+pipeline and the straightforward scans they replace."""
 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from markdown.blockparser import BlockParser
 from markdown.extensions.toc import TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor
 from markdown.util import Registry
@@ -19,6 +22,7 @@ from briefing.markdown_render import (
     _ABBREVIATION,
     _FOOTNOTE_REFERENCE,
     ALWAYS_TRY,
+    BLOCK_PROCESSOR_NEEDLES,
     INLINE_PATTERN_NEEDLES,
     MAX_ABBREVIATIONS,
     MAX_FOOTNOTE_REFERENCES,
@@ -46,6 +50,7 @@ def stock_renderer() -> MarkdownRenderer:
         md.treeprocessors[name].__class__ = InlineProcessor
     md.treeprocessors["toc"].__class__ = TocTreeprocessor
     md.parser.blockprocessors.__class__ = Registry
+    md.parser.__class__ = BlockParser
     return renderer
 
 
@@ -146,6 +151,7 @@ INLINE_PIECES = [
     "&mdash;", "&nbsp;", "&#8211;", "–", "—", "[^1]", "[^1]: note\n", "*[OSCE]: Org\n", "OSCE", "[a][1]\n\n[1]: https://r.org\n",
     "![i](https://e.org/i.png)", "[l](https://e.org/)", "# ", "## ", "| a | b |\n|:-|-:|\n| 1 | 2 |\n", "term\n: def\n",
     "[TOC]", "\n\n[TOC]\n\n", "> [TOC]\n", "- [TOC]\n", "[toc]", "TOC", "\x02", "\x03",
+    "\n: ", "\n   : ", "]: ", "[r]: https://r.org \"t\"\n", "\n# h #\n", "#", "\n> q\n", "\n|a|\n|-|\n", "| ",
 ]
 # Pieces of Markdown, and text that some inline pattern matches (from its own regex).
 pattern_matches = st.sampled_from(sorted(INLINE_PATTERN_NEEDLES)).flatmap(lambda regex: st.from_regex(regex, fullmatch=True))
@@ -195,6 +201,36 @@ def test_needles_are_in_every_match(regex):
             assert any(needle in text for needle in needles)
 
     check()
+
+
+@pytest.mark.parametrize("name", ["hashheader", "deflist", "quote", "footnote", "abbr", "reference"])
+def test_block_needles_are_in_every_match(name):
+    processor = RENDERER._md.parser.blockprocessors[name]
+    compiled = processor.RE
+    needles = BLOCK_PROCESSOR_NEEDLES[f"{type(processor).__module__}.{type(processor).__qualname__}"]
+
+    @given(st.from_regex(compiled))
+    def check(text):
+        if compiled.search(text):
+            assert any(needle in text for needle in needles)
+
+    check()
+
+
+table_blocks = st.lists(st.sampled_from(["|", "\\|", "`", "-", ":", " ", "a", "\n", "||", "|-|", ":-:"]), max_size=20).map("".join)
+
+
+@given(table_blocks)
+def test_a_table_needs_a_pipe(block):
+    processor = STOCK._md.parser.blockprocessors["table"]
+    if processor.test(etree.Element("div"), block):
+        assert "|" in block
+
+
+def test_every_block_needle_is_used():
+    # A Markdown upgrade that renames a processor class loses the speed-up, not correctness.
+    names = {f"{type(p).__module__}.{type(p).__qualname__}" for p in RENDERER._md.parser.blockprocessors}
+    assert set(BLOCK_PROCESSOR_NEEDLES) <= names
 
 
 def test_patterns_without_needles_are_always_tried():
