@@ -282,18 +282,18 @@ def _plan_jumps(masks: tuple[int, ...], present: int) -> tuple[int, ...]:
     return tuple(jumps)
 
 
-# Text a block must contain (any one of them) for a block processor to take it, keyed by
-# the processor's class: its test or its regex needs that text. Without it the processor
-# declines (test false, or run puts the block back and returns False), so it is not asked.
-# A class missing here (another Markdown version) is simply always asked.
-BLOCK_PROCESSOR_NEEDLES: dict[str, tuple[str, ...]] = {
-    "markdown.extensions.tables.TableProcessor": ("|",),  # the header row needs a pipe
-    "markdown.blockprocessors.HashHeaderProcessor": ("#",),
-    "markdown.extensions.def_list.DefListProcessor": (":",),
-    "markdown.blockprocessors.BlockQuoteProcessor": (">",),
-    "markdown.extensions.footnotes.FootnoteBlockProcessor": ("[^",),
-    "markdown.extensions.abbr.AbbrBlockprocessor": ("*[",),
-    "markdown.blockprocessors.ReferenceProcessor": ("]:",),
+# Text a block must contain for a block processor to take it, keyed by the processor's
+# class: its test or its regex needs that text. Without it the processor declines (test
+# false, or run puts the block back and returns False), so it is not asked. A class missing
+# here (another Markdown version) is simply always asked.
+BLOCK_PROCESSOR_NEEDLES: dict[str, str] = {
+    "markdown.extensions.tables.TableProcessor": "|",  # the header row needs a pipe
+    "markdown.blockprocessors.HashHeaderProcessor": "#",
+    "markdown.extensions.def_list.DefListProcessor": ":",
+    "markdown.blockprocessors.BlockQuoteProcessor": ">",
+    "markdown.extensions.footnotes.FootnoteBlockProcessor": "[^",
+    "markdown.extensions.abbr.AbbrBlockprocessor": "*[",
+    "markdown.blockprocessors.ReferenceProcessor": "]:",
 }
 
 
@@ -307,7 +307,7 @@ class _QuickBlockParser(BlockParser):
     _processors: tuple = ()
 
     # Overrides BlockParser.parseBlocks with the same loop and results: each block goes
-    # to the processors in order until one takes it, skipping those whose needles are absent.
+    # to the processors in order until one takes it, skipping those whose needle is absent.
     def parseBlocks(self, parent: etree.Element, blocks: list[str]) -> None:  # noqa: N802
         processors = tuple(self.blockprocessors)
         if processors != self._processors:
@@ -315,9 +315,9 @@ class _QuickBlockParser(BlockParser):
             self._needled = tuple((p, BLOCK_PROCESSOR_NEEDLES.get(_class_name(p))) for p in processors)
         needled = self._needled
         while blocks:
-            for processor, needles in needled:
+            for processor, needle in needled:
                 block = blocks[0]
-                if needles and not any(needle in block for needle in needles):
+                if needle and needle not in block:
                     continue
                 if processor.test(parent, block):
                     if processor.run(parent, blocks) is not False:
