@@ -15,8 +15,8 @@ import nh3
 from markdown.blockparser import BlockParser
 from markdown.extensions.toc import TocExtension, TocTreeprocessor, slugify_unicode
 from markdown.inlinepatterns import InlineProcessor as InlinePattern
-from markdown.treeprocessors import InlineProcessor, Treeprocessor
-from markdown.util import INLINE_PLACEHOLDER_PREFIX, AtomicString, Registry
+from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
+from markdown.util import INLINE_PLACEHOLDER_PREFIX, STX, AtomicString, Registry
 
 from .model import Heading, Limits, RenderedMarkdown
 
@@ -356,6 +356,14 @@ class _TocTokensOnlyExtension(TocExtension):
     TreeProcessorClass = _TocTokensOnly
 
 
+class _QuickUnescape(UnescapeTreeprocessor):
+    """The unescape pass, not running its regex over text with no escaped character."""
+
+    def unescape(self, text: str) -> str:
+        # Every escape it restores starts with STX; text without one would come back equal.
+        return super().unescape(text) if STX in text else text
+
+
 class _ListedRegistry(Registry):
     """A registry that lists its items once, not on every iteration.
 
@@ -408,6 +416,7 @@ class MarkdownRenderer:
             md.treeprocessors.register(quick, name, priority)
         md.treeprocessors.register(_ShiftHeadings(md), "shift_headings", 7)
         md.treeprocessors.register(_AlignToClass(md), "align_to_class", 6)
+        md.treeprocessors.register(_QuickUnescape(md), "unescape", 0)  # alone at its priority
         # Same registry, items and order; it only stops re-listing them for every block.
         md.parser.blockprocessors.__class__ = _ListedRegistry
         md.parser.__class__ = _QuickBlockParser

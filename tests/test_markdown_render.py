@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown.blockparser import BlockParser
 from markdown.extensions.toc import TocTreeprocessor
-from markdown.treeprocessors import InlineProcessor
+from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 from markdown.util import Registry
 
 from briefing.frontmatter import decode_text, split_front_matter
@@ -49,6 +49,7 @@ def stock_renderer() -> MarkdownRenderer:
     for name in ("inline", "smarty"):
         md.treeprocessors[name].__class__ = InlineProcessor
     md.treeprocessors["toc"].__class__ = TocTreeprocessor
+    md.treeprocessors["unescape"].__class__ = UnescapeTreeprocessor
     md.parser.blockprocessors.__class__ = Registry
     md.parser.__class__ = BlockParser
     return renderer
@@ -151,7 +152,7 @@ INLINE_PIECES = [
     "&mdash;", "&nbsp;", "&#8211;", "–", "—", "[^1]", "[^1]: note\n", "*[OSCE]: Org\n", "OSCE", "[a][1]\n\n[1]: https://r.org\n",
     "![i](https://e.org/i.png)", "[l](https://e.org/)", "# ", "## ", "| a | b |\n|:-|-:|\n| 1 | 2 |\n", "term\n: def\n",
     "[TOC]", "\n\n[TOC]\n\n", "> [TOC]\n", "- [TOC]\n", "[toc]", "TOC", "\x02", "\x03",
-    "\n: ", "\n   : ", "]: ", "[r]: https://r.org \"t\"\n", "\n# h #\n", "#", "\n> q\n", "\n|a|\n|-|\n", "| ",
+    "\\*x\\*", '[t](https://e.org/a\\_b "a\\*b")', "`\\*`", "\n: ", "\n   : ", "]: ", "[r]: https://r.org \"t\"\n", "\n# h #\n", "#", "\n> q\n", "\n|a|\n|-|\n", "| ",
 ]
 # Pieces of Markdown, and text that some inline pattern matches (from its own regex).
 pattern_matches = st.sampled_from(sorted(INLINE_PATTERN_NEEDLES)).flatmap(lambda regex: st.from_regex(regex, fullmatch=True))
