@@ -17,7 +17,8 @@ from typing import Callable, Iterable, Sequence
 from .archive import Archive, assemble_archive
 from .cache import CACHE_FOLDER, BriefCache, digest
 from .errors import BuildFailed
-from .fingerprint import Fingerprinter, Uncacheable, digest_inputs, engine_digest
+from .fingerprint import Fingerprinter, Uncacheable, engine_digest
+from .inputs import InputDigests
 from .loader import check_selected, load_content
 from .parallel import default_jobs, iterate_shared
 from .plan import OutputFile, check_plan, plan_site
@@ -102,8 +103,8 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
     state = output_state_file(options)
     if cache is not None:
         cache.load_in_background()  # while the inputs are digested
-    preread: dict[str, bytes] = {}  # content read while digesting, not read twice
-    inputs = _input_digest(options, preread) if cache is not None else ""
+    read = InputDigests(options.root / CACHE_FOLDER / "inputs.memo")  # what digesting read, not read twice
+    inputs = _input_digest(options, read) if cache is not None else ""
     current = _current_output(options, state, inputs) if inputs else None
     if current is not None:
         cache.stop_loading()  # type: ignore[union-attr]
@@ -112,7 +113,7 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
     # Linking the live output into a staging folder overlaps parsing and planning.
     staged = prepare_staging(options.out, state) if cache is not None else None
     try:
-        return _build(options, cache, progress, jobs, state, inputs, preread, staged, started)
+        return _build(options, cache, progress, jobs, state, inputs, read, staged, started)
     finally:
         if staged:
             staged()  # never leave the thread working on a folder after the build returns
@@ -120,16 +121,16 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
 
 def _build(
     options: BuildOptions, cache: BriefCache | None, progress: Progress | None, jobs: int, state: Path, inputs: str,
-    preread: dict[str, bytes], staged: Callable[[], None] | None, started: float,
+    read: InputDigests, staged: Callable[[], None] | None, started: float,
 ) -> BuildReport:
     rows = RowStore(cache.folder if cache else None)
     rows.load_in_background()
     on_parse = (lambda done, total: progress("parsing", done, total)) if progress else None
     content = load_content(
         options.root, options.content, base_url=options.base_url, drafts=options.drafts,
-        cache=cache, jobs=jobs, progress=on_parse, preread=preread,
+        cache=cache, jobs=jobs, progress=on_parse, preread=read.contents, digests=read.digests,
     )
-    preread.clear()
+    read.contents.clear()
     memo = cache.derived(engine_digest()) if cache else None
     archive = assemble_archive(content, memo)
     urls = Urls(archive.config.base_url)
@@ -173,11 +174,11 @@ def output_state_file(options: BuildOptions) -> Path:
     return options.root / CACHE_FOLDER / f"output-{digest(str(options.out.resolve()))[:16]}.json"
 
 
-def _input_digest(options: BuildOptions, contents: dict[str, bytes]) -> str:
+def _input_digest(options: BuildOptions, read: InputDigests) -> str:
     """What the output is a function of: content, templates, options, engine, indexer."""
     indexer = version("pagefind_bin") if options.search == "build" else ""
     settings = (str(options.out.resolve()), options.base_url, options.drafts, options.search, indexer)
-    return digest_inputs((options.content, options.templates), settings, contents)
+    return read.digest((options.content, options.templates), settings, engine_digest())
 
 
 def _current_output(options: BuildOptions, state: Path, inputs: str) -> tuple[int, int] | None:

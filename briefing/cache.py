@@ -73,7 +73,7 @@ class BriefCache:
         self._dirty: set[int] = set()  # shards to write
         self._loaded = False
         self._reader: threading.Thread | None = None  # reading the store in the background
-        self._read: dict[str, Any] | None = None  # what it read, once complete
+        self._read: list[memoryview] | None = None  # the checked shards it read, once complete
         self._stop = threading.Event()
         self.hits = 0
         self.misses = 0
@@ -94,14 +94,17 @@ class BriefCache:
         self._loaded = True
         if self._reader is not None:
             self._reader.join()
-        self._entries.update(self._read if self._read is not None else self._read_shards())
+        payloads = self._read if self._read is not None else self._read_shards()
+        for payload in payloads:
+            self._entries.update(_unpickle(payload) or {})
         self._reader = self._read = None
 
     def load_in_background(self) -> None:
-        """Start reading the store in a thread, to overlap other work; `load` waits for it.
+        """Start reading and checking the shards in a thread; `load` waits for it.
 
-        Reading and hashing the shards release the interpreter lock, so they cost the
-        caller little. `stop_loading` abandons it (e.g. when the build has nothing to do).
+        Reading and hashing release the interpreter lock, so they run beside the caller's
+        work; unpickling, which holds it, is left to `load`. `stop_loading` abandons the
+        read (e.g. when the build has nothing to do).
         """
         if self._loaded or self._reader is not None or self.folder is None:
             return
@@ -113,20 +116,22 @@ class BriefCache:
         self._stop.set()
 
     def _read_in_background(self) -> None:
-        entries = self._read_shards()
-        self._read = None if self._stop.is_set() else entries
+        payloads = self._read_shards()
+        self._read = None if self._stop.is_set() else payloads
 
-    def _read_shards(self) -> dict[str, Any]:
-        entries: dict[str, Any] = {}
+    def _read_shards(self) -> list[memoryview]:
+        """The checked payload of every shard that is intact."""
+        payloads = []
         for path in self.shard_files():
             if self._stop.is_set() and threading.current_thread() is self._reader:
                 break
             try:
-                blob = path.read_bytes()
+                payload = _checked(path.read_bytes())
             except OSError:
                 continue
-            entries.update(_decode(blob) or {})
-        return entries
+            if payload is not None:
+                payloads.append(payload)
+        return payloads
 
     def get(self, key: str, counted: bool = True) -> Any:
         """The entry for `key`, or None; `counted` lookups add to hits and misses."""
@@ -206,7 +211,7 @@ def _encode(entries: dict[str, Any]) -> list[bytes]:
     return [_FORMAT + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n", payload]
 
 
-def _decode(blob: bytes) -> dict[str, Any] | None:
+def _checked(blob: bytes) -> memoryview | None:
     # The hash is checked before unpickling, so only bytes this code wrote are loaded.
     if not blob.startswith(_FORMAT):
         return None
@@ -214,6 +219,10 @@ def _decode(blob: bytes) -> dict[str, Any] | None:
     expected, payload = blob[len(_FORMAT) : header_end - 1], memoryview(blob)[header_end:]  # no copy
     if blob[header_end - 1 : header_end] != b"\n" or hashlib.sha256(payload).hexdigest().encode("ascii") != expected:
         return None
+    return payload
+
+
+def _unpickle(payload: memoryview) -> dict[str, Any] | None:
     try:
         entries = pickle.loads(payload)
     except Exception:  # noqa: BLE001 - e.g. a class renamed since the cache was written

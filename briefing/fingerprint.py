@@ -11,10 +11,8 @@ import dataclasses
 import functools
 import datetime as dt
 import hashlib
-import os
-import stat
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from . import ENGINE_VERSION
 from .cache import dependency_versions
@@ -38,56 +36,6 @@ def _engine_digest(version: str, dependencies: tuple) -> str:
     for path in sorted(Path(__file__).parent.glob("*.py")):
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
-
-
-def digest_inputs(folders: Sequence[Path], settings: Any, contents: dict[str, bytes] | None = None) -> str:
-    """Digest of every file under `folders` (path and bytes), `settings` and the engine.
-
-    Two builds with the same input digest make the same output, so a build whose inputs
-    match the ones the current output was made from has nothing to do. Regular files of
-    up to KEEP_BYTES are also put in `contents` (by path), so the build need not read them
-    again, and parses exactly the bytes it digested.
-    """
-    h = hashlib.blake2b(engine_digest().encode() + repr(settings).encode(), digest_size=20)
-    for folder in folders:
-        h.update(b"\0folder\0" + str(folder).encode("utf-8", "surrogateescape"))
-        for dirpath, dirnames, filenames in os.walk(folder):  # linked folders are not followed
-            dirnames.sort()
-            for name in sorted(filenames):
-                path = os.path.join(dirpath, name)
-                relative = os.path.relpath(path, folder).encode("utf-8", "surrogateescape")
-                h.update(len(relative).to_bytes(8, "little") + relative)
-                _hash_file(h, path, contents)
-    return h.hexdigest()
-
-
-KEEP_BYTES = 4 * 1024 * 1024  # larger files are only hashed (the loader refuses them anyway)
-
-
-def _hash_file(h: Any, path: str, contents: dict[str, bytes] | None) -> None:
-    # Regular files only, read in blocks: a pipe or a huge file must not hang or fill memory
-    # here (the loader reports them).
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError:
-        h.update(b"\0unreadable")
-        return
-    with os.fdopen(fd, "rb") as stream:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            h.update(b"\0special")
-            return
-        h.update(info.st_size.to_bytes(8, "little"))
-        if contents is not None and info.st_size <= KEEP_BYTES:
-            data = stream.read(info.st_size + 1)  # a buffer the file's size, not KEEP_BYTES
-            h.update(data)
-            if len(data) <= info.st_size:
-                contents[path] = data
-            while block := stream.read(1 << 20):  # it grew meanwhile: hashed, not kept
-                h.update(block)
-            return
-        while block := stream.read(1 << 20):
-            h.update(block)
 
 
 class Fingerprinter:

@@ -50,24 +50,26 @@ def load_content(
     root: Path, content: Path, *, base_url: str | None = None, drafts: bool = False,
     renderer: MarkdownRenderer | None = None,
     cache: BriefCache | None = None, jobs: int = 1, progress: Callable[[int, int], None] | None = None,
-    preread: Mapping[str, bytes] | None = None,
+    preread: Mapping[str, bytes] | None = None, digests: Mapping[str, str] | None = None,
 ) -> Content:
     """Load and validate all content; raise BuildFailed with every problem found.
 
     Briefs found in `cache` (same text, vocabulary, limits and versions) are not parsed
     again; the rest are parsed on `jobs` processes. `preread` holds bytes of files already
-    read (by path), e.g. while digesting the inputs.
+    read (by path), e.g. while digesting the inputs; `digests` the digest of every file's
+    bytes (inputs.InputDigests), so a file found in the cache by it need not be read.
     """
     config, vocabulary = load_settings(root, content, base_url)
     problems: list[Problem] = []
     context = parse_key(ENGINE_VERSION, dependency_versions(), vocabulary, config.limits)
     paths, found = find_markdown(root, content / "briefs", content, recursive=True)
     problems += found
-    texts, found = _read_all(paths, root, content, config.limits, preread)
+    files, found = _read_all(paths, root, content, config.limits, preread, digests if cache else None)
     problems += found
+    read_late = functools.partial(read_text, root=root, within=content, max_bytes=config.limits.max_file_bytes, listed=True)
     parsed = _parse_cached(
-        [("brief", name, text) for name, text in texts], context, cache, jobs,
-        functools.partial(_parse_chunk, vocabulary, config.limits, renderer if jobs <= 1 else None), progress,
+        "brief", files, context, cache, jobs,
+        functools.partial(_parse_chunk, vocabulary, config.limits, renderer if jobs <= 1 else None), read_late, progress,
     )
     briefs: list[Brief] = []
     for brief, found in parsed:
@@ -77,12 +79,12 @@ def load_content(
     problems += check_brief_set(briefs)
     page_paths, found = find_markdown(root, content / "pages", content, recursive=False)
     problems += found
-    page_texts, found = _read_all(page_paths, root, content, config.limits, preread)
+    page_files, found = _read_all(page_paths, root, content, config.limits, preread, digests if cache else None)
     problems += found
     pages: list[Page] = []
     for page, found in _parse_cached(
-        [("page", name, text) for name, text in page_texts], context, cache, 1,
-        functools.partial(_parse_chunk, vocabulary, config.limits, renderer),
+        "page", page_files, context, cache, 1,
+        functools.partial(_parse_chunk, vocabulary, config.limits, renderer), read_late,
     ):
         problems += found
         if page:
@@ -140,33 +142,63 @@ def check_brief_among(brief: Brief, ids: dict[str, str]) -> list[Problem]:
     return problems
 
 
-def _read_all(paths: list[Path], root: Path, content: Path, limits: Limits, preread: Mapping[str, bytes] | None) -> tuple[list[tuple[str, str]], list[Problem]]:
+@dataclass(frozen=True)
+class _ContentFile:
+    """A file to parse: its text, or (when the cache may hold it) the digest of its bytes."""
+
+    path: Path
+    name: str  # relative to the project root
+    text: str | None
+    digest: str | None = None
+
+
+def _read_all(
+    paths: list[Path], root: Path, content: Path, limits: Limits, preread: Mapping[str, bytes] | None,
+    digests: Mapping[str, str] | None,
+) -> tuple[list[_ContentFile], list[Problem]]:
     # `paths` come from find_markdown, which follows no linked folder and checks linked files.
-    texts: list[tuple[str, str]] = []
+    files: list[_ContentFile] = []
     problems: list[Problem] = []
     for path in paths:
-        data = preread.get(str(path)) if preread else None
+        key = str(path)
+        data = preread.get(key) if preread else None
+        known = digests.get(key) if digests else None
+        known = known if known and len(known) == 40 else None  # not 'unreadable' or 'special'
+        if data is None and known is not None:
+            files.append(_ContentFile(path, relative_name(path, root), None, known))  # read only if not cached
+            continue
         text, problem = read_text(path, root, content, limits.max_file_bytes, listed=True, data=data)
         if problem:
             problems.append(problem)
         else:
-            texts.append((relative_name(path, root), text or ""))
-    return texts, problems
+            files.append(_ContentFile(path, relative_name(path, root), text or "", known))
+    return files, problems
 
 
 def _parse_cached(
-    items: list[tuple[str, str, str]], context: str, cache: BriefCache | None, jobs: int, parse_chunk,
-    progress: Callable[[int, int], None] | None = None,
+    kind: str, files: list[_ContentFile], context: str, cache: BriefCache | None, jobs: int, parse_chunk,
+    read_late: Callable[[Path], tuple[str | None, Problem | None]], progress: Callable[[int, int], None] | None = None,
 ) -> list[tuple[Any, list[Problem]]]:
     # Only valid results are cached: a file with problems is checked again next time.
-    keys = [digest(context, kind, name, text) for kind, name, text in items]
+    # A file is known by the digest of its bytes when the input walk gave one, else by its text.
+    keys = [digest(context, kind, f.name, f.digest if f.digest is not None else "text:" + (f.text or "")) for f in files]
     results: list[tuple[Any, list[Problem]] | None] = []
     for key in keys:
         value = cache.get(key) if cache else None
         results.append(None if value is None else (value, []))
-    missing = [i for i, result in enumerate(results) if result is None]
-    # The key goes along: a brief is made with its fingerprint, not copied to add it here.
-    fresh = map_chunks(parse_chunk, [(*items[i], keys[i]) for i in missing], jobs, progress=progress)
+    missing, items = [], []
+    for i, result in enumerate(results):
+        if result is not None:
+            continue
+        # Not read by the input walk's shortcut, and not cached after all (e.g. a damaged shard).
+        text, problem = (files[i].text, None) if files[i].text is not None else read_late(files[i].path)
+        if problem:
+            results[i] = (None, [problem])
+            continue
+        missing.append(i)
+        # The key goes along: a brief is made with its fingerprint, not copied to add it here.
+        items.append((kind, files[i].name, text, keys[i]))
+    fresh = map_chunks(parse_chunk, items, jobs, progress=progress)
     for index, (value, found) in zip(missing, fresh):
         if value is not None and not found and cache:
             cache.put(keys[index], value)

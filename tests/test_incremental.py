@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 import briefing.fingerprint
 import briefing.loader
 import briefing.exports
+import briefing.inputs
 import briefing.parallel
 import briefing.rowstore
 import briefing.write
@@ -469,3 +471,75 @@ def test_a_row_file_that_cannot_be_written_costs_only_speed(generated: Path, tmp
     build(generated, out=tmp_path / "fresh", use_cache=False, base_url="https://elsewhere.example/")
     assert tree_bytes(generated / "site") == tree_bytes(tmp_path / "fresh")
     assert index.read_bytes() == before  # what was recorded before still holds
+
+
+def hashed_files(monkeypatch) -> list[str]:
+    """Paths whose bytes the input walk reads (the others it knows by their identity)."""
+    hashed: list[str] = []
+    hash_file = briefing.inputs._hash_file
+
+    def spy(path, contents):
+        hashed.append(path)
+        return hash_file(path, contents)
+
+    monkeypatch.setattr(briefing.inputs, "_hash_file", spy)
+    return hashed
+
+
+def test_a_rebuild_reads_only_the_files_that_changed(generated: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(briefing.inputs, "_SETTLED_NS", 0)  # trust files written just now
+    build(generated)
+    hashed = hashed_files(monkeypatch)
+    late_reads: list[str] = []
+    read_text = briefing.loader.read_text
+    monkeypatch.setattr(briefing.loader, "read_text", lambda path, *a, **k: late_reads.append(path) or read_text(path, *a, **k))
+    target = briefs(generated)[6]
+    target.write_text(target.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    report = build(generated)
+    assert hashed == [str(target)] and late_reads == [target]  # parsed from the bytes digested
+    assert report.written < report.files // 4
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+    hashed.clear()
+    assert build(generated).up_to_date and hashed == []
+
+
+def test_a_change_that_keeps_size_and_modification_time_is_still_seen(generated: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(briefing.inputs, "_SETTLED_NS", 0)
+    build(generated)
+    target = briefs(generated)[2]
+    before = target.stat()
+    text = target.read_text(encoding="utf-8")
+    changed = text.replace("the", "THE", 1)
+    assert changed != text and len(changed) == len(text)
+    target.write_text(changed, encoding="utf-8")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))  # the change time still moves
+    report = build(generated)
+    assert not report.up_to_date and report.written > 0
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+
+
+def test_files_changed_moments_ago_are_read_again_next_time(generated: Path, monkeypatch):
+    build(generated)  # every file was written just now: none is remembered by identity
+    hashed = hashed_files(monkeypatch)
+    forget_output(generated)
+    build(generated)
+    assert len([path for path in hashed if path.endswith(".md")]) == COUNT + 4
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "garbage"])
+def test_a_damaged_input_memo_means_reading_every_file(generated: Path, tmp_path: Path, monkeypatch, damage: str):
+    monkeypatch.setattr(briefing.inputs, "_SETTLED_NS", 0)
+    build(generated)
+    memo = generated / CACHE_FOLDER / "inputs.memo"
+    blob = memo.read_bytes()
+    target = briefs(generated)[3]
+    memo.write_bytes({
+        "flip": blob[:-60] + bytes([blob[-60] ^ 0x01]) + blob[-59:],
+        "truncate": blob[: len(blob) // 2],
+        "garbage": b"briefing-inputs-1\n" + b"0" * 64 + b"\n{}",
+    }[damage])
+    hashed = hashed_files(monkeypatch)
+    build(generated)
+    assert len([path for path in hashed if path.endswith(".md")]) == COUNT + 4
+    assert str(target) in hashed
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
