@@ -103,7 +103,8 @@ def build_site(options: BuildOptions, cache: BriefCache | None = None, progress:
     state = output_state_file(options)
     if cache is not None:
         cache.load_in_background()  # while the inputs are digested
-    read = InputDigests(options.root / CACHE_FOLDER / "inputs.memo")  # what digesting read, not read twice
+    # What digesting the inputs found and read (not read twice); --no-cache reads no memo.
+    read = InputDigests(options.root / CACHE_FOLDER / "inputs.memo" if cache is not None else None)
     inputs = _input_digest(options, read) if cache is not None else ""
     current = _current_output(options, state, inputs) if inputs else None
     if current is not None:
