@@ -164,8 +164,14 @@ def _build(
         keep = () if options.search == "skip" else (INDEX_FOLDER,)
         stats = write_site_incremental(options.out, planned, produce, state, finalize, keep=keep, note=note, ready=staged)
         written, unchanged = stats.written, stats.unchanged
-        cache.save()
-        rows.save()
+        # Every build leaves a spare copy of its output for the next one to update; after a
+        # full build there is none yet, and linking one overlaps saving the cache.
+        spare = prepare_staging(options.out, state)
+        try:
+            cache.save()
+            rows.save()
+        finally:
+            spare()
     seconds = time.perf_counter() - started
     return BuildReport(len(archive.briefs), stats.files, stats.bytes, seconds, indexed[0] if indexed else None, written, unchanged)
 

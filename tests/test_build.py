@@ -129,8 +129,10 @@ def test_leftover_staging_folder_is_cleaned(project):
     stage.mkdir(parents=True)
     (stage / "junk.html").write_text("half-written")
     project.build()
-    assert not stage.exists()
+    # The build replaced it with its own spare copy of the output: the junk is gone.
+    assert not (stage / "junk.html").exists()
     assert not (project.out / "junk.html").exists()
+    assert (stage / "index.html").read_bytes() == (project.out / "index.html").read_bytes()
 
 
 def test_output_folder_that_is_not_ours_is_refused(project, tmp_path):

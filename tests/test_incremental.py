@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import threading
 from pathlib import Path
@@ -321,10 +322,8 @@ def test_long_lived_cache_object_serves_repeated_builds(generated: Path):
     assert cache.misses == misses
 
 
-def test_the_first_rebuild_after_a_full_build_links_the_old_output_in_the_background(generated: Path, tmp_path: Path, monkeypatch):
-    build(generated)  # a full build leaves no spare staging folder
-    target = briefs(generated)[3]
-    target.write_text(target.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+def spy_on_links(monkeypatch) -> list[str]:
+    """Names of the threads that hard-link files into a staging folder."""
     linked_by: list[str] = []
     link = briefing.write._link
 
@@ -333,6 +332,36 @@ def test_the_first_rebuild_after_a_full_build_links_the_old_output_in_the_backgr
         return link(source, destination, folders)
 
     monkeypatch.setattr(briefing.write, "_link", spy)
+    return linked_by
+
+
+def linked_copy_of(stage: Path, site: Path) -> bool:
+    """Whether `stage` holds every file of `site` but the search index as a hard link to it."""
+    files = [p.relative_to(site) for p in site.rglob("*") if p.is_file() and p.name != ".briefing-output"]
+    files = [f for f in files if f.parts[0] != "pagefind"]  # the indexer copies the index
+    return bool(files) and all((stage / f).stat().st_ino == (site / f).stat().st_ino for f in files)
+
+
+def test_a_full_build_leaves_a_spare_copy_linked_in_the_background(generated: Path, tmp_path: Path, monkeypatch):
+    linked_by = spy_on_links(monkeypatch)
+    build(generated)
+    assert linked_by and set(linked_by) == {"staging"}  # a thread, while the cache is saved
+    assert linked_copy_of(generated / ".site.staging", generated / "site")
+    linked_by.clear()
+    target = briefs(generated)[3]
+    target.write_text(target.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    report = build(generated)
+    assert linked_by == []  # the spare had everything; only the changed files were written
+    assert report.written < report.files // 4 and report.unchanged + report.written == report.files
+    assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+
+
+def test_a_missing_spare_is_linked_in_the_background_while_the_build_plans(generated: Path, tmp_path: Path, monkeypatch):
+    build(generated)
+    shutil.rmtree(generated / ".site.staging")
+    target = briefs(generated)[3]
+    target.write_text(target.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    linked_by = spy_on_links(monkeypatch)
     report = build(generated)
     # Every unchanged file was linked by the staging thread; the writer only wrote.
     assert linked_by and set(linked_by) == {"staging"}
@@ -446,7 +475,9 @@ def test_an_old_output_that_shares_little_with_the_new_one_is_not_kept(generated
     base = generated / "templates" / "base.html"
     base.write_text(base.read_text(encoding="utf-8").replace("</footer>", "</footer>\n<!-- x -->"), encoding="utf-8")
     assert build(generated).written >= html_pages(generated)
-    assert not stage.exists()  # every page changed: replacing them one by one later would cost more
+    # Every page changed: rather than replace the old ones one by one later, the old
+    # output was deleted and the new one linked as the spare.
+    assert linked_copy_of(stage, generated / "site")
     target.write_text(target.read_text(encoding="utf-8") + "\nAnd another.\n", encoding="utf-8")
     report = build(generated)
     assert report.written < report.files // 4

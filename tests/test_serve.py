@@ -331,9 +331,12 @@ def test_search_index_is_refreshed_after_the_reload_not_before(project):
         wait_until(lambda: index_is_current(server), what="the first search index")
         events = EventStream(server)
         events.next_state()
+        refreshed = server.stream.text().count("search index refreshed")
         project.brief(title="Second title")
         assert events.next_state()["errors"] == []  # the reload is announced ...
-        wait_until(lambda: index_is_current(server), what="the refreshed search index")  # ... then search catches up
+        # ... then search catches up (the log line comes a moment after the index itself).
+        wait_until(lambda: index_is_current(server) and server.stream.text().count("search index refreshed") > refreshed,
+                   what="the refreshed search index")
         log = server.stream.text()
         assert log.rindex("after ") < log.rindex("search index refreshed")
         # The refreshed index does not make the next build distrust the rest of the output.
