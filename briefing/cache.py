@@ -136,10 +136,7 @@ class BriefCache:
         for path in self.shard_files():
             if self._stop.is_set() and threading.current_thread() is self._reader:
                 break
-            try:
-                payload = _checked(path.read_bytes())
-            except OSError:
-                continue
+            payload = read_checked(path, _FORMAT)
             if payload is not None:
                 payloads.append(payload)
         return payloads
@@ -190,7 +187,7 @@ class BriefCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             (self.folder / "briefs.pickle").unlink(missing_ok=True)  # the older one-file store
             for number in dirty:
-                _write_atomically(self.shard_files()[number], _encode(shards[number]))
+                write_checked(self.shard_files()[number], _FORMAT, pickle.dumps(shards[number], protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
@@ -216,18 +213,27 @@ class DerivedView:
         self._cache.put(digest(self._salt, key), value)
 
 
-def _encode(entries: dict[str, Any]) -> list[bytes]:
-    # Parts, not one joined copy: the store can be 100 MB for a large archive.
-    payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
-    return [_FORMAT + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n", payload]
+def write_checked(path: Path, form: bytes, payload: bytes) -> None:
+    """Write `payload` atomically after a header: `form` (a format line) and its SHA-256."""
+    # Parts, not one joined copy: a shard can be tens of MB for a large archive.
+    _write_atomically(path, [form + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n", payload])
 
 
-def _checked(blob: bytes) -> memoryview | None:
-    # The hash is checked before unpickling, so only bytes this code wrote are loaded.
-    if not blob.startswith(_FORMAT):
+def read_checked(path: Path, form: bytes) -> memoryview | None:
+    """The payload write_checked wrote to `path` in format `form`; None if it is missing,
+    another format, truncated or damaged (so it is never trusted)."""
+    try:
+        return _checked(path.read_bytes(), form)
+    except OSError:
         return None
-    header_end = len(_FORMAT) + 65
-    expected, payload = blob[len(_FORMAT) : header_end - 1], memoryview(blob)[header_end:]  # no copy
+
+
+def _checked(blob: bytes, form: bytes) -> memoryview | None:
+    # The hash is checked before the payload is used (e.g. unpickled).
+    if not blob.startswith(form):
+        return None
+    header_end = len(form) + 65
+    expected, payload = blob[len(form) : header_end - 1], memoryview(blob)[header_end:]  # no copy
     if blob[header_end - 1 : header_end] != b"\n" or hashlib.sha256(payload).hexdigest().encode("ascii") != expected:
         return None
     return payload
@@ -253,4 +259,4 @@ def _write_atomically(path: Path, parts: list[bytes]) -> None:
         raise
 
 
-__all__ = ["BriefCache", "CACHE_FOLDER", "ENGINE_VERSION", "dependency_versions", "digest", "parse_key"]
+__all__ = ["BriefCache", "CACHE_FOLDER", "ENGINE_VERSION", "dependency_versions", "digest", "parse_key", "read_checked", "write_checked"]

@@ -15,10 +15,11 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Sequence
+
+from .cache import read_checked, write_checked
 
 KEEP_BYTES = 4 * 1024 * 1024  # larger files are only hashed (the loader refuses them anyway)
 _FORMAT = b"briefing-inputs-1\n"
@@ -84,10 +85,7 @@ class InputDigests:
         payload = json.dumps(self._remember, sort_keys=True, separators=(",", ":")).encode("utf-8")
         try:
             self.memo_file.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.memo_file.parent, prefix=".tmp-")
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(_FORMAT + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload)
-            os.replace(temporary, self.memo_file)
+            write_checked(self.memo_file, _FORMAT, payload)
         except OSError:
             pass  # the next build reads every file again, no more
 
@@ -116,15 +114,8 @@ def _hash_file(path: str, contents: dict[str, bytes]) -> str:
 
 def _load_memo(path: Path) -> dict[str, list]:
     # Checked before it is believed: a damaged memo would make changed files look unchanged.
-    try:
-        blob = path.read_bytes()
-    except OSError:
-        return {}
-    header = len(_FORMAT) + 65
-    if not blob.startswith(_FORMAT) or blob[header - 1 : header] != b"\n":
-        return {}
-    payload = memoryview(blob)[header:]
-    if hashlib.sha256(payload).hexdigest().encode("ascii") != blob[len(_FORMAT) : header - 1]:
+    payload = read_checked(path, _FORMAT)
+    if payload is None:
         return {}
     try:
         memo = json.loads(bytes(payload))

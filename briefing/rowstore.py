@@ -18,11 +18,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .cache import read_checked, write_checked
 from .write import Span
 
 KINDS = ("json", "csv")
 _FORMAT = "briefing-rows-1"
 _INDEX = "rows-index.json"
+_HEADER = b"briefing-rows-index-1\n"
 _BLOCK = 1 << 20
 # Rows of deleted or edited briefs stay in the files until they are half as big as the live ones.
 _COMPACT_SLACK = 1 << 20
@@ -104,7 +106,7 @@ class RowStore:
                 "format": _FORMAT, "segments": self._segments,
                 "rows": {key: [part for span in row for part in (span.offset, span.length)] for key, row in self._rows.items()},
             }
-            _write_json_atomically(self.folder / _INDEX, index)
+            write_checked(self.folder / _INDEX, _HEADER, json.dumps(index, separators=(",", ":")).encode("utf-8"))
         except OSError:
             pass  # a store that cannot be written only makes the next build slower
 
@@ -140,7 +142,11 @@ class RowStore:
 
     def _read(self) -> None:
         try:
-            index = json.loads((self.folder / _INDEX).read_text(encoding="utf-8"))  # type: ignore[operator]
+            # Checked as a whole: a damaged offset would put another brief's row in the downloads.
+            payload = read_checked(self.folder / _INDEX, _HEADER)  # type: ignore[operator]
+            if payload is None:
+                return
+            index = json.loads(bytes(payload))
             segments, rows = _checked_index(index)
             sizes = {kind: _verified_size(self.file(kind), segments[kind]) for kind in KINDS}
         except (OSError, ValueError, TypeError, KeyError):
@@ -212,14 +218,3 @@ def _verified_size(path: Path, segments: list[list]) -> int | None:
             if hasher.hexdigest() != expected:
                 return None
     return sum(length for length, _ in segments)
-
-
-def _write_json_atomically(path: Path, data: Any) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(json.dumps(data, separators=(",", ":")))  # one-shot: the C encoder
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
