@@ -291,6 +291,8 @@ def _producer(renderer: TemplateRenderer, plan: Sequence[OutputFile], static: di
 # Chunks a render worker takes before a fresh one replaces it (see parallel.iterate_chunks):
 # about five generations of workers for 10,000 briefs, a fraction of a second of forking.
 RENDER_CHUNKS_PER_WORKER = 8
+
+
 def _render_all(renderer: TemplateRenderer, plan: Sequence[OutputFile], indices: list[int], jobs: int, progress: Progress | None) -> Iterable[tuple[str, FileData]]:
     """Render the planned files at `indices` (pages on `jobs` processes for big batches)."""
     # Finished data files never travel to a worker and back: at 10,000 briefs the exports

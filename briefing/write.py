@@ -319,10 +319,9 @@ def write_site_incremental(
     if spare is not None and 2 * sum(spare.get(p) == fp for p, fp in live_files.items()) < len(live_files):
         # The previous output shares little with this one (e.g. after a template change):
         # the next build would replace most of its files one by one, and unlinking a file
-        # costs more than linking one into a new folder. Delete it now, while this build
-        # is rewriting everything anyway.
-        shutil.rmtree(stage, ignore_errors=True)
-        spare = None if not stage.exists() else {}
+        # costs more than linking one into a new folder. Left untrusted, it is deleted and
+        # linked afresh by prepare_staging, which the build runs next.
+        spare = None
     _save_state(state_file, {
         "site": {"tree": _identity(out), "files": live_files, "note": note, "count": count},
         "spare": {"tree": _identity(stage), "files": spare} if spare is not None else None,
