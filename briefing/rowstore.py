@@ -4,7 +4,7 @@ At 10,000 briefs data/briefs.json and data/briefs.csv are 200 MB together. Each 
 rows are appended to one file per format in the cache folder as they are encoded; the
 exports are then written from spans of those files (see write.Span), so neither the rows
 nor the exports pass through the build's memory, and a rebuild encodes only the rows of
-changed briefs. An index records where each row is and the SHA-256 of every appended run
+changed briefs. A checked index records where each row is and the SHA-256 of every appended run
 of bytes; files that do not match it are discarded and every row is encoded again.
 """
 
