@@ -18,9 +18,9 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from briefing.archive import Archive, assemble_archive  # noqa: E402
-from briefing.loader import load_content  # noqa: E402
-from briefing.parallel import default_jobs  # noqa: E402
+from briefing.site.archive import Archive, assemble_archive  # noqa: E402
+from briefing.content.loader import load_content  # noqa: E402
+from briefing.store.parallel import default_jobs  # noqa: E402
 
 LAYOUTS = Path(__file__).resolve().parent / "hugo_layouts" / "layouts"
 

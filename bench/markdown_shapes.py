@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefing.markdown_render import BodyTooComplex, MarkdownRenderer  # noqa: E402
+from briefing.content.markdown_render import BodyTooComplex, MarkdownRenderer  # noqa: E402
 from briefing.model import Limits  # noqa: E402
 
 LIMITS = Limits()

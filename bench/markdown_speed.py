@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefing.frontmatter import FrontMatterProblem, decode_text, split_front_matter  # noqa: E402
-from briefing.markdown_render import BodyTooComplex, MarkdownRenderer  # noqa: E402
+from briefing.content.frontmatter import FrontMatterProblem, decode_text, split_front_matter  # noqa: E402
+from briefing.content.markdown_render import BodyTooComplex, MarkdownRenderer  # noqa: E402
 
 
 def load_bodies(folders: list[Path]) -> list[str]:

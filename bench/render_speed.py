@@ -18,11 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from briefing import build  # noqa: E402
-from briefing.archive import assemble_archive  # noqa: E402
-from briefing.cache import BriefCache  # noqa: E402
-from briefing.loader import load_content  # noqa: E402
-from briefing.plan import plan_site  # noqa: E402
-from briefing.urls import Urls  # noqa: E402
+from briefing.site.archive import assemble_archive  # noqa: E402
+from briefing.store.cache import BriefCache  # noqa: E402
+from briefing.content.loader import load_content  # noqa: E402
+from briefing.site.plan import plan_site  # noqa: E402
+from briefing.site.urls import Urls  # noqa: E402
 
 
 def median_seconds(run, passes: int) -> float:

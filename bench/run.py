@@ -110,7 +110,7 @@ def hugo_binary() -> str:
 def pagefind_command(site: Path, output: Path) -> list[str]:
     """Pagefind (the pinned PyPI package) indexing the brief pages of `site` into `output`.
 
-    Only brief pages are search results, as in our build (briefing/search_index.py), and
+    Only brief pages are search results, as in our build (briefing/output/search_index.py), and
     both tools' brief pages carry the same data-pagefind-* markup.
     """
     return [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", "briefs/**/*.html", "--output-path", str(output), "--silent"]

@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from briefing.build import BuildOptions, build_site  # noqa: E402
-from briefing.serve import DevServer, ServeSettings  # noqa: E402
+from briefing.dev.serve import DevServer, ServeSettings  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 

@@ -14,21 +14,22 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .archive import Archive, assemble_archive
-from .cache import CACHE_FOLDER, BriefCache, digest
+from .site.archive import Archive, assemble_archive
+from .hashing import digest
+from .store.cache import CACHE_FOLDER, BriefCache
 from .errors import BuildFailed
-from .fingerprint import Fingerprinter, Uncacheable, engine_digest
-from .inputs import InputDigests
-from .loader import check_selected, load_content
-from .parallel import default_jobs, iterate_shared
-from .plan import OutputFile, check_plan, plan_site
-from .render import TemplateRenderer, human_date, load_strings
-from .rowstore import RowStore
-from .search_index import INDEX_FOLDER, IndexReport, index_stamp, write_search_index
-from .security import CONTENT_SECURITY_POLICY
-from .timeline_svg import render_timeline_svg, type_classes
-from .urls import Urls
-from .write import FileData, check_output_folder, output_note, prepare_staging, write_site, write_site_incremental
+from .store.fingerprint import Fingerprinter, Uncacheable, engine_digest
+from .store.inputs import InputDigests
+from .content.loader import check_selected, load_content
+from .store.parallel import default_jobs, iterate_shared
+from .site.plan import OutputFile, check_plan, plan_site
+from .output.render import TemplateRenderer, human_date, load_strings
+from .store.rowstore import RowStore
+from .output.search_index import INDEX_FOLDER, IndexReport, index_stamp, write_search_index
+from .site.security import CONTENT_SECURITY_POLICY
+from .site.timeline_svg import render_timeline_svg, type_classes
+from .site.urls import Urls
+from .output.write import FileData, check_output_folder, output_note, prepare_staging, write_site, write_site_incremental
 
 # progress(stage, done, total): how far a long stage ('parsing', 'rendering') has got.
 Progress = Callable[[str, int, int], None]

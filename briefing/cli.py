@@ -13,14 +13,14 @@ from typing import Sequence
 
 from . import ENGINE_VERSION
 from .build import BuildOptions, build_site, check_files, check_site
-from .config import load_vocabulary
+from .content.config import load_vocabulary
 from .errors import BuildFailed, Problem, failure_summary, markdown_summary
-from .field_docs import render_field_blocks, update_generated_blocks
-from .files import is_inside, relative_name
-from .jsonschema_export import SCHEMA_PATH, render_brief_schema
-from .scaffold import new_brief_text, slugify
-from .search_index import SearchIndexError
-from .write import OutputError
+from .dev.field_docs import render_field_blocks, update_generated_blocks
+from .content.files import is_inside, relative_name
+from .dev.jsonschema_export import SCHEMA_PATH, render_brief_schema
+from .dev.scaffold import new_brief_text, slugify
+from .output.search_index import SearchIndexError
+from .output.write import OutputError
 
 COMMANDS = ("build", "check", "new", "schema", "serve")
 
@@ -168,7 +168,7 @@ def _search_note(report, options: BuildOptions) -> str:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from .serve import DevServer, ServeSettings, default_out
+    from .dev.serve import DevServer, ServeSettings, default_out
 
     options = _options(args)
     if args.out is None:

@@ -11,7 +11,7 @@ import time
 from typing import Callable, Iterator
 
 from briefing.build import BuildOptions
-from briefing.serve import DevServer, ServeSettings
+from briefing.dev.serve import DevServer, ServeSettings
 
 WAIT = 15.0  # seconds: generous for a loaded CI machine, still bounded
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.archive import assemble_archive
+from briefing.site.archive import assemble_archive
 from briefing.build import BuildOptions, build_site
-from briefing.loader import load_content
+from briefing.content.loader import load_content
 from conftest import REPO
 
 sys.path.insert(0, str(REPO / "bench"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from briefing.errors import BuildFailed
-from briefing.write import MARKER, OutputError, staging_dir
+from briefing.output.write import MARKER, OutputError, staging_dir
 from conftest import REPO, brief_text, tree_bytes
 
 

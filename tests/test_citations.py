@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 from playwright.sync_api import expect
 
-from briefing.citations import bibtex_escape
+from briefing.site.citations import bibtex_escape
 
 HOSTILE_TITLE = "Talks </script><script>window.pwned=1</script><!-- 50% & {x}}, url = {https://evil.example/}"
 CORRECTED = "corrections:\n  - date: 2024-03-05\n    note: Fixed the count.\n"

@@ -8,12 +8,12 @@ import shutil
 import subprocess
 import sys
 
-from briefing.config import load_vocabulary
-from briefing.field_docs import render_field_table, update_generated_blocks
-from briefing.loader import parse_brief
-from briefing.markdown_render import MarkdownRenderer
+from briefing.content.config import load_vocabulary
+from briefing.dev.field_docs import render_field_table, update_generated_blocks
+from briefing.content.loader import parse_brief
+from briefing.content.markdown_render import MarkdownRenderer
 from briefing.model import Limits
-from briefing.schema import SOURCE_FIELDS
+from briefing.content.schema import SOURCE_FIELDS
 from conftest import REPO
 
 GUIDE = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ import re
 import lxml.html
 import pytest
 
-from briefing.exports import neutralise_formula
+from briefing.site.exports import neutralise_formula
 
 HOSTILE = """\
 tags: [prisoners]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from briefing.fingerprint import Fingerprinter, Uncacheable
+from briefing.store.fingerprint import Fingerprinter, Uncacheable
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from briefing.build import BuildOptions, build_site
-from briefing.config import load_site_config, load_vocabulary
+from briefing.content.config import load_site_config, load_vocabulary
 from briefing.errors import BuildFailed
-from briefing.files import read_text
-from briefing.loader import parse_brief, parse_page
-from briefing.markdown_render import BodyTooComplex, MarkdownRenderer
+from briefing.content.files import read_text
+from briefing.content.loader import parse_brief, parse_page
+from briefing.content.markdown_render import BodyTooComplex, MarkdownRenderer
 from briefing.model import Limits, Term, Vocabulary
 from conftest import SITE_YAML, VOCABULARY_YAML, Project
 from hostile_scan import scan_html, scan_tree

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefing.config import load_vocabulary
+from briefing.content.config import load_vocabulary
 from conftest import REPO
 
 GITHUB = REPO / ".github"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing.loader import parse_brief
-from briefing.markdown_render import MarkdownRenderer
+from briefing.content.loader import parse_brief
+from briefing.content.markdown_render import MarkdownRenderer
 from briefing.model import Limits, Term, Vocabulary
-from briefing.security import CONTENT_SECURITY_POLICY
+from briefing.site.security import CONTENT_SECURITY_POLICY
 from conftest import Project
 from hostile_scan import bad_url, scan_csv, scan_html, scan_strings, scan_tree, scan_xml
 

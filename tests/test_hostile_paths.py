@@ -15,11 +15,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from briefing.errors import BuildFailed
-from briefing.loader import parse_brief, parse_page
-from briefing.markdown_render import MarkdownRenderer
+from briefing.content.loader import parse_brief, parse_page
+from briefing.content.markdown_render import MarkdownRenderer
 from briefing.model import Limits, Term, Vocabulary
-from briefing.schema import BRIEF_ID, TERM_ID
-from briefing.write import OutputError, safe_relative
+from briefing.content.schema import BRIEF_ID, TERM_ID
+from briefing.output.write import OutputError, safe_relative
 from conftest import REPO, brief_text
 
 VOCABULARY = Vocabulary((Term("statement", "S", "d"),), (Term("armenia", "A", "d"), Term("azerbaijan", "B", "d")), ())

@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
-import briefing.fingerprint
-import briefing.loader
-import briefing.exports
-import briefing.inputs
-import briefing.parallel
-import briefing.rowstore
-import briefing.write
+import briefing.store.fingerprint
+import briefing.content.loader
+import briefing.site.exports
+import briefing.store.inputs
+import briefing.store.parallel
+import briefing.store.rowstore
+import briefing.output.write
 from briefing.build import BuildOptions, build_site
-from briefing.cache import CACHE_FOLDER, BriefCache
+from briefing.store.cache import CACHE_FOLDER, BriefCache
 from briefing.errors import BuildFailed
-from briefing.rowstore import RowStore
+from briefing.store.rowstore import RowStore
 from conftest import REPO
 from conftest import tree_bytes as all_bytes
 
@@ -103,7 +103,7 @@ def test_any_input_change_means_a_real_build(generated: Path, tmp_path: Path, mo
     elif change == "template":
         (generated / "templates" / "static" / "extra.css").write_text("p{}\n", encoding="utf-8")
     elif change == "engine":
-        monkeypatch.setattr(briefing.fingerprint, "ENGINE_VERSION", "9.9.9")
+        monkeypatch.setattr(briefing.store.fingerprint, "ENGINE_VERSION", "9.9.9")
     elif change == "output":
         (generated / "site" / "index.html").unlink()
         (generated / "site").rename(tmp_path / "moved")
@@ -200,8 +200,8 @@ def test_site_settings_change_rerenders_pages_but_not_briefs(generated: Path, tm
 
 def test_engine_version_change_invalidates_everything(generated: Path, monkeypatch):
     build(generated)
-    monkeypatch.setattr(briefing.loader, "ENGINE_VERSION", "9.9.9")
-    monkeypatch.setattr(briefing.fingerprint, "ENGINE_VERSION", "9.9.9")
+    monkeypatch.setattr(briefing.content.loader, "ENGINE_VERSION", "9.9.9")
+    monkeypatch.setattr(briefing.store.fingerprint, "ENGINE_VERSION", "9.9.9")
     cache = BriefCache.for_root(generated)
     report = build(generated, cache)
     assert cache.misses == COUNT + 4
@@ -211,8 +211,8 @@ def test_engine_version_change_invalidates_everything(generated: Path, monkeypat
 def test_dependency_version_change_invalidates_everything(generated: Path, monkeypatch):
     build(generated)
     newer = lambda: (("markdown", "99.0"), ("nh3", "0.3.7"), ("pyyaml", "6.0.3"), ("jinja2", "3.1.6"))  # noqa: E731
-    monkeypatch.setattr(briefing.loader, "dependency_versions", newer)
-    monkeypatch.setattr(briefing.fingerprint, "dependency_versions", newer)
+    monkeypatch.setattr(briefing.content.loader, "dependency_versions", newer)
+    monkeypatch.setattr(briefing.store.fingerprint, "dependency_versions", newer)
     cache = BriefCache.for_root(generated)
     report = build(generated, cache)
     assert cache.misses == COUNT + 4
@@ -304,7 +304,7 @@ def test_failed_render_leaves_site_and_the_next_build_recovers(generated: Path, 
 
 
 def test_parallel_parsing_row_encoding_and_rendering_match_serial(generated: Path, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(briefing.parallel, "MIN_PARALLEL_ITEMS", 4)
+    monkeypatch.setattr(briefing.store.parallel, "MIN_PARALLEL_ITEMS", 4)
     build(generated, out=tmp_path / "serial", use_cache=False, jobs=1)
     build(generated, out=tmp_path / "parallel", use_cache=False, jobs=2)
     build(generated, jobs=2)
@@ -325,13 +325,13 @@ def test_long_lived_cache_object_serves_repeated_builds(generated: Path):
 def spy_on_links(monkeypatch) -> list[str]:
     """Names of the threads that hard-link files into a staging folder."""
     linked_by: list[str] = []
-    link = briefing.write._link
+    link = briefing.output.write._link
 
     def spy(source, destination, folders):
         linked_by.append(threading.current_thread().name)
         return link(source, destination, folders)
 
-    monkeypatch.setattr(briefing.write, "_link", spy)
+    monkeypatch.setattr(briefing.output.write, "_link", spy)
     return linked_by
 
 
@@ -372,13 +372,13 @@ def test_a_missing_spare_is_linked_in_the_background_while_the_build_plans(gener
 def encoded_rows(monkeypatch) -> list[str]:
     """Ids of the briefs whose export rows get encoded (not taken from the row store)."""
     encoded: list[str] = []
-    assemble = briefing.exports.assemble_record
+    assemble = briefing.site.exports.assemble_record
 
     def spy(brief, urls):
         encoded.append(brief.id)
         return assemble(brief, urls)
 
-    monkeypatch.setattr(briefing.exports, "assemble_record", spy)
+    monkeypatch.setattr(briefing.site.exports, "assemble_record", spy)
     return encoded
 
 
@@ -441,7 +441,7 @@ def test_row_bytes_no_index_vouches_for_are_dropped(generated: Path, tmp_path: P
 
 
 def test_row_files_are_compacted_when_most_rows_are_stale(generated: Path, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(briefing.rowstore, "_COMPACT_SLACK", 0)
+    monkeypatch.setattr(briefing.store.rowstore, "_COMPACT_SLACK", 0)
     build(generated)
     store = RowStore(generated / CACHE_FOLDER)
     sizes = [store.file(kind).stat().st_size for kind in ("json", "csv")]
@@ -507,23 +507,23 @@ def test_a_row_file_that_cannot_be_written_costs_only_speed(generated: Path, tmp
 def hashed_files(monkeypatch) -> list[str]:
     """Paths whose bytes the input walk reads (the others it knows by their identity)."""
     hashed: list[str] = []
-    hash_file = briefing.inputs._hash_file
+    hash_file = briefing.store.inputs._hash_file
 
     def spy(path, contents):
         hashed.append(path)
         return hash_file(path, contents)
 
-    monkeypatch.setattr(briefing.inputs, "_hash_file", spy)
+    monkeypatch.setattr(briefing.store.inputs, "_hash_file", spy)
     return hashed
 
 
 def test_a_rebuild_reads_only_the_files_that_changed(generated: Path, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(briefing.inputs, "_SETTLED_NS", 0)  # trust files written just now
+    monkeypatch.setattr(briefing.store.inputs, "_SETTLED_NS", 0)  # trust files written just now
     build(generated)
     hashed = hashed_files(monkeypatch)
     late_reads: list[str] = []
-    read_text = briefing.loader.read_text
-    monkeypatch.setattr(briefing.loader, "read_text", lambda path, *a, **k: late_reads.append(path) or read_text(path, *a, **k))
+    read_text = briefing.content.loader.read_text
+    monkeypatch.setattr(briefing.content.loader, "read_text", lambda path, *a, **k: late_reads.append(path) or read_text(path, *a, **k))
     target = briefs(generated)[6]
     target.write_text(target.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     report = build(generated)
@@ -535,7 +535,7 @@ def test_a_rebuild_reads_only_the_files_that_changed(generated: Path, tmp_path: 
 
 
 def test_a_change_that_keeps_size_and_modification_time_is_still_seen(generated: Path, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(briefing.inputs, "_SETTLED_NS", 0)
+    monkeypatch.setattr(briefing.store.inputs, "_SETTLED_NS", 0)
     build(generated)
     target = briefs(generated)[2]
     before = target.stat()
@@ -559,7 +559,7 @@ def test_files_changed_moments_ago_are_read_again_next_time(generated: Path, mon
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "garbage"])
 def test_a_damaged_input_memo_means_reading_every_file(generated: Path, tmp_path: Path, monkeypatch, damage: str):
-    monkeypatch.setattr(briefing.inputs, "_SETTLED_NS", 0)
+    monkeypatch.setattr(briefing.store.inputs, "_SETTLED_NS", 0)
     build(generated)
     memo = generated / CACHE_FOLDER / "inputs.memo"
     blob = memo.read_bytes()

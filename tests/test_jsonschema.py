@@ -10,13 +10,13 @@ import json
 import jsonschema
 import pytest
 
-from briefing.config import load_vocabulary
-from briefing.jsonschema_export import SCHEMA_PATH, build_brief_schema, render_brief_schema
-from briefing.loader import parse_brief
-from briefing.markdown_render import MarkdownRenderer
+from briefing.content.config import load_vocabulary
+from briefing.dev.jsonschema_export import SCHEMA_PATH, build_brief_schema, render_brief_schema
+from briefing.content.loader import parse_brief
+from briefing.content.markdown_render import MarkdownRenderer
 from briefing.model import Limits
-from briefing.frontmatter import split_front_matter
-from briefing.yamldata import BadScalar, parse_yaml
+from briefing.content.frontmatter import split_front_matter
+from briefing.content.yamldata import BadScalar, parse_yaml
 from conftest import REPO
 
 NAME = "content/briefs/2024/2024-04-19-sections-agreed.md"

@@ -17,8 +17,8 @@ from markdown.extensions.toc import TocTreeprocessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 from markdown.util import Registry
 
-from briefing.frontmatter import decode_text, split_front_matter
-from briefing.markdown_render import (
+from briefing.content.frontmatter import decode_text, split_front_matter
+from briefing.content.markdown_render import (
     _ABBREVIATION,
     _FOOTNOTE_REFERENCE,
     ALWAYS_TRY,

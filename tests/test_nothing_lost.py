@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from briefing.build import build_site
-from briefing.write import OutputError, staging_dir
+from briefing.output.write import OutputError, staging_dir
 from conftest import REPO, Project, brief_text, tree_bytes
 
 BRIEFS = 60
@@ -44,7 +44,7 @@ def generate(project: Project, version: str) -> None:
 def build_command(project: Project, fallback_swap: bool = False) -> list[str]:
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
-        + ("import briefing.write as w; w._exchange = lambda a, b: False;" if fallback_swap else "")
+        + ("import briefing.output.write as w; w._exchange = lambda a, b: False;" if fallback_swap else "")
         + "from briefing.cli import main; sys.exit(main(sys.argv[2:]))"
     )
     return [sys.executable, "-c", code, str(REPO), "build", "-q", "--root", str(project.root)]
@@ -193,9 +193,9 @@ def test_full_disk_gives_a_clear_error_and_keeps_the_site(after_files, tmp_path,
     project = small_project(tmp_path)
     before = tree_bytes(project.out)
     project.write("content/briefs/2023/2023-12-09-new.md", brief_text(date="2023-12-09"))
-    import briefing.write
+    import briefing.output.write
 
-    real_replace = briefing.write.replace_file
+    real_replace = briefing.output.write.replace_file
     opened = {"count": 0}
 
     def full_disk_replace(stage, path, data):
@@ -205,12 +205,12 @@ def test_full_disk_gives_a_clear_error_and_keeps_the_site(after_files, tmp_path,
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(stage / path))
         return real_replace(stage, path, data)
 
-    monkeypatch.setattr(briefing.write, "replace_file", full_disk_replace)
+    monkeypatch.setattr(briefing.output.write, "replace_file", full_disk_replace)
     with pytest.raises(OutputError, match="No space left on device"):
         build_site(project.options())
     assert opened["count"] > after_files  # the failure really happened mid-write
     assert tree_bytes(project.out) == before
-    monkeypatch.setattr(briefing.write, "replace_file", real_replace)
+    monkeypatch.setattr(briefing.output.write, "replace_file", real_replace)
     build_site(project.options())  # space is back: the next build completes
     assert (project.out / "briefs/2023-12-09-new/index.html").is_file()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from briefing.parallel import iterate_chunks, map_chunks
+from briefing.store.parallel import iterate_chunks, map_chunks
 
 
 def tag_with_pid(chunk):

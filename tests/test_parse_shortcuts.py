@@ -12,11 +12,11 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefing.cache import BriefCache
-from briefing.loader import load_content
+from briefing.store.cache import BriefCache
+from briefing.content.loader import load_content
 from briefing.model import Term, Vocabulary
-from briefing.schema import WHITESPACE
-from briefing.yamldata import BadScalar, parse_yaml
+from briefing.content.schema import WHITESPACE
+from briefing.content.yamldata import BadScalar, parse_yaml
 
 
 def test_the_whitespace_regex_is_str_isspace():

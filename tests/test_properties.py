@@ -9,9 +9,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.frontmatter import FrontMatterProblem, split_front_matter
-from briefing.loader import parse_brief
-from briefing.markdown_render import MarkdownRenderer
+from briefing.content.frontmatter import FrontMatterProblem, split_front_matter
+from briefing.content.loader import parse_brief
+from briefing.content.markdown_render import MarkdownRenderer
 from briefing.model import Limits, Term, Vocabulary
 
 NAME = "content/briefs/2023/2023-12-07-joint-statement.md"

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 import time
 
-from briefing.archive import RELATED_LIMIT, choose_related, index_related, newest_first
+from briefing.site.archive import RELATED_LIMIT, choose_related, index_related, newest_first
 from briefing.model import Brief, RenderedMarkdown, Source
 
 BODY = RenderedMarkdown("<p>x</p>", (), "x", 1)
@@ -73,8 +73,8 @@ class DictMemo(dict):
 def test_a_memo_reuses_the_choice_until_a_date_tag_type_or_actor_changes(monkeypatch):
     import dataclasses
 
-    import briefing.archive as archive_module
-    from briefing.loader import Content, load_settings
+    import briefing.site.archive as archive_module
+    from briefing.content.loader import Content, load_settings
     from conftest import REPO
 
     rng = random.Random(3)

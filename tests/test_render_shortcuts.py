@@ -10,9 +10,9 @@ import pytest
 
 from briefing.errors import BuildFailed
 from briefing.model import Term, Vocabulary
-from briefing.plan import OutputFile
-from briefing.render import TemplateRenderer
-from briefing.urls import Urls
+from briefing.site.plan import OutputFile
+from briefing.output.render import TemplateRenderer
+from briefing.site.urls import Urls
 
 
 class Lookup:
@@ -64,7 +64,7 @@ def test_a_call_that_raises_stop_iteration_is_an_undefined_value(tmp_path: Path)
 
 
 def test_term_lookup_keeps_the_first_of_an_id_and_refuses_unknown_ones():
-    from briefing.archive import Archive
+    from briefing.site.archive import Archive
 
     vocabulary = Vocabulary((Term("a", "First", ""), Term("a", "Second", "")), (Term("x", "Actor", ""),), ())
     archive = Archive(None, vocabulary, (), (), (), {}, {}, {}, {}, {})  # type: ignore[arg-type]

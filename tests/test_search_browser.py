@@ -10,9 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from briefing.archive import assemble_archive
+from briefing.site.archive import assemble_archive
 from briefing.build import BuildOptions, build_site
-from briefing.loader import load_content
+from briefing.content.loader import load_content
 from conftest import REPO
 
 HANDOVER = "2023-12-13-prisoners-handed-over-at-border"

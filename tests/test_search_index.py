@@ -12,7 +12,7 @@ import pagefind_bin
 import pytest
 
 from briefing.cli import main
-from briefing.search_index import STAMP, SearchIndexError
+from briefing.output.search_index import STAMP, SearchIndexError
 from conftest import tree_bytes
 
 
@@ -122,7 +122,7 @@ def test_archive_without_briefs_builds_without_an_index(project):
 
 
 def test_serve_reports_an_indexing_failure_and_keeps_serving(project):
-    from briefing.serve import DevServer, ServeSettings
+    from briefing.dev.serve import DevServer, ServeSettings
     from serve_support import Terminal
 
     def failing_build(options):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing import serve as serve_module
+from briefing.dev import serve as serve_module
 from briefing.build import build_site
 from conftest import REPO, free_port, tree_bytes
 from serve_support import EventStream, fetch, running_server, text_of, wait_until
@@ -318,7 +318,7 @@ def test_quiet_prints_errors_but_not_successful_builds(project):
 
 
 def test_search_index_is_refreshed_after_the_reload_not_before(project):
-    from briefing.search_index import INDEX_FOLDER, STAMP, hash_pages, indexed_pages
+    from briefing.output.search_index import INDEX_FOLDER, STAMP, hash_pages, indexed_pages
 
     def index_is_current(server) -> bool:
         stamp = server.out / INDEX_FOLDER / STAMP

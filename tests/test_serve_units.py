@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing.serve import (
+from briefing.dev.serve import (
     NOT_FOUND, Target, browser_host, content_type, inject_reload_script, is_loopback, resolve_request,
 )
-from briefing.watch import SourceWatcher, is_ignored
+from briefing.dev.watch import SourceWatcher, is_ignored
 
 
 @pytest.fixture

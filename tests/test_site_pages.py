@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from briefing.build import BuildOptions, check_site
-from briefing.plan import PAGER_REACH, Pagination
-from briefing.render import TemplateRenderer, load_strings
+from briefing.site.plan import PAGER_REACH, Pagination
+from briefing.output.render import TemplateRenderer, load_strings
 from sitecheck import parse_page
 from site_fixture import PAGE_SIZE, TRICKY_TITLE, write_fixture
 

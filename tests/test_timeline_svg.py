@@ -6,10 +6,10 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
-from briefing import timeline_svg
+from briefing.site import timeline_svg
 from briefing.model import Brief, RenderedMarkdown, Source, Term
-from briefing.timeline_svg import render_timeline_svg, type_classes
-from briefing.urls import Urls
+from briefing.site.timeline_svg import render_timeline_svg, type_classes
+from briefing.site.urls import Urls
 
 TYPES = (Term("statement", "Statement", "d"), Term("summit", "Summit", "d"), Term("ceasefire", "Ceasefire", "d"))
 BODY = RenderedMarkdown("<p>x</p>", (), "x", 1)

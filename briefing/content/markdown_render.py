@@ -18,7 +18,7 @@ from markdown.inlinepatterns import InlineProcessor as InlinePattern
 from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
 from markdown.util import INLINE_PLACEHOLDER_PREFIX, STX, AtomicString, Registry
 
-from .model import Heading, Limits, RenderedMarkdown
+from ..model import Heading, Limits, RenderedMarkdown
 
 # Prefix for heading ids so a heading called "main" cannot collide with the page's own ids.
 HEADING_ID_PREFIX = "s-"

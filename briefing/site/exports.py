@@ -13,11 +13,11 @@ import re
 from typing import Any, Mapping, Protocol
 
 from .archive import Archive
-from .cache import digest
-from .model import Brief
-from .parallel import iterate_shared
+from ..hashing import digest
+from ..model import Brief
+from ..store.parallel import iterate_shared
 from .urls import TERM_KINDS, Urls
-from .write import Span
+from ..output.write import Span
 
 # Bump when a field is renamed, removed or changes meaning (adding a field does not).
 SCHEMA_VERSION = 1

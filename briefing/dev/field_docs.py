@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .schema import BRIEF_FIELDS, CORRECTION_FIELDS, SOURCE_FIELDS, FieldSpec
+from ..content.schema import BRIEF_FIELDS, CORRECTION_FIELDS, SOURCE_FIELDS, FieldSpec
 
 FIELD_TABLES = {
     "brief-fields": BRIEF_FIELDS,

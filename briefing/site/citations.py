@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from .archive import Archive
 from .dates import human_date
-from .model import Brief
+from ..model import Brief
 from .urls import Urls
 
 # What BibTeX reads as markup in a field value, and the text that stands for it.

@@ -14,12 +14,12 @@ from typing import Any, Mapping
 
 import jinja2
 
-from .cache import digest
-from .dates import human_date
-from .errors import BuildFailed, Problem
-from .files import is_inside, read_text, relative_name
-from .plan import OutputFile
-from .yamldata import YamlProblem, parse_yaml
+from ..hashing import digest
+from ..site.dates import human_date
+from ..errors import BuildFailed, Problem
+from ..content.files import is_inside, read_text, relative_name
+from ..site.plan import OutputFile
+from ..content.yamldata import YamlProblem, parse_yaml
 
 
 def load_strings(templates: Path, root: Path, language: str) -> Mapping[str, Any]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Callable, Mapping, Sequence
 
-from .model import Brief, Term
+from ..model import Brief, Term
 from .urls import Urls
 
 PALETTE_SIZE = 12  # style.css defines .tl-c0 … .tl-c11 for both colour schemes

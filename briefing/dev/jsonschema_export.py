@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Vocabulary
-from .schema import BRIEF_FIELDS, BRIEF_ID, CONTROL_CHARS, PLACEHOLDER, FieldSpec
+from ..model import Vocabulary
+from ..content.schema import BRIEF_FIELDS, BRIEF_ID, CONTROL_CHARS, PLACEHOLDER, FieldSpec
 
 SCHEMA_PATH = "schema/brief.schema.json"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"

@@ -14,7 +14,7 @@ import hashlib
 from pathlib import Path
 from typing import Any, Mapping
 
-from . import ENGINE_VERSION
+from .. import ENGINE_VERSION
 from .cache import dependency_versions
 
 
@@ -33,8 +33,9 @@ def _engine_digest(version: str, dependencies: tuple) -> str:
     h = hashlib.blake2b(digest_size=20)
     h.update(f"{version}|{dependencies}".encode())
     # The source is included so a code change without a version bump still invalidates.
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import read_checked, write_checked
-from .write import Span
+from ..output.write import Span
 
 KINDS = ("json", "csv")
 _FORMAT = "briefing-rows-1"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from .errors import Problem, did_you_mean
+from ..errors import Problem, did_you_mean
 from .yamldata import BadScalar, ParsedYaml
 
 # Ids become folder names in site/: ASCII lowercase only (case-insensitive file systems

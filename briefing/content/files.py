@@ -7,7 +7,7 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import Problem
+from ..errors import Problem
 from .frontmatter import decode_text
 
 

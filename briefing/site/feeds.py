@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from .archive import Archive
 from .dates import human_date, latest, rfc3339
-from .model import Brief
+from ..model import Brief
 from .urls import Urls
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"

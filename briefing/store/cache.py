@@ -19,7 +19,8 @@ import threading
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import ENGINE_VERSION
+from .. import ENGINE_VERSION
+from ..hashing import digest
 
 CACHE_FOLDER = ".cache/briefing"
 SHARDS = 16  # store files; an edit rewrites only the ones holding changed entries
@@ -38,21 +39,6 @@ def dependency_versions() -> tuple[tuple[str, str], ...]:
         except importlib.metadata.PackageNotFoundError:
             versions.append((name, "missing"))
     return tuple(versions)
-
-
-def digest(*parts: Any) -> str:
-    """A stable hex digest of strings, bytes and reprs of plain data."""
-    if not any(isinstance(part, bytes) for part in parts):
-        # One update of length-prefixed strings: unambiguous, and nothing is escaped.
-        strings = [part if isinstance(part, str) else str(part) for part in parts]
-        text = "".join(f"{len(string)}:{string}" for string in strings)
-        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
-    h = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        data = part if isinstance(part, bytes) else str(part).encode("utf-8", "surrogatepass")
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
 
 
 def parse_key(engine_version: str, versions: Iterable[tuple[str, str]], *inputs: Any) -> str:

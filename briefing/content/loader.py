@@ -13,17 +13,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from . import ENGINE_VERSION
-from .cache import BriefCache, dependency_versions, digest, parse_key
+from .. import ENGINE_VERSION
+from ..hashing import digest
+from ..store.cache import BriefCache, dependency_versions, parse_key
 from .config import load_site_config, load_vocabulary
-from .errors import BuildFailed, Problem, did_you_mean
+from ..errors import BuildFailed, Problem, did_you_mean
 from .files import is_inside, read_text, relative_name
 from .frontmatter import FrontMatterProblem, split_front_matter
 from .markdown_render import BodyTooComplex, MarkdownRenderer
-from .model import Brief, Correction, Limits, Page, SiteConfig, Source, Vocabulary
-from .parallel import map_chunks
+from ..model import Brief, Correction, Limits, Page, SiteConfig, Source, Vocabulary
+from ..store.parallel import map_chunks
 from .schema import BRIEF_FIELDS, BRIEF_ID, MAX_ID_LENGTH, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, validate_mapping
-from .urls import RESERVED_NAMES
+from ..site.urls import RESERVED_NAMES
 from .yamldata import YamlProblem, parse_yaml
 
 

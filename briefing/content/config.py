@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem
+from ..errors import Problem
 from .files import read_text, relative_name
-from .model import Limits, SiteConfig, Term, Vocabulary
+from ..model import Limits, SiteConfig, Term, Vocabulary
 from .schema import SITE_FIELDS, TERM_ID, VOCABULARY_FIELDS, Checker, FieldSpec, validate_mapping
 from .yamldata import ParsedYaml, YamlProblem, parse_yaml
 

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .archive import Archive, Group
-from .cache import digest
+from ..hashing import digest
 from .citations import LazyCitation, citation_settings
 from .dates import latest
-from .errors import BuildFailed, Problem
+from ..errors import BuildFailed, Problem
 from .exports import CSV_COLUMNS_OF, RECORD_FIELDS, SCHEMA_VERSION, Rows, attribution, encode_rows, render_briefs_csv, render_briefs_json
 from .feeds import assemble_entries, assemble_feed, choose_feed_briefs, render_json_feed
-from .model import Brief
+from ..model import Brief
 from .urls import RESERVED_NAMES, TERM_KINDS, Urls, output_path
 
 # UI strings the Python side uses (feeds, citations, attribution); templates check their own.

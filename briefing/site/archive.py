@@ -11,9 +11,9 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .cache import digest
-from .loader import Content
-from .model import Brief, Page, SiteConfig, Term, Vocabulary
+from ..hashing import digest
+from ..content.loader import Content
+from ..model import Brief, Page, SiteConfig, Term, Vocabulary
 
 RELATED_LIMIT = 5
 RELATED_WINDOW = 5  # candidates per side in each shared group; bounds the cost per brief

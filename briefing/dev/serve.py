@@ -25,15 +25,15 @@ from pathlib import Path
 from typing import Callable, TextIO
 from urllib.parse import unquote
 
-from .build import BuildOptions, BuildReport, build_site, output_state_file
-from .config import load_site_config
-from .errors import BuildFailed, failure_summary
-from .files import relative_name
-from .search_index import SearchIndexError, write_search_index
-from .security import CONTENT_SECURITY_POLICY
-from .urls import Urls
+from ..build import BuildOptions, BuildReport, build_site, output_state_file
+from ..content.config import load_site_config
+from ..errors import BuildFailed, failure_summary
+from ..content.files import relative_name
+from ..output.search_index import SearchIndexError, write_search_index
+from ..site.security import CONTENT_SECURITY_POLICY
+from ..site.urls import Urls
 from .watch import SourceWatcher
-from .write import OutputError, adopt_output
+from ..output.write import OutputError, adopt_output
 
 ASSETS = Path(__file__).resolve().parent / "serve_assets"
 SERVE_PREFIX = "/__serve/"  # the dev server's own URLs; never a path of the site

@@ -1,0 +1,1 @@
+"""Reading content/: YAML, front matter, the schema, Markdown, and the loader."""

@@ -1,0 +1,1 @@
+"""Turning the plan into files: Jinja rendering, the writer, the search index."""

@@ -1,0 +1,1 @@
+"""What the site is made of: the archive, URLs, the plan, feeds, data, citations, charts."""

@@ -1,0 +1,1 @@
+"""What makes rebuilds cheap: the cache, fingerprints, input digests, rows, workers."""
