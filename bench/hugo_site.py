@@ -9,6 +9,7 @@ written into its front matter, so Hugo shows the same ones by cheap lookups.
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import sys
@@ -20,14 +21,14 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 from briefing.site.archive import Archive, assemble_archive  # noqa: E402
 from briefing.content.loader import load_content  # noqa: E402
-from briefing.store.parallel import default_jobs  # noqa: E402
+from briefing.store.parallel import default_jobs, map_chunks  # noqa: E402
 
 LAYOUTS = Path(__file__).resolve().parent / "hugo_layouts" / "layouts"
 
 
 def convert_project(project: Path, out: Path) -> Path:
     """Write a Hugo project in `out` from our project folder `project`."""
-    archive = assemble_archive(load_content(project, project / "content", jobs=default_jobs()))
+    archive = assemble_archive(load_content(project, project / "content", map_chunks=functools.partial(map_chunks, jobs=default_jobs())))
     if out.exists():
         shutil.rmtree(out)
     (out / "content" / "briefs").mkdir(parents=True)

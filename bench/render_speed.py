@@ -18,11 +18,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from briefing import build  # noqa: E402
-from briefing.site.archive import assemble_archive  # noqa: E402
-from briefing.store.cache import BriefCache  # noqa: E402
 from briefing.content.loader import load_content  # noqa: E402
+from briefing.output.render import make_renderer  # noqa: E402
+from briefing.site.archive import assemble_archive  # noqa: E402
 from briefing.site.plan import plan_site  # noqa: E402
 from briefing.site.urls import Urls  # noqa: E402
+from briefing.store.fingerprint import fingerprint_plan  # noqa: E402
+from briefing.store.store import Store  # noqa: E402
 
 
 def median_seconds(run, passes: int) -> float:
@@ -42,21 +44,21 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=5, help="timed passes (default 5)")
     args = parser.parse_args()
     options = build.BuildOptions.for_root(args.root.resolve(), search="skip")
-    cache = BriefCache.for_root(options.root)
-    content = load_content(options.root, options.content, cache=cache, jobs=1)
+    store = Store.open(options.root)
+    content = load_content(options.root, options.content, memo=store)
     archive = assemble_archive(content)
-    renderer = build._renderer(options, archive)
+    renderer = make_renderer(options.templates, options.root, archive, store)
     plan = plan_site(archive, Urls(archive.config.base_url), renderer.strings)
     by_template: dict[str, list] = {}
     for item in plan:
-        if item.data is None:
+        if item.template:
             by_template.setdefault(item.template, []).append(item)
     for items in by_template.values():
         renderer.render(items[-1])  # compiles the template and its partials
     # A second plan: the first render of a page also makes what it reads lazily (citations).
     fresh: dict[str, list] = {}
     for item in plan_site(archive, Urls(archive.config.base_url), renderer.strings):
-        if item.data is None:
+        if item.template:
             fresh.setdefault(item.template, []).append(item)
     print(f"{len(archive.briefs)} briefs, {len(plan)} planned files")
     print("| template | pages | ms per page, first render | ms per page, again |")
@@ -67,8 +69,7 @@ def main() -> None:
         first = median_seconds(lambda: [renderer.render(item) for item in sample], 1)
         again = median_seconds(lambda: [renderer.render(item) for item in sample], args.passes)
         print(f"| {template} | {len(items)} | {1000 * first / len(sample):.3f} | {1000 * again / len(sample):.3f} |")
-    static = build._static_files(options.templates / "static")
-    seconds = median_seconds(lambda: build._fingerprints(renderer, archive, plan, static), args.passes)
+    seconds = median_seconds(lambda: fingerprint_plan(plan, renderer, archive, store.engine), args.passes)
     print(f"fingerprints of {len(plan)} files: {seconds:.3f} s")
 
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-from . import ENGINE_VERSION
+from . import speedups
 from .build import BuildOptions, build_site, check_files, check_site
 from .content.config import load_vocabulary
 from .errors import BuildFailed, Problem, failure_summary, markdown_summary
@@ -21,6 +21,7 @@ from .dev.jsonschema_export import SCHEMA_PATH, render_brief_schema
 from .dev.scaffold import new_brief_text, slugify
 from .output.search_index import SearchIndexError
 from .output.write import OutputError
+from .store.lock import Busy, LockError
 
 COMMANDS = ("build", "check", "new", "schema", "serve")
 
@@ -47,6 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.insert(0, "build")
     parser = _parser()
     options = parser.parse_args(args)
+    if getattr(options, "no_speedups", False):
+        os.environ[speedups.SWITCH] = "0"  # read by this process and inherited by its workers
     try:
         return options.run(options)
     except BuildFailed as failure:
@@ -55,6 +58,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         return _usage(str(exc))
     except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Busy as exc:
+        who = f"pid {exc.holder}" if exc.holder else "another process"
+        print(f"error: another build of this project is running ({who}; lock {exc.path}); "
+              "not waiting for it because of --no-wait", file=sys.stderr)
+        return 1
+    except LockError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except SearchIndexError as exc:
@@ -77,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--version", action="version", version=f"briefing {ENGINE_VERSION}")
+    parser.add_argument("--version", action="version", version=f"briefing {_engine_version()}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current folder)")
     common.add_argument("--content", type=Path, help="content folder (default: ROOT/content)")
@@ -87,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--format", choices=("text", "github"), help="error format (default: github under GitHub Actions, else text)")
     common.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     common.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    common.add_argument("--no-speedups", action="store_true", help="render with the stock Python-Markdown and Jinja pipelines, without the engine's shortcuts (slower; the output is the same: e.g. to check a library upgrade)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     build = commands.add_parser("build", parents=[common], help="build the site (default)", description="Validate all content, then build the site and its search index (Pagefind) into the output folder; on any error, or if indexing fails, nothing is written. Only changed pages are rendered and written (cache in ROOT/.cache/briefing/), and if no content, template or option changed since the output was built, the build says it is up to date and does nothing.")
@@ -94,6 +106,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-cache", action="store_true", help="ignore ROOT/.cache/briefing/: parse, render and write everything afresh")
     build.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="processes for parsing and rendering (default: one per core)")
     build.add_argument("--no-search", action="store_true", help="skip the search index (faster; the site then has no pagefind/ folder and its search page finds nothing)")
+    build.add_argument("--no-wait", action="store_true", help="if another build of this project is running, fail at once instead of waiting for it")
+    build.add_argument("--show-written", action="store_true", help="list every file written, one path per line")
     build.set_defaults(run=_run_build)
 
     check = commands.add_parser("check", parents=[common], help="validate content only", description="Validate content and templates and report every problem as path:line: field: message. Writes nothing. Given FILEs (briefs or pages), check only those, plus the rules across briefs that involve them (unique ids, related briefs exist); templates are then not checked.")
@@ -115,7 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", parents=[common], help="serve with live reload", description="Build the site, serve it on a local address, rebuild when a file in the content or templates folder is saved, and reload open pages; build errors show in the terminal and over the page while the last good build stays served. Pages are built for this server; --base-url only sets the path they are served under. For development only.")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
-    serve.add_argument("--out", type=Path, help="output folder (default: ROOT/.cache/serve/site, apart from site/)")
+    serve.add_argument("--no-search", action="store_true", help="keep no search index (the search page then finds nothing)")
     serve.add_argument("--poll", action="store_true", help="check for changes by polling, for file systems without change events (network or container mounts)")
     serve.add_argument("--poll-interval", type=float, default=1.0, metavar="SECONDS", help="seconds between polls with --poll (default: 1.0)")
     serve.set_defaults(run=_run_serve)
@@ -134,6 +148,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         use_cache=not getattr(args, "no_cache", False),
         jobs=max(0, getattr(args, "jobs", 0) or 0),
         search="skip" if getattr(args, "no_search", False) else "build",
+        wait=not getattr(args, "no_wait", False),
     )
 
 
@@ -142,12 +157,17 @@ def _run_build(args: argparse.Namespace) -> int:
     show_progress = not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
     progress = ProgressLine(sys.stderr) if show_progress else None
     try:
-        report = build_site(options, progress=progress)
+        report = build_site(options, progress=progress, on_wait=_say_waiting)
     finally:
         if progress:
             progress.clear()
     if args.quiet:
         return 0
+    if args.show_written:
+        for path in report.written_paths:
+            print(path)
+    if report.cache_note and report.cache_note != "--no-cache":
+        print(f"note: no build cache ({report.cache_note}); every build starts afresh", file=sys.stderr)
     if report.up_to_date:
         print(f"{_display(options.out)}/ is up to date: no content, template or setting changed since it was built ({report.briefs} briefs, {report.files} files; checked in {report.seconds:.2f} s)")
     else:
@@ -156,6 +176,20 @@ def _run_build(args: argparse.Namespace) -> int:
             f"{report.unchanged} unchanged, in {report.seconds:.2f} s{_search_note(report, options)}"
         )
     return 0
+
+
+def _say_waiting(holder: int | None) -> None:
+    who = f" (pid {holder})" if holder else ""
+    print(f"waiting for another build of this project{who} to finish...", file=sys.stderr, flush=True)
+
+
+def _engine_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("briefing")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def _search_note(report, options: BuildOptions) -> str:
@@ -168,13 +202,12 @@ def _search_note(report, options: BuildOptions) -> str:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from .dev.serve import DevServer, ServeSettings, default_out
+    from .dev.serve import DevServer, ServeSettings
 
     options = _options(args)
-    if args.out is None:
-        options = replace(options, out=default_out(options.root))
     settings = ServeSettings(
-        host=args.host, port=args.port, poll=args.poll, poll_interval=args.poll_interval, quiet=args.quiet
+        host=args.host, port=args.port, poll=args.poll, poll_interval=args.poll_interval, quiet=args.quiet,
+        search=not args.no_search,
     )
     server = DevServer(options, settings)
     try:
@@ -182,7 +215,12 @@ def _run_serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
-    return server.run()
+    try:
+        return server.run()
+    except Busy as exc:
+        who = f"pid {exc.holder}" if exc.holder else "another process"
+        print(f"error: another `serve` of this project is running ({who}); stop it first", file=sys.stderr)
+        return 1
 
 
 class ProgressLine:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,9 @@ class Brief:
     # limits, versions), set by the loader: page fingerprints use it instead of walking
     # the whole brief. Empty for briefs made elsewhere (they are walked field by field).
     fingerprint: str = ""
+    # Digest of what related briefs are chosen by (id, date, type, actors, tags, related);
+    # empty for briefs made elsewhere.
+    head: str = ""
 
     @property
     def year(self) -> int:
@@ -162,3 +166,25 @@ class Page:
     summary: str
     order: int
     body: RenderedMarkdown
+
+
+@dataclass(frozen=True)
+class Span:
+    """`length` bytes at `offset` of the file at `path`: a part of a file to write that the
+    kernel copies from there (e.g. rows kept by rowstore), never read into memory."""
+
+    path: str
+    offset: int
+    length: int
+
+
+FileData = bytes | tuple[bytes | Span, ...]  # a file's bytes, or its parts in order
+
+
+class Memo(Protocol):
+    """Where a stage keeps values between runs (the store): keys made by the store's one
+    rule (the engine and the inputs named), values got and put by key."""
+
+    def key(self, kind: str, *inputs: Any) -> str: ...
+    def get(self, key: str, counted: bool = False) -> Any: ...
+    def put(self, key: str, value: Any) -> None: ...

@@ -142,11 +142,17 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def build_repository(out: Path, **overrides):
+    """Build this repository's content/ and templates/ into `out` without its .cache/
+    (tests never share it: a developer's builds and other test workers use it)."""
+    return build_site(BuildOptions.for_root(REPO, out=out, use_cache=False, **overrides))
+
+
 @pytest.fixture(scope="session")
 def bundled_site(tmp_path_factory) -> Path:
     """The bundled archive (content/ and templates/ of this repository) built once."""
     out = tmp_path_factory.mktemp("bundled") / "site"
-    build_site(BuildOptions.for_root(REPO, out=out))
+    build_repository(out)
     return out
 
 

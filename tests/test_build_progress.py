@@ -48,7 +48,7 @@ def test_progress_line_shows_counts_and_rate_and_clears():
 def test_progress_is_shown_only_on_a_terminal_outside_ci(project, monkeypatch):
     project.brief()
     seen = []
-    monkeypatch.setattr(cli, "build_site", lambda options, progress=None: seen.append(progress) or _Report())
+    monkeypatch.setattr(cli, "build_site", lambda options, progress=None, **_: seen.append(progress) or _Report())
     monkeypatch.setattr(cli.sys.stderr, "isatty", lambda: True, raising=False)
     monkeypatch.delenv("CI", raising=False)
     cli.main(["build", "-q", "--root", str(project.root)])

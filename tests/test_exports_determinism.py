@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from briefing.build import BuildOptions, build_site
-from conftest import REPO, tree_bytes
+from conftest import REPO, build_repository, tree_bytes
 
 MACHINE_FILES = ("feed.xml", "feed.json", "sitemap.xml", "robots.txt", "data/briefs.json", "data/briefs.csv")
 
 
 def test_two_builds_of_the_bundled_archive_write_identical_feeds_data_and_citations(bundled_site, tmp_path):
     second = tmp_path / "site"
-    build_site(BuildOptions.for_root(REPO, out=second))
+    build_repository(second)
     first_files, second_files = tree_bytes(bundled_site), tree_bytes(second)
     checked = [name for name in first_files if name.endswith(("feed.xml", ".json", ".csv", ".xml", ".txt")) or name.startswith("briefs/")]
     checked = [name for name in checked if not name.startswith("pagefind/")]

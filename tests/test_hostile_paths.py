@@ -215,7 +215,7 @@ def test_every_output_path_stays_inside_the_output_folder(project):
         assert not path.is_symlink()
         assert path.resolve().is_relative_to(out)
     # Besides site/, a build leaves only its cache and the kept staging folder beside it.
-    assert set(os.listdir(project.root)) - {".cache", ".site.staging"} == {"content", "site", "templates"}
+    assert set(os.listdir(project.root)) - {".cache", ".site.staging", ".site.lock"} == {"content", "site", "templates"}
 
 
 def test_a_named_pipe_posing_as_a_brief_is_refused_without_hanging(project):

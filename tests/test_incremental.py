@@ -10,17 +10,18 @@ from pathlib import Path
 
 import pytest
 
-import briefing.store.fingerprint
 import briefing.content.loader
+import briefing.output.write
 import briefing.site.exports
+import briefing.store.engine
 import briefing.store.inputs
 import briefing.store.parallel
 import briefing.store.rowstore
-import briefing.output.write
+import briefing.store.store
 from briefing.build import BuildOptions, build_site
-from briefing.store.cache import CACHE_FOLDER, BriefCache
 from briefing.errors import BuildFailed
 from briefing.store.rowstore import RowStore
+from briefing.store.store import CACHE_FOLDER, SHARDS, Store
 from conftest import REPO
 from conftest import tree_bytes as all_bytes
 
@@ -41,8 +42,13 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
     return {path: data for path, data in all_bytes(folder).items() if not path.startswith("pagefind/")}
 
 
-def build(root: Path, cache: BriefCache | None = None, **overrides):
-    return build_site(BuildOptions.for_root(root, **overrides), cache=cache)
+def build(root: Path, store: Store | None = None, **overrides):
+    return build_site(BuildOptions.for_root(root, **overrides), store=store)
+
+
+def entry_files(root: Path) -> list[Path]:
+    """The store's files of parsed briefs and derived values that exist."""
+    return [p for p in (root / CACHE_FOLDER / f"entries-{n:x}.bin" for n in range(SHARDS)) if p.is_file()]
 
 
 def fresh(root: Path, tmp_path: Path, name: str = "fresh") -> dict[str, bytes]:
@@ -72,14 +78,14 @@ def test_rebuilds_match_a_build_without_cache(generated: Path, tmp_path: Path):
 
 def forget_output(root: Path) -> None:
     """Drop what the build remembers of its output, so the next build does all its work."""
-    for state in (root / CACHE_FOLDER).glob("output-*.json"):
+    for state in (root / CACHE_FOLDER).glob("output-*.bin"):
         state.unlink()
 
 
 def test_noop_rebuild_parses_and_writes_nothing(generated: Path):
     first = build(generated)
     assert first.written == first.files and first.unchanged == 0 and not first.up_to_date
-    cache = BriefCache.for_root(generated)
+    cache = Store.open(generated)
     again = build(generated, cache)
     # Same inputs as the output was made from: not even the cache is read.
     assert again.up_to_date and (cache.hits, cache.misses) == (0, 0)
@@ -88,7 +94,7 @@ def test_noop_rebuild_parses_and_writes_nothing(generated: Path):
     # A template no page uses: the inputs differ, so the build runs, but nothing is
     # parsed (cache) or written (fingerprints).
     (generated / "templates" / "unused.txt").write_text("{{ site.title }}\n", encoding="utf-8")
-    cache = BriefCache.for_root(generated)
+    cache = Store.open(generated)
     third = build(generated, cache)
     assert not third.up_to_date and (cache.hits, cache.misses) == (COUNT + 4, 0)
     assert third.written == 0 and third.unchanged == third.files
@@ -103,7 +109,7 @@ def test_any_input_change_means_a_real_build(generated: Path, tmp_path: Path, mo
     elif change == "template":
         (generated / "templates" / "static" / "extra.css").write_text("p{}\n", encoding="utf-8")
     elif change == "engine":
-        monkeypatch.setattr(briefing.store.fingerprint, "ENGINE_VERSION", "9.9.9")
+        monkeypatch.setattr(briefing.store.store, "engine_digest", lambda: "another engine")
     elif change == "output":
         (generated / "site" / "index.html").unlink()
         (generated / "site").rename(tmp_path / "moved")
@@ -125,7 +131,7 @@ def test_editing_one_brief_rewrites_only_what_shows_it(generated: Path, tmp_path
     before = tree_bytes(generated / "site")
     target = briefs(generated)[3]
     target.write_text(target.read_text(encoding="utf-8") + "\nA corrected figure.\n", encoding="utf-8")
-    cache = BriefCache.for_root(generated)
+    cache = Store.open(generated)
     report = build(generated, cache)
     assert cache.misses == 1
     after = tree_bytes(generated / "site")
@@ -161,7 +167,7 @@ def test_a_changed_template_rerenders_exactly_the_pages_using_it(generated: Path
     first = build(generated)
     brief_template = generated / "templates" / "brief.html"
     brief_template.write_text(brief_template.read_text(encoding="utf-8").replace("</article>", "<p>changed</p></article>"), encoding="utf-8")
-    cache = BriefCache.for_root(generated)
+    cache = Store.open(generated)
     report = build(generated, cache)
     assert cache.misses == 0  # parsing does not depend on templates
     assert report.written == COUNT
@@ -176,7 +182,7 @@ def test_vocabulary_change_reparses_every_brief(generated: Path, tmp_path: Path)
     build(generated)
     vocabulary = generated / "content" / "vocabulary.yaml"
     vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace("label: Prisoners and detainees", "label: Detainees"), encoding="utf-8")
-    cache = BriefCache.for_root(generated)
+    cache = Store.open(generated)
     report = build(generated, cache)
     assert cache.misses == COUNT + 4
     assert report.written > 0
@@ -187,22 +193,21 @@ def test_site_settings_change_rerenders_pages_but_not_briefs(generated: Path, tm
     build(generated)
     settings = generated / "content" / "site.yaml"
     settings.write_text(settings.read_text(encoding="utf-8").replace("title: ", "title: New ", 1), encoding="utf-8")
-    cache = BriefCache.for_root(generated)
+    cache = Store.open(generated)
     report = build(generated, cache)
     assert cache.misses == 0  # the title does not change what a brief parses to
     assert report.written >= html_pages(generated)
     assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
     settings.write_text(settings.read_text(encoding="utf-8") + "limits:\n  max_yaml_values: 4000\n", encoding="utf-8")
-    cache = BriefCache.for_root(generated)
+    cache = Store.open(generated)
     build(generated, cache)
     assert cache.misses == COUNT + 4  # limits change what is valid
 
 
-def test_engine_version_change_invalidates_everything(generated: Path, monkeypatch):
+def test_an_engine_change_invalidates_everything(generated: Path, monkeypatch):
     build(generated)
-    monkeypatch.setattr(briefing.content.loader, "ENGINE_VERSION", "9.9.9")
-    monkeypatch.setattr(briefing.store.fingerprint, "ENGINE_VERSION", "9.9.9")
-    cache = BriefCache.for_root(generated)
+    monkeypatch.setattr(briefing.store.store, "engine_digest", lambda: "another engine")
+    cache = Store.open(generated)
     report = build(generated, cache)
     assert cache.misses == COUNT + 4
     assert report.written >= html_pages(generated)
@@ -210,10 +215,9 @@ def test_engine_version_change_invalidates_everything(generated: Path, monkeypat
 
 def test_dependency_version_change_invalidates_everything(generated: Path, monkeypatch):
     build(generated)
-    newer = lambda: (("markdown", "99.0"), ("nh3", "0.3.7"), ("pyyaml", "6.0.3"), ("jinja2", "3.1.6"))  # noqa: E731
-    monkeypatch.setattr(briefing.content.loader, "dependency_versions", newer)
-    monkeypatch.setattr(briefing.store.fingerprint, "dependency_versions", newer)
-    cache = BriefCache.for_root(generated)
+    newer = briefing.store.engine.library_versions() + (("markdown", "99.0"),)
+    monkeypatch.setattr(briefing.store.engine, "library_versions", lambda: newer)
+    cache = Store.open(generated)
     report = build(generated, cache)
     assert cache.misses == COUNT + 4
     assert report.written >= html_pages(generated)
@@ -222,7 +226,7 @@ def test_dependency_version_change_invalidates_everything(generated: Path, monke
 @pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "garbage"])
 def test_a_damaged_cache_file_is_ignored_and_rebuilt(generated: Path, tmp_path: Path, damage: str):
     build(generated)
-    stores = [path for path in BriefCache.for_root(generated).shard_files() if path.is_file()]
+    stores = entry_files(generated)
     assert len(stores) > 1
     for store in stores:
         blob = store.read_bytes()
@@ -233,20 +237,20 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(generated: Path, tmp_path: 
             "garbage": b"not a cache at all",
         }[damage])
     forget_output(generated)
-    cache = BriefCache.for_root(generated)
+    cache = Store.open(generated)
     build(generated, cache)
     assert cache.misses == COUNT + 4 and cache.hits == 0
     assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
     forget_output(generated)
-    again = BriefCache.for_root(generated)
+    again = Store.open(generated)
     build(generated, again)
     assert again.misses == 0
 
 
 def test_one_damaged_shard_costs_only_its_own_entries(generated: Path, tmp_path: Path):
     build(generated)
-    cache = BriefCache.for_root(generated)
-    store = next(path for path in cache.shard_files() if path.is_file())
+    cache = Store.open(generated)
+    store = entry_files(generated)[0]
     store.write_bytes(store.read_bytes()[:-1])
     forget_output(generated)
     build(generated, cache)
@@ -256,12 +260,12 @@ def test_one_damaged_shard_costs_only_its_own_entries(generated: Path, tmp_path:
 
 def test_an_edit_rewrites_only_the_shards_that_changed(generated: Path):
     build(generated)
-    cache = BriefCache.for_root(generated)
-    before = {path: path.stat().st_ino for path in cache.shard_files() if path.is_file()}
+    cache = Store.open(generated)
+    before = {path: path.stat().st_ino for path in entry_files(generated)}
     target = briefs(generated)[2]
     target.write_text(target.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     build(generated)
-    after = {path: path.stat().st_ino for path in cache.shard_files() if path.is_file()}
+    after = {path: path.stat().st_ino for path in entry_files(generated)}
     assert 1 <= sum(before.get(path) != inode for path, inode in after.items()) <= 4  # old and new entries
 
 
@@ -269,7 +273,7 @@ def test_a_damaged_output_state_means_writing_everything(generated: Path, tmp_pa
     build(generated)
     forget_output(generated)
     build(generated)  # now a staging tree is kept beside site/
-    for state in (generated / CACHE_FOLDER).glob("output-*.json"):
+    for state in (generated / CACHE_FOLDER).glob("output-*.bin"):
         state.write_text("{not json", encoding="utf-8")
     (generated / ".site.staging" / "stray.html").write_text("stale", encoding="utf-8")
     report = build(generated)
@@ -313,10 +317,10 @@ def test_parallel_parsing_row_encoding_and_rendering_match_serial(generated: Pat
     assert tree_bytes(generated / "site") == serial
 
 
-def test_long_lived_cache_object_serves_repeated_builds(generated: Path):
-    cache = BriefCache(None)  # memory only, as a server would keep it
+def test_long_lived_store_object_serves_repeated_builds(generated: Path):
+    cache = Store.memory()  # memory only
     build(generated, cache)
-    assert not (generated / CACHE_FOLDER / "briefs.pickle").exists()
+    assert entry_files(generated) == []
     misses = cache.misses
     build(generated, cache)
     assert cache.misses == misses
@@ -384,8 +388,8 @@ def encoded_rows(monkeypatch) -> list[str]:
 
 def test_export_rows_are_kept_in_files_and_an_edit_encodes_one(generated: Path, tmp_path: Path, monkeypatch):
     build(generated)
-    store = RowStore(generated / CACHE_FOLDER)
-    shards = sum(path.stat().st_size for path in BriefCache.for_root(generated).shard_files() if path.is_file())
+    store = RowStore(Store.open(generated))
+    shards = sum(path.stat().st_size for path in entry_files(generated))
     exports = sum((generated / "site/data" / name).stat().st_size for name in ("briefs.json", "briefs.csv"))
     # The rows are in the store's files, not pickled with the parsed briefs.
     assert store.file("json").stat().st_size + store.file("csv").stat().st_size > exports * 0.95 > shards
@@ -401,7 +405,7 @@ def test_export_rows_are_kept_in_files_and_an_edit_encodes_one(generated: Path, 
 def test_damaged_row_files_are_ignored_and_rebuilt(generated: Path, tmp_path: Path, monkeypatch, damage: str):
     build(generated)
     folder = generated / CACHE_FOLDER
-    rows, index = RowStore(folder).file("csv"), folder / "rows-index.json"
+    rows, index = RowStore(Store.open(generated)).file("csv"), folder / "rows-index.bin"
     blob = rows.read_bytes()
     if damage == "flip":
         rows.write_bytes(blob[:-50] + bytes([blob[-50] ^ 0x01]) + blob[-49:])
@@ -410,7 +414,7 @@ def test_damaged_row_files_are_ignored_and_rebuilt(generated: Path, tmp_path: Pa
     elif damage == "garbage":
         rows.write_bytes(b"x" * len(blob))
     elif damage == "index":
-        index.write_text(index.read_text().replace('"rows":{', '"rows":{"0":[0,1,2,3],"1":"bad",', 1))
+        index.write_bytes(index.read_bytes().replace(b'"rows":{', b'"rows":{"0":[0,1,2,3],"1":"bad",', 1))
     else:
         index.unlink()
     forget_output(generated)
@@ -426,7 +430,7 @@ def test_damaged_row_files_are_ignored_and_rebuilt(generated: Path, tmp_path: Pa
 
 def test_row_bytes_no_index_vouches_for_are_dropped(generated: Path, tmp_path: Path, monkeypatch):
     build(generated)
-    rows = RowStore(generated / CACHE_FOLDER).file("json")
+    rows = RowStore(Store.open(generated)).file("json")
     size = rows.stat().st_size
     with rows.open("ab") as stream:
         stream.write(b"appended by a build that never finished")
@@ -443,7 +447,7 @@ def test_row_bytes_no_index_vouches_for_are_dropped(generated: Path, tmp_path: P
 def test_row_files_are_compacted_when_most_rows_are_stale(generated: Path, tmp_path: Path, monkeypatch):
     monkeypatch.setattr(briefing.store.rowstore, "_COMPACT_SLACK", 0)
     build(generated)
-    store = RowStore(generated / CACHE_FOLDER)
+    store = RowStore(Store.open(generated))
     sizes = [store.file(kind).stat().st_size for kind in ("json", "csv")]
     build(generated, base_url="https://elsewhere.example/archive/")  # every row changes
     assert all(store.file(kind).stat().st_size < size * 1.2 for kind, size in zip(("json", "csv"), sizes))
@@ -458,7 +462,7 @@ def test_row_files_are_compacted_when_most_rows_are_stale(generated: Path, tmp_p
 def test_a_cache_read_abandoned_in_the_background_is_read_again_whole(generated: Path):
     build(generated)
     forget_output(generated)
-    cache = BriefCache.for_root(generated)
+    cache = Store.open(generated)
     cache.load_in_background()
     cache.stop_loading()  # as a build does when it finds the site up to date
     build(generated, cache)
@@ -486,7 +490,7 @@ def test_an_old_output_that_shares_little_with_the_new_one_is_not_kept(generated
 
 def test_a_row_file_that_cannot_be_written_costs_only_speed(generated: Path, tmp_path: Path, monkeypatch):
     build(generated)
-    index = generated / CACHE_FOLDER / "rows-index.json"
+    index = generated / CACHE_FOLDER / "rows-index.bin"
     before = index.read_bytes()
     append, calls = RowStore._append, []
 
@@ -561,13 +565,13 @@ def test_files_changed_moments_ago_are_read_again_next_time(generated: Path, mon
 def test_a_damaged_input_memo_means_reading_every_file(generated: Path, tmp_path: Path, monkeypatch, damage: str):
     monkeypatch.setattr(briefing.store.inputs, "_SETTLED_NS", 0)
     build(generated)
-    memo = generated / CACHE_FOLDER / "inputs.memo"
+    memo = generated / CACHE_FOLDER / "inputs.bin"
     blob = memo.read_bytes()
     target = briefs(generated)[3]
     memo.write_bytes({
         "flip": blob[:-60] + bytes([blob[-60] ^ 0x01]) + blob[-59:],
         "truncate": blob[: len(blob) // 2],
-        "garbage": b"briefing-inputs-1\n" + b"0" * 64 + b"\n{}",
+        "garbage": b"briefing-store-2\n" + b"0" * 64 + b"\n{}",
     }[damage])
     hashed = hashed_files(monkeypatch)
     build(generated)

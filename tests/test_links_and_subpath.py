@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from briefing.build import BuildOptions, build_site
 from sitecheck import broken_links, parse_page
 from site_fixture import build_fixture
+from conftest import build_repository
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -80,7 +81,7 @@ def crawl(start: str) -> tuple[dict[str, str], list[str]]:
 def test_site_served_under_a_sub_path_has_every_link_working(tmp_path, serve_folder, page):
     out = tmp_path / "site"
     base = serve_folder(out, "/archive/")  # the folder is filled by the build below
-    build_site(BuildOptions.for_root(REPO, out=out, base_url=base))
+    build_repository(out, base_url=base)
 
     pages, problems = crawl(base)
 

@@ -21,18 +21,15 @@ from briefing.content.frontmatter import decode_text, split_front_matter
 from briefing.content.markdown_render import (
     _ABBREVIATION,
     _FOOTNOTE_REFERENCE,
-    ALWAYS_TRY,
-    BLOCK_PROCESSOR_NEEDLES,
-    INLINE_PATTERN_NEEDLES,
     MAX_ABBREVIATIONS,
     MAX_FOOTNOTE_REFERENCES,
     BodyTooComplex,
     MarkdownRenderer,
     _deepest_brackets,
     _deepest_containers,
-    _plan_jumps,
     check_body_shape,
 )
+from briefing.speedups.markdown import ALWAYS_TRY, BLOCK_PROCESSOR_NEEDLES, INLINE_PATTERN_NEEDLES, _plan_jumps
 from briefing.model import Heading
 from test_fuzz import MARKDOWN_PIECES
 from test_hostile_injection import BODY_PAYLOADS

@@ -12,8 +12,11 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefing.store.cache import BriefCache
+import functools
+
 from briefing.content.loader import load_content
+from briefing.store.parallel import map_chunks
+from briefing.store.store import Store
 from briefing.model import Term, Vocabulary
 from briefing.content.schema import WHITESPACE
 from briefing.content.yamldata import BadScalar, parse_yaml
@@ -65,9 +68,9 @@ def test_briefs_carry_the_cache_key_as_fingerprint_in_serial_and_parallel_loads(
         for day in range(1, 29):
             project.brief(f"2023-{month:02d}-{day:02d}-talks")  # more than a pool's minimum
     root = project.root
-    serial_cache, parallel_cache = BriefCache(None), BriefCache(None)
-    serial = load_content(root, root / "content", cache=serial_cache, jobs=1)
-    parallel = load_content(root, root / "content", cache=parallel_cache, jobs=2)
+    serial_cache, parallel_cache = Store.memory(), Store.memory()
+    serial = load_content(root, root / "content", memo=serial_cache)
+    parallel = load_content(root, root / "content", memo=parallel_cache, map_chunks=functools.partial(map_chunks, jobs=2))
     assert len(serial.briefs) == 84 and serial.briefs == parallel.briefs
     assert len({brief.fingerprint for brief in serial.briefs}) == 84
     # Each brief is cached under its own fingerprint, so the next build finds it.

@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from briefing.site.archive import assemble_archive
 from briefing.build import BuildOptions, build_site
 from briefing.content.loader import load_content
-from conftest import REPO
+from conftest import REPO, build_repository
 
 HANDOVER = "2023-12-13-prisoners-handed-over-at-border"
 
@@ -27,7 +27,7 @@ def archive():
 def subpath_site(tmp_path_factory):
     """The bundled archive built for publication under /archive/."""
     out = tmp_path_factory.mktemp("subpath") / "site"
-    build_site(BuildOptions.for_root(REPO, out=out, base_url="http://127.0.0.1/archive/"))
+    build_repository(out, base_url="http://127.0.0.1/archive/")
     return out
 
 

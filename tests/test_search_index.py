@@ -121,20 +121,6 @@ def test_archive_without_briefs_builds_without_an_index(project):
     assert (project.out / "search/index.html").is_file()
 
 
-def test_serve_reports_an_indexing_failure_and_keeps_serving(project):
-    from briefing.dev.serve import DevServer, ServeSettings
-    from serve_support import Terminal
-
-    def failing_build(options):
-        raise SearchIndexError("Pagefind failed (exit 3): Error: disk on fire")
-
-    server = DevServer(project.options(), ServeSettings(port=0), stream=Terminal(), build=failing_build)
-    assert server.rebuild(()) is False
-    printed = server.stream.text()
-    assert "error: search index: Pagefind failed (exit 3): Error: disk on fire" in printed
-    assert "site/ left unchanged" in printed and "internal error" not in printed
-
-
 def test_no_search_builds_without_an_index_and_drops_an_old_one(project, capsys):
     two_brief_project(project).build()
     assert (project.out / "pagefind" / "pagefind.js").is_file()

@@ -1,4 +1,5 @@
-"""serve's pure parts: request paths, the injected script tag, content types, ignored files."""
+"""serve's pure parts: request paths, allowed Host headers, the injected script tag, content
+types, ignored files."""
 
 from __future__ import annotations
 
@@ -9,65 +10,57 @@ from pathlib import Path
 
 import pytest
 
-from briefing.dev.serve import (
-    NOT_FOUND, Target, browser_host, content_type, inject_reload_script, is_loopback, resolve_request,
-)
+from briefing.dev.live import output_file_for, site_path
+from briefing.dev.serve import browser_host, content_type, inject_reload_script, is_allowed_host, is_loopback
 from briefing.dev.watch import SourceWatcher, is_ignored
 
 
-@pytest.fixture
-def out(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    (site / "briefs" / "a").mkdir(parents=True)
-    (site / "index.html").write_text("home")
-    (site / "briefs" / "a" / "index.html").write_text("brief a")
-    (site / "empty").mkdir()
-    (tmp_path / "secret.txt").write_text("secret")
-    return site
-
-
-def test_paths_under_the_base_path_map_to_files(out):
-    assert resolve_request(out, "/", "/") == Target(file=out / "index.html")
-    assert resolve_request(out, "/", "/briefs/a/") == Target(file=out / "briefs" / "a" / "index.html")
-    assert resolve_request(out, "/", "/briefs/a/index.html?x=1#top") == Target(file=out / "briefs" / "a" / "index.html")
-    assert resolve_request(out, "/", "/%62riefs/a/") == Target(file=out / "briefs" / "a" / "index.html")
-    assert resolve_request(out, "/archive/", "/archive/briefs/a/") == Target(file=out / "briefs" / "a" / "index.html")
-
-
-def test_folders_redirect_to_their_slash_and_the_root_to_the_base_path(out):
-    assert resolve_request(out, "/", "/briefs/a") == Target(redirect="/briefs/a/")
-    assert resolve_request(out, "/", "/briefs/a?q=x%20y") == Target(redirect="/briefs/a/?q=x%20y")
-    assert resolve_request(out, "/archive/", "/") == Target(redirect="/archive/")
-    assert resolve_request(out, "/archive/", "/archive") == Target(redirect="/archive/")
+def test_paths_under_the_base_path_map_to_site_paths():
+    assert site_path("/", "/") == "" and output_file_for("") == "index.html"
+    assert site_path("/", "/briefs/a/") == "briefs/a/" and output_file_for("briefs/a/") == "briefs/a/index.html"
+    assert site_path("/", "/%62riefs/a/") == "briefs/a/"
+    assert site_path("/archive/", "/archive/briefs/a/") == "briefs/a/"
+    assert site_path("/", "/feed.xml") == "feed.xml" and output_file_for("feed.xml") == "feed.xml"
+    assert site_path("/", "/briefs/a") == "briefs/a"  # a folder without its slash: redirected by the server
 
 
 @pytest.mark.parametrize(
     "path",
+    ["/../content/site.yaml", "/%2e%2e/x", "/a/../b", "//etc/passwd", "/a//b", "/%2fetc", "/a%5cb", "/a%00b", "/c:x", "/%c0%ae%c0%ae/x", "/./x"],
+)
+def test_paths_that_are_not_clean_are_refused(path):
+    assert site_path("/", path) is None
+
+
+def test_paths_outside_the_base_path_are_refused():
+    assert site_path("/archive/", "/index.html") is None
+    assert site_path("/archive/", "/archived/") is None
+
+
+@pytest.mark.parametrize(
+    "header, listening, allowed",
     [
-        "/../secret.txt", "/briefs/../../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt",
-        "/..%2fsecret.txt", "/%2e%2e%2fsecret.txt", "/briefs/%2e%2e/%2e%2e/secret.txt",
-        "//etc/passwd", "/%2fetc%2fpasswd", "/..\\secret.txt", "/%5c..%5csecret.txt",
-        "/index.html%00", "/./index.html", "/%ff", "etc/passwd", "http://127.0.0.1/index.html",
-        "/empty/", "/missing", "/briefs//a/", "/C:/Windows", "/index.html/x",
+        ("127.0.0.1:8000", "127.0.0.1", True),
+        ("localhost:8000", "127.0.0.1", True),
+        ("LOCALHOST:8000", "127.0.0.1", True),
+        ("[::1]:8000", "::1", True),
+        ("localhost:8000", "::1", True),
+        ("127.0.0.1:8001", "127.0.0.1", False),  # another port
+        ("127.0.0.1", "127.0.0.1", False),  # no port: port 80
+        ("[::1]x:8000", "::1", False),
+        ("evil.example:8000", "127.0.0.1", False),  # DNS rebinding: a name that now points here
+        ("localhost.evil.example:8000", "127.0.0.1", False),
+        ("127.0.0.2:8000", "127.0.0.1", True),  # still this machine's loopback
+        ("192.168.1.5:8000", "127.0.0.1", False),
+        ("", "127.0.0.1", False),
+        ("192.168.1.5:8000", "0.0.0.0", True),  # --host 0.0.0.0: any address of the machine
+        ("evil.example:8000", "0.0.0.0", False),
+        ("devbox:8000", "devbox", True),  # the name given with --host
+        ("localhost:8000", "devbox", False),
     ],
 )
-def test_paths_leaving_the_output_or_missing_are_not_found(out, path):
-    assert resolve_request(out, "/", path) == NOT_FOUND
-
-
-def test_paths_outside_the_base_path_are_not_found(out):
-    assert resolve_request(out, "/archive/", "/index.html") == NOT_FOUND
-    assert resolve_request(out, "/archive/", "/archived/") == NOT_FOUND
-
-
-def test_symlinks_inside_the_output_that_lead_out_are_not_found(out):
-    os.symlink(out.parent / "secret.txt", out / "leak.txt")
-    os.symlink(out.parent, out / "up")
-    (out / "briefs" / "b").mkdir()
-    os.symlink(out.parent / "secret.txt", out / "briefs" / "b" / "index.html")
-    assert resolve_request(out, "/", "/leak.txt") == NOT_FOUND
-    assert resolve_request(out, "/", "/up/secret.txt") == NOT_FOUND
-    assert resolve_request(out, "/", "/briefs/b/") == NOT_FOUND
+def test_only_requests_addressed_to_the_server_are_answered(header, listening, allowed):
+    assert is_allowed_host(header, listening, 8000) is allowed
 
 
 def test_the_script_tag_goes_before_the_head_end_or_body_end():

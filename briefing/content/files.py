@@ -54,8 +54,11 @@ def read_text(path: Path, root: Path, within: Path, max_bytes: int, listed: bool
             return None, Problem(name, 1, "file", f"is {len(data)} bytes; the limit is {max_bytes} bytes")
         return _decode(name, data)
     try:
+        # Looked at before it is opened: opening a device or a pipe can block or act.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None, Problem(name, 1, "file", "is not a regular file (a pipe, device or folder)")
         # One open file for the size check and the read, so the two cannot disagree.
-        # Non-blocking open, so a named pipe is refused below instead of hanging the build.
+        # Non-blocking open, so a pipe swapped in meanwhile is refused below, not waited on.
         with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as stream:
             info = os.fstat(stream.fileno())
             if not stat.S_ISREG(info.st_mode):

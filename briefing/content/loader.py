@@ -13,18 +13,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from .. import ENGINE_VERSION
 from ..hashing import digest
-from ..store.cache import BriefCache, dependency_versions, parse_key
 from .config import load_site_config, load_vocabulary
 from ..errors import BuildFailed, Problem, did_you_mean
 from .files import is_inside, read_text, relative_name
 from .frontmatter import FrontMatterProblem, split_front_matter
 from .markdown_render import BodyTooComplex, MarkdownRenderer
-from ..model import Brief, Correction, Limits, Page, SiteConfig, Source, Vocabulary
-from ..store.parallel import map_chunks
+from ..model import Brief, Correction, Limits, Memo, Page, SiteConfig, Source, Vocabulary
 from .schema import BRIEF_FIELDS, BRIEF_ID, MAX_ID_LENGTH, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, validate_mapping
-from ..site.urls import RESERVED_NAMES
 from .yamldata import YamlProblem, parse_yaml
 
 
@@ -36,6 +32,7 @@ class Content:
     vocabulary: Vocabulary
     briefs: tuple[Brief, ...]  # in path order; drafts only when asked for
     pages: tuple[Page, ...]
+    parsed: tuple[Brief, ...] = ()  # every brief file as parsed, drafts included, in path order
 
 
 def load_settings(root: Path, content: Path, base_url: str | None = None) -> tuple[SiteConfig, Vocabulary]:
@@ -50,27 +47,28 @@ def load_settings(root: Path, content: Path, base_url: str | None = None) -> tup
 def load_content(
     root: Path, content: Path, *, base_url: str | None = None, drafts: bool = False,
     renderer: MarkdownRenderer | None = None,
-    cache: BriefCache | None = None, jobs: int = 1, progress: Callable[[int, int], None] | None = None,
-    preread: Mapping[str, bytes] | None = None, digests: Mapping[str, str] | None = None,
+    memo: Memo | None = None, map_chunks: MapChunks | None = None, progress: Callable[[int, int], None] | None = None,
+    preread: Mapping[str, bytes] | None = None, digests: Mapping[str, str] | None = None, reserved: frozenset[str] = frozenset(),
 ) -> Content:
     """Load and validate all content; raise BuildFailed with every problem found.
 
-    Briefs found in `cache` (same text, vocabulary, limits and versions) are not parsed
-    again; the rest are parsed on `jobs` processes. `preread` holds bytes of files already
-    read (by path), e.g. while digesting the inputs; `digests` the digest of every file's
-    bytes (inputs.InputDigests), so a file found in the cache by it need not be read.
+    Briefs found in `memo` (same bytes, vocabulary, limits and engine) are not parsed
+    again; the rest are parsed by `map_chunks` (e.g. on every core; serially by default).
+    `preread` holds bytes of files already read (by path), e.g. while digesting the
+    inputs; `digests` the digest of every file's bytes (store.inputs), so a file found in
+    the memo by it need not be read. Pages may not take a name in `reserved`.
     """
     config, vocabulary = load_settings(root, content, base_url)
     problems: list[Problem] = []
-    context = parse_key(ENGINE_VERSION, dependency_versions(), vocabulary, config.limits)
+    context = parse_context(vocabulary, config.limits)
     paths, found = find_markdown(root, content / "briefs", content, recursive=True)
     problems += found
-    files, found = _read_all(paths, root, content, config.limits, preread, digests if cache else None)
+    files, found = _read_all(paths, root, content, config.limits, preread, digests if memo else None)
     problems += found
     read_late = functools.partial(read_text, root=root, within=content, max_bytes=config.limits.max_file_bytes, listed=True)
     parsed = _parse_cached(
-        "brief", files, context, cache, jobs,
-        functools.partial(_parse_chunk, vocabulary, config.limits, renderer if jobs <= 1 else None), read_late, progress,
+        "brief", files, context, memo, map_chunks,
+        functools.partial(_parse_chunk, vocabulary, config.limits, renderer if map_chunks is None else None, reserved), read_late, progress,
     )
     briefs: list[Brief] = []
     for brief, found in parsed:
@@ -80,23 +78,69 @@ def load_content(
     problems += check_brief_set(briefs)
     page_paths, found = find_markdown(root, content / "pages", content, recursive=False)
     problems += found
-    page_files, found = _read_all(page_paths, root, content, config.limits, preread, digests if cache else None)
+    page_files, found = _read_all(page_paths, root, content, config.limits, preread, digests if memo else None)
     problems += found
     pages: list[Page] = []
     for page, found in _parse_cached(
-        "page", page_files, context, cache, 1,
-        functools.partial(_parse_chunk, vocabulary, config.limits, renderer), read_late,
+        "page", page_files, context, memo, None,
+        functools.partial(_parse_chunk, vocabulary, config.limits, renderer, reserved), read_late,
     ):
         problems += found
         if page:
             pages.append(page)
     if problems:
         raise BuildFailed(problems)
-    published = tuple(b for b in briefs if drafts or not b.draft)
-    return Content(config, vocabulary, _drop_missing_related(published), tuple(pages))
+    return _combined(config, vocabulary, tuple(briefs), tuple(pages), drafts)
 
 
-def check_selected(root: Path, content: Path, paths: tuple[Path, ...], renderer: MarkdownRenderer | None = None) -> tuple[int, int]:
+def reload_briefs(
+    previous: Content, changed: Mapping[str, tuple[str, bytes]], root: Path, content: Path, memo: Memo | None,
+    drafts: bool = False, renderer: MarkdownRenderer | None = None,
+) -> Content:
+    """`previous` with some brief files read again: exactly what load_content would give
+    when nothing else under content/ changed, in time proportional to the change.
+
+    `changed` maps a brief file's name (relative to the project root; it must be one of
+    `previous.parsed`) to the digest of its bytes (as store.inputs gives it) and the bytes.
+    Raise BuildFailed with the problems of the changed files and across briefs.
+    """
+    config, vocabulary = previous.config, previous.vocabulary
+    context = parse_context(vocabulary, config.limits)
+    position = {brief.path: index for index, brief in enumerate(previous.parsed)}
+    parsed = list(previous.parsed)
+    problems: list[Problem] = []
+    files = []
+    for name, (file_digest, data) in sorted(changed.items()):
+        text, problem = read_text(root / name, root, content, config.limits.max_file_bytes, listed=True, data=data)
+        if problem:
+            problems.append(problem)
+        else:
+            files.append(_ContentFile(root / name, name, text or "", file_digest))
+    read_late = functools.partial(read_text, root=root, within=content, max_bytes=config.limits.max_file_bytes, listed=True)
+    parse = functools.partial(_parse_chunk, vocabulary, config.limits, renderer, frozenset())
+    for file, (brief, found) in zip(files, _parse_cached("brief", files, context, memo, None, parse, read_late)):
+        problems += found
+        if brief is not None:
+            parsed[position[file.name]] = brief
+    problems += check_brief_set(parsed)
+    if problems:
+        raise BuildFailed(problems)
+    return _combined(config, vocabulary, tuple(parsed), previous.pages, drafts)
+
+
+def parse_context(vocabulary: Vocabulary, limits: Limits) -> str:
+    """What a parsed file depends on besides its own bytes (the memo's keys add the engine)."""
+    return digest("parse", repr(vocabulary), repr(limits))
+
+
+def _combined(config: SiteConfig, vocabulary: Vocabulary, parsed: tuple[Brief, ...], pages: tuple[Page, ...], drafts: bool) -> Content:
+    published = tuple(b for b in parsed if drafts or not b.draft)
+    return Content(config, vocabulary, _drop_missing_related(published), pages, parsed)
+
+
+def check_selected(
+    root: Path, content: Path, paths: tuple[Path, ...], renderer: MarkdownRenderer | None = None, reserved: frozenset[str] = frozenset(),
+) -> tuple[int, int]:
     """Validate only the given brief and page files, plus the cross-brief rules that involve them.
 
     Other briefs are not parsed: their file names alone give the ids that duplicates and
@@ -116,7 +160,7 @@ def check_selected(root: Path, content: Path, paths: tuple[Path, ...], renderer:
             continue
         if is_inside(path, content / "pages"):
             pages += 1
-            problems += parse_page(name, text or "", config.limits, renderer)[1]
+            problems += parse_page(name, text or "", config.limits, renderer, reserved)[1]
             continue
         briefs += 1
         brief, found = parse_brief(name, text or "", vocabulary, config.limits, renderer)
@@ -177,15 +221,16 @@ def _read_all(
 
 
 def _parse_cached(
-    kind: str, files: list[_ContentFile], context: str, cache: BriefCache | None, jobs: int, parse_chunk,
+    kind: str, files: list[_ContentFile], context: str, memo: Memo | None, map_chunks: MapChunks | None, parse_chunk,
     read_late: Callable[[Path], tuple[str | None, Problem | None]], progress: Callable[[int, int], None] | None = None,
 ) -> list[tuple[Any, list[Problem]]]:
     # Only valid results are cached: a file with problems is checked again next time.
     # A file is known by the digest of its bytes when the input walk gave one, else by its text.
-    keys = [digest(context, kind, f.name, f.digest if f.digest is not None else "text:" + (f.text or "")) for f in files]
+    make_key = memo.key if memo is not None else digest
+    keys = [make_key(kind, context, f.name, f.digest if f.digest is not None else "text:" + (f.text or "")) for f in files]
     results: list[tuple[Any, list[Problem]] | None] = []
     for key in keys:
-        value = cache.get(key) if cache else None
+        value = memo.get(key, counted=True) if memo else None
         results.append(None if value is None else (value, []))
     missing, items = [], []
     for i, result in enumerate(results):
@@ -199,15 +244,17 @@ def _parse_cached(
         missing.append(i)
         # The key goes along: a brief is made with its fingerprint, not copied to add it here.
         items.append((kind, files[i].name, text, keys[i]))
-    fresh = map_chunks(parse_chunk, items, jobs, progress=progress)
+    fresh = (map_chunks or _map_serially)(parse_chunk, items, progress=progress)
     for index, (value, found) in zip(missing, fresh):
-        if value is not None and not found and cache:
-            cache.put(keys[index], value)
+        if value is not None and not found and memo:
+            memo.put(keys[index], value)
         results[index] = (value, found)
     return results  # type: ignore[return-value]
 
 
-def _parse_chunk(vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer | None, chunk) -> list[tuple[Any, list[Problem]]]:
+def _parse_chunk(
+    vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer | None, reserved: frozenset[str], chunk,
+) -> list[tuple[Any, list[Problem]]]:
     """Parse a chunk of (kind, name, text, key); one Markdown renderer serves the whole chunk."""
     renderer = renderer or MarkdownRenderer()
     results = []
@@ -215,7 +262,18 @@ def _parse_chunk(vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRende
         if kind == "brief":
             results.append(parse_brief(name, text, vocabulary, limits, renderer, fingerprint=key))
         else:
-            results.append(parse_page(name, text, limits, renderer))
+            results.append(parse_page(name, text, limits, renderer, reserved))
+    return results
+
+
+# map_chunks(function, items, progress=...) -> results in order; function maps a chunk to a list.
+MapChunks = Callable[..., list]
+
+
+def _map_serially(function, items, progress: Callable[[int, int], None] | None = None) -> list:
+    results = function(items) if items else []
+    if progress and items:
+        progress(len(items), len(items))
     return results
 
 
@@ -286,12 +344,13 @@ def parse_brief(
             draft=values.get("draft", False),
             related_lines=tuple(parsed.line("related", i) for i in range(len(values.get("related", ())))),
             fingerprint=fingerprint,
+            head=brief_head(stem, values["date"], values["type"], values["actors"], values.get("tags", ()), values.get("related", ())),
         ),
         [],
     )
 
 
-def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer) -> tuple[Page | None, list[Problem]]:
+def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer, reserved: frozenset[str] = frozenset()) -> tuple[Page | None, list[Problem]]:
     """Validate one standalone page (content/pages/<id>.md)."""
     stem = name.rsplit("/", 1)[-1][:-3]
     problems: list[Problem] = []
@@ -299,7 +358,7 @@ def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer)
         problems.append(Problem(name, 1, "file", "page file names must be lowercase letters, digits and hyphens, e.g. about.md"))
     elif len(stem) > MAX_ID_LENGTH:
         problems.append(Problem(name, 1, "file", f"page file names are limited to {MAX_ID_LENGTH} characters before .md"))
-    elif stem in RESERVED_NAMES:
+    elif stem in reserved:
         problems.append(Problem(name, 1, "file", f"the page name '{stem}' is reserved for the site's own pages; rename the file"))
     split, parsed, found = _split_and_parse(name, text, limits)
     problems += found
@@ -343,7 +402,15 @@ def _drop_missing_related(briefs: tuple[Brief, ...]) -> tuple[Brief, ...]:
 def _with_related(brief: Brief, related: tuple[str, ...]) -> Brief:
     if related == brief.related:
         return brief
-    return replace(brief, related=related, fingerprint=digest(brief.fingerprint, "related", *related) if brief.fingerprint else "")
+    return replace(
+        brief, related=related, fingerprint=digest(brief.fingerprint, "related", *related) if brief.fingerprint else "",
+        head=brief_head(brief.id, brief.date, brief.type, brief.actors, brief.tags, related),
+    )
+
+
+def brief_head(brief_id: str, date: dt.date, kind: str, actors: tuple[str, ...], tags: tuple[str, ...], related: tuple[str, ...]) -> str:
+    """Brief.head: the digest of the fields related briefs are chosen by."""
+    return digest("head", brief_id, date.isoformat(), kind, len(actors), *actors, len(tags), *tags, *related)
 
 
 def _check_brief_name(name: str, stem: str) -> list[Problem]:

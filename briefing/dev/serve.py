@@ -1,12 +1,16 @@
-"""`build.py serve`: build, serve the output on loopback, rebuild on save, reload browsers.
+"""`build.py serve`: the site kept in memory, served on loopback, updated on save.
 
-The only module that uses http.server. Pages get a small live-reload script added as they
-are sent (never written to the output folder); a failed rebuild keeps the last good site
-and shows its errors in the terminal and in an overlay on every open page.
+The only module that uses http.server. Pages are rendered when asked for, from the
+latest good build kept in memory (see live.py), with a small live-reload script added;
+nothing is written to site/. A failed rebuild keeps the last good site and shows its
+errors in the terminal and over every open page. The search index catches up in a
+child process (see indexer.py). Requests whose Host is not this server's are refused,
+so a web page cannot reach the server through DNS rebinding.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import ipaddress
 import json
@@ -22,18 +26,19 @@ import time
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, TextIO
-from urllib.parse import unquote
+from typing import TextIO
 
-from ..build import BuildOptions, BuildReport, build_site, output_state_file
+from ..build import BuildOptions, build_lock
 from ..content.config import load_site_config
-from ..errors import BuildFailed, failure_summary
 from ..content.files import relative_name
-from ..output.search_index import SearchIndexError, write_search_index
+from ..errors import BuildFailed, failure_summary
 from ..site.security import CONTENT_SECURITY_POLICY
 from ..site.urls import Urls
+from ..store import lock
+from ..store.store import Store
+from .indexer import IndexRefresher
+from .live import LiveSite, output_file_for, site_path
 from .watch import SourceWatcher
-from ..output.write import OutputError, adopt_output
 
 ASSETS = Path(__file__).resolve().parent / "serve_assets"
 SERVE_PREFIX = "/__serve/"  # the dev server's own URLs; never a path of the site
@@ -59,6 +64,7 @@ _KEEPALIVE_SECONDS = 15.0
 _CLIENT_CHECK_SECONDS = 0.25
 _HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
+_NO_SITE_YET = b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Not built yet</title></head><body><h1>The site has not been built yet</h1><p>Fix the errors shown in the terminal; this page reloads when the build succeeds.</p></body></html>\n'
 
 
 @dataclass(frozen=True)
@@ -69,61 +75,19 @@ class ServeSettings:
     port: int = 8000
     poll: bool = False
     poll_interval: float = 1.0
-    debounce: float = 0.1  # quiet time that ends a burst of saves
+    debounce: float = 0.02  # quiet time that ends a burst of saves
     quiet: bool = False  # print errors and the address only, not every successful build
+    search: bool = True  # keep a search index (in a child process)
 
 
 @dataclass(frozen=True)
-class Target:
-    """What a request path resolves to: a file, a redirect, or nothing."""
+class Answer:
+    """What a request gets: a status, a body and its type, or a redirect."""
 
-    file: Path | None = None
-    redirect: str = ""
-
-
-NOT_FOUND = Target()
-
-
-def resolve_request(out: Path, base_path: str, raw_path: str) -> Target:
-    """Map a request path to a file inside `out`; anything leaving `out` is NOT_FOUND."""
-    path, _, query = raw_path.split("#", 1)[0].partition("?")
-    if not path.startswith("/"):
-        return NOT_FOUND  # absolute-form or garbage request targets
-    if not path.startswith(base_path):
-        return Target(redirect=base_path) if path in ("/", base_path.rstrip("/")) else NOT_FOUND
-    segments = path[len(base_path):].split("/")
-    parts: list[str] = []
-    for index, segment in enumerate(segments):
-        try:
-            name = unquote(segment, errors="strict")
-        except UnicodeDecodeError:
-            return NOT_FOUND
-        if name == "":
-            if index != len(segments) - 1:
-                return NOT_FOUND  # '//' would make the rest an absolute path
-            continue
-        if name in (".", "..") or any(c in name for c in "/\\\x00") or ":" in name:
-            return NOT_FOUND
-        parts.append(name)
-    root = out.resolve()
-    candidate = out.joinpath(*parts)
-    if not _inside(candidate, root):
-        return NOT_FOUND
-    if candidate.is_dir():
-        if not path.endswith("/"):
-            return Target(redirect=path + "/" + (f"?{query}" if query else ""))
-        candidate = candidate / "index.html"
-        if not _inside(candidate, root):
-            return NOT_FOUND
-    return Target(file=candidate) if candidate.is_file() else NOT_FOUND
-
-
-def _inside(path: Path, root: Path) -> bool:
-    # Resolving follows every symlink, so a link inside the output that points out fails.
-    try:
-        return path.resolve().is_relative_to(root)
-    except (OSError, RuntimeError):
-        return False
+    status: int
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    location: str = ""
 
 
 def content_type(path: Path) -> str:
@@ -268,53 +232,35 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _answer(self, send_body: bool) -> None:
         dev = self.server.dev
-        # Taken before reading any file: a page is never stamped newer than its content,
+        host = self.headers.get("Host")
+        if host is not None and not dev.host_allowed(host):  # only browsers need one, and send it
+            self._send(Answer(421, b"This development server answers only requests addressed to it.\n", "text/plain; charset=utf-8"), send_body)
+            return
+        # Taken before the page is made: a page is never stamped newer than its content,
         # so at worst it reloads once more than needed, never once too few.
         self.build_id = dev.state.build_id
-        path = self.path.split("?", 1)[0]
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path == SERVE_PREFIX + "events":
             if send_body:
                 self._stream_events(dev.state)
             else:
-                self._send(200, b"", "text/event-stream", send_body)
+                self._send(Answer(200, b"", "text/event-stream"), send_body)
             return
         if path.startswith(SERVE_PREFIX):
             name = path[len(SERVE_PREFIX):]
-            if name in _ASSET_FILES:
-                self._send(200, (ASSETS / name).read_bytes(), _ASSET_FILES[name], send_body)
-            else:
-                self._not_found(send_body)
+            answer = Answer(200, (ASSETS / name).read_bytes(), _ASSET_FILES[name]) if name in _ASSET_FILES else dev.not_found()
+            self._send(answer, send_body)
             return
-        target = resolve_request(dev.out, dev.base_path, self.path)
-        if target.redirect:
-            self.send_response(302)
-            self.send_header("Location", target.redirect)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        if target.file is None:
-            self._not_found(send_body)
-            return
-        try:
-            data = target.file.read_bytes()
-        except OSError:  # removed by a rebuild's swap between resolving and reading
-            self._not_found(send_body)
-            return
-        self._send(200, data, content_type(target.file), send_body)
+        self._send(dev.answer(self.path), send_body)
 
-    def _not_found(self, send_body: bool) -> None:
-        page = self.server.dev.out / "404.html"
-        try:
-            data = page.read_bytes()
-        except OSError:  # no site built yet (the first build failed)
-            data = b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>404</title></head><body><h1>404 Not Found</h1></body></html>\n'
-        self._send(404, data, "text/html; charset=utf-8", send_body)
-
-    def _send(self, status: int, data: bytes, ctype: str, send_body: bool) -> None:
-        if ctype.startswith("text/html"):
+    def _send(self, answer: Answer, send_body: bool) -> None:
+        data = answer.body
+        if answer.content_type.startswith("text/html"):
             data = inject_reload_script(data, self.build_id)
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
+        self.send_response(answer.status)
+        if answer.location:
+            self.send_header("Location", answer.location)
+        self.send_header("Content-Type", answer.content_type)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
@@ -364,30 +310,26 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 class DevServer:
-    """Builds, serves and rebuilds one project; start() then stop(), or run()."""
+    """Builds in memory, serves and rebuilds one project; start() then stop(), or run()."""
 
-    def __init__(
-        self,
-        options: BuildOptions,
-        settings: ServeSettings = ServeSettings(),
-        stream: TextIO | None = None,
-        build: Callable[[BuildOptions], BuildReport] = build_site,
-    ):
+    def __init__(self, options: BuildOptions, settings: ServeSettings = ServeSettings(), stream: TextIO | None = None):
         self.settings = settings
         self.stream = stream if stream is not None else sys.stderr
-        self.build = build
         self.state = LiveState()
         self.stopping = threading.Event()
         self.base_path = _base_path(options)
         self.options = options
-        self.out = options.out
+        self.folder = options.root / SERVE_FOLDER
+        self.store = Store.open(options.root) if options.use_cache else Store.memory()
+        self.site = LiveSite(options, self.store)
+        # Held while a page is rendered and while the indexer forks: the child must not
+        # inherit a template environment in the middle of a render.
+        self.render_lock = threading.Lock()
+        self.indexer = IndexRefresher(self.folder, Store.open(options.root, self.folder), self.log, self.render_lock)
         self._server: _Server | None = None
         self._threads: list[threading.Thread] = []
-        # Held while a build swaps the output or the indexer writes into it, never both.
-        self._output_lock = threading.Lock()
-        self._watcher = SourceWatcher(
-            [options.content, options.templates], poll=settings.poll, interval=settings.poll_interval
-        )
+        self._session: contextlib.ExitStack | None = None
+        self._watcher = SourceWatcher([options.content, options.templates], poll=settings.poll, interval=settings.poll_interval)
 
     @property
     def url(self) -> str:
@@ -409,12 +351,17 @@ class DevServer:
             self._server = _Server((self.settings.host.strip("[]"), self.settings.port), self)
 
     def start(self) -> bool:
-        """Bind, build once, then serve and watch in background threads; False if the first build failed."""
+        """Bind, build once, then serve and watch in background threads; False if the first build failed.
+
+        Raises lock.Busy when another serve of this project is running.
+        """
+        session = contextlib.ExitStack()
+        session.enter_context(lock.exclusive(self.folder / "lock", wait=False))
+        self._session = session
         self.bind()
-        # Built pages point at this server, so links and feeds work locally. The search
-        # index is refreshed after each reload instead of inside the build, so a save
-        # shows at once and search catches up a moment later.
-        self.options = replace(self.options, base_url=self.url, search="later")
+        # Pages point at this server, so links and feeds work locally.
+        self.options = replace(self.options, base_url=self.url)
+        self.site.options = self.options
         if not is_loopback(self.settings.host):
             self.log(
                 f"warning: serving on {self.settings.host} makes this development server reachable "
@@ -424,19 +371,31 @@ class DevServer:
         ok = self.rebuild(())
         self._spawn(self._server.serve_forever, "serve-http")
         self._spawn(self._rebuild_loop, "serve-rebuild")
-        self.log(f"serving {relative_name(self.out, self.options.root)}/ at {self.url} (Ctrl-C to stop)")
+        self.log(f"serving {relative_name(self.options.content, self.options.root)}/ at {self.url} from memory (Ctrl-C to stop)")
         return ok
 
     def stop(self) -> None:
-        """Stop watching, end event streams and the HTTP server, and wait for the threads."""
+        """Stop watching, end event streams, the indexer and the HTTP server, keep the
+        store for the next build, and wait for the threads."""
         self.stopping.set()
         self._watcher.stop()
         self.state.close()
+        self.indexer.stop()
         if self._server:
-            self._server.shutdown()
+            if any(t.name == "serve-http" for t in self._threads):
+                self._server.shutdown()  # waits for serve_forever, so only once it runs
             self._server.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
+        if self._session is None:
+            return  # never started (e.g. another serve of this project is running)
+        try:
+            with build_lock(replace(self.options, wait=False), self.store):
+                self.store.save()  # what this session parsed speeds up the next build
+        except (lock.Busy, lock.LockError):
+            pass  # a build is running: it keeps its own
+        self._session.close()
+        self._session = None
 
     def run(self) -> int:
         """Serve until Ctrl-C (or SIGTERM); return the exit status."""
@@ -454,20 +413,14 @@ class DevServer:
         return 0
 
     def rebuild(self, changed: tuple[str, ...]) -> bool:
-        """Run one build; publish its outcome to open pages; True on success."""
+        """Apply the saves since the last rebuild; publish the outcome to open pages."""
         started = time.perf_counter()
         try:
-            with self._output_lock:
-                report = self.build(self.options)
+            with build_lock(self.options, self.store, self._say_waiting):
+                generation = self.site.rebuild()
         except BuildFailed as failure:
             lines = tuple(problem.format() for problem in failure.problems)
-            self._fail(lines, failure_summary(failure.problems, self.out.name))
-            return False
-        except OutputError as exc:
-            self._fail((f"error: {exc}",), "build failed")
-            return False
-        except SearchIndexError as exc:
-            self._fail((f"error: search index: {exc}",), f"build failed; {self.out.name}/ left unchanged")
+            self._fail(lines, failure_summary(failure.problems, "").replace("; / left unchanged", "; still serving the last good build"))
             return False
         except Exception:  # noqa: BLE001 - an engine bug must not kill the server
             self._fail(tuple(traceback.format_exc().rstrip().splitlines()), "internal error (a bug in the engine, not in your content)")
@@ -475,25 +428,67 @@ class DevServer:
         self.state.publish_success()
         what = f" after {_describe(changed, self.options.root)}" if changed else ""
         if not self.settings.quiet:
-            self.log(f"built {report.briefs} briefs{what}: {report.written} files written, {report.unchanged} unchanged, in {time.perf_counter() - started:.2f} s")
-        if self.options.search == "later":
-            self._spawn(self.refresh_search_index, "serve-index")
+            self.log(f"built {len(generation.archive.briefs)} briefs{what}: {len(generation.plan)} files in memory, in {time.perf_counter() - started:.2f} s")
+        if self.settings.search:
+            self.indexer.start(generation)
         return True
 
-    def refresh_search_index(self) -> None:
-        """Bring the served site's search index up to date (runs after the reload)."""
-        with self._output_lock:
-            if self.stopping.is_set() or not self.out.is_dir():
-                return
+    def answer(self, raw_path: str) -> Answer:
+        """What a GET of `raw_path` returns: a page of the latest good build, a theme or
+        search index file, a redirect, or the site's 404 page."""
+        path, _, query = raw_path.split("#", 1)[0].partition("?")
+        if not path.startswith("/"):
+            return self.not_found()  # absolute-form or garbage request targets
+        relative = site_path(self.base_path, path)
+        if relative is None:
+            return Answer(302, location=self.base_path) if path in ("/", self.base_path.rstrip("/")) else self.not_found()
+        if relative == "pagefind" or relative.startswith("pagefind/"):
+            return self._index_file(relative)
+        generation = self.site.current
+        if generation is None:
+            return Answer(503, _NO_SITE_YET)
+        target = output_file_for(relative)
+        if not generation.has(target):
+            if not relative.endswith("/") and relative.rstrip("/") in generation.folders:
+                return Answer(302, location=path + "/" + (f"?{query}" if query else ""))
+            return self.not_found()
+        try:
+            with self.render_lock:
+                data = generation.make(target)
+        except BuildFailed as failure:
+            lines = [problem.format() for problem in failure.problems]
+            return Answer(500, _error_page(lines))
+        body = data if isinstance(data, bytes) else _joined(data)
+        return Answer(200, body, content_type(Path(target)))
+
+    def not_found(self) -> Answer:
+        """The site's own 404 page (or a plain one before any build succeeded)."""
+        generation = self.site.current
+        if generation is not None and generation.has("404.html"):
             try:
-                report = write_search_index(self.out)
-            except SearchIndexError as exc:
-                self.log(f"error: search index: {exc} (search shows the previous index)")
-                return
-            # The index folder changed inside the live output: the rest is still as built.
-            adopt_output(self.out, output_state_file(self.options))
-        if not self.settings.quiet and not report.reused:
-            self.log(f"search index refreshed: {report.pages} pages in {report.seconds:.2f} s")
+                with self.render_lock:
+                    return Answer(404, generation.make("404.html"))  # type: ignore[arg-type]
+            except BuildFailed:
+                pass
+        return Answer(404, b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>404</title></head><body><h1>404 Not Found</h1></body></html>\n')
+
+    def host_allowed(self, host: str) -> bool:
+        """Whether a request's Host header names this server (see is_allowed_host)."""
+        return is_allowed_host(host, self.settings.host, self.port)
+
+    def _index_file(self, relative: str) -> Answer:
+        folder = self.indexer.site
+        candidate = folder.joinpath(*relative.split("/")) if relative else folder
+        try:
+            real = candidate.resolve(strict=True)
+            if not real.is_relative_to(folder.resolve()) or not real.is_file():
+                return self.not_found()
+            return Answer(200, real.read_bytes(), content_type(real))
+        except (OSError, RuntimeError):
+            return self.not_found()  # no index yet, or replaced while being read
+
+    def _say_waiting(self, holder: int | None) -> None:
+        self.log(f"waiting for another build of this project{f' (pid {holder})' if holder else ''} to finish...")
 
     def _fail(self, lines: tuple[str, ...], summary: str) -> None:
         for line in lines:
@@ -507,11 +502,67 @@ class DevServer:
             if changed and not self.stopping.is_set():
                 self.rebuild(changed)
 
-    def _spawn(self, target: Callable[[], None], name: str) -> None:
+    def _spawn(self, target, name: str) -> None:
         self._threads = [t for t in self._threads if t.is_alive()]
         thread = threading.Thread(target=target, name=name, daemon=True)
         thread.start()
         self._threads.append(thread)
+
+
+SERVE_FOLDER = ".cache/serve"  # serve's own: its lock, search index and the index's record
+
+
+def is_allowed_host(header: str, listening: str, port: int) -> bool:
+    """Whether a Host header names the address the server listens on.
+
+    A page elsewhere can make a browser send requests to this server through a name it
+    controls (DNS rebinding); those carry that name as Host and are refused. Allowed: the
+    address given with --host, this machine's addresses when listening on all of them,
+    and localhost or loopback addresses when listening on loopback; with this port.
+    """
+    value = header.strip().lower()
+    if value.startswith("["):  # an IPv6 address: [::1]:8000
+        host, _, rest = value[1:].partition("]")
+        if rest and not rest.startswith(":"):
+            return False
+        given = rest[1:]
+    else:
+        host, _, given = value.partition(":")
+    if not host or (given or "80") != str(port):
+        return False
+    bound = listening.strip("[]").lower()
+    if host == bound or (host == "localhost" and is_loopback(bound)):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a name other than the one listened on
+    if bound in ("", "0.0.0.0", "::"):
+        return True
+    return is_loopback(bound) and address.is_loopback
+
+
+def _joined(parts) -> bytes:
+    """A file given as parts (bytes and spans of other files) as one bytes object."""
+    out = bytearray()
+    for part in parts:
+        if isinstance(part, bytes):
+            out += part
+        else:
+            with open(part.path, "rb") as stream:
+                stream.seek(part.offset)
+                out += stream.read(part.length)
+    return bytes(out)
+
+
+def _error_page(lines: list[str]) -> bytes:
+    import html
+
+    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in lines)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Template error</title></head>'
+        f"<body><h1>This page cannot be rendered</h1><ul>{items}</ul><p>It reloads when a save fixes it.</p></body></html>\n"
+    ).encode("utf-8")
 
 
 def _base_path(options: BuildOptions) -> str:
@@ -525,9 +576,3 @@ def _base_path(options: BuildOptions) -> str:
 def _describe(changed: tuple[str, ...], root: Path) -> str:
     names = [relative_name(Path(p), root.resolve()) for p in changed]
     return names[0] if len(names) == 1 else f"{len(names)} changes"
-
-
-def default_out(root: Path) -> Path:
-    """Where serve builds unless --out says otherwise (kept apart from the deployable site/)."""
-    return root / ".cache" / "serve" / "site"
-

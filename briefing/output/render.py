@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import os
 import traceback
-import types
 from pathlib import Path
 from typing import Any, Mapping
 
 import jinja2
 
+from .. import speedups
+from ..speedups import jinja as quick_jinja
 from ..hashing import digest
 from ..site.dates import human_date
 from ..errors import BuildFailed, Problem
+from ..model import Memo
+from ..site.archive import Archive
+from ..site.security import CONTENT_SECURITY_POLICY
+from ..site.timeline_svg import render_timeline_svg, type_classes
+from ..site.urls import Urls
 from ..content.files import is_inside, read_text, relative_name
 from ..site.plan import OutputFile
 from ..content.yamldata import YamlProblem, parse_yaml
@@ -40,19 +46,38 @@ def load_strings(templates: Path, root: Path, language: str) -> Mapping[str, Any
     return data
 
 
+def make_renderer(templates: Path, root: Path, archive: Archive, memo: Memo | None = None) -> "TemplateRenderer":
+    """The renderer for `archive`'s pages: its UI strings, URLs, timeline figure and globals."""
+    strings = load_strings(templates, root, archive.config.language)
+    urls = Urls(archive.config.base_url)
+    types = archive.vocabulary.types
+    timeline = render_timeline_svg(
+        archive.briefs, types, urls, lambda day: human_date(day, strings.get("months", ())),
+        str(strings.get("timeline_figure_label", "")),
+    )
+    return TemplateRenderer(
+        templates, root,
+        {
+            "site": archive.config, "archive": archive, "urls": urls, "t": strings,
+            "vocabulary": archive.vocabulary, "content_security_policy": CONTENT_SECURITY_POLICY,
+            "timeline": timeline, "type_class": type_classes(types),
+        },
+        memo=memo,
+    )
+
+
 class TemplateRenderer:
     """A Jinja environment over templates/ with the site's globals and filters."""
 
-    def __init__(self, templates: Path, root: Path, global_vars: Mapping[str, Any], cache_folder: Path | None = None, memo: Any = None):
-        """`cache_folder` keeps compiled templates between builds; `memo` (get/put by key)
-        keeps what each template depends on."""
+    def __init__(self, templates: Path, root: Path, global_vars: Mapping[str, Any], memo: Memo | None = None):
+        """`memo` (the store) keeps compiled templates and what each template depends on."""
         self.templates = templates
         self.root = root
         self._memo = memo
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates), followlinks=False),
             # Compiled once per template source: loaded, not compiled again, next build.
-            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_folder)) if cache_folder else None,
+            bytecode_cache=_StoredBytecode(memo) if memo is not None else None,
             autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=False),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -65,11 +90,15 @@ class TemplateRenderer:
         self.env.filters["human_date"] = lambda d: human_date(d, strings.get("months", ()))
         self.env.filters["iso"] = lambda d: d.isoformat()
         self.env.globals.update(global_vars)
-        if isinstance(strings, dict):
-            self.env.globals["t"] = _Strings(strings)
-        self.env.context_class = _Context
+        if speedups.enabled():
+            quick_jinja.quicken(self.env)
         self._closures: dict[str, tuple[str, frozenset[str], frozenset[str] | None]] = {}
         self._sources_digest: str | None = None
+
+    @property
+    def globals(self) -> Mapping[str, Any]:
+        """The variables every template can read (site, archive, urls, t, ...)."""
+        return self.env.globals
 
     def check_templates(self) -> list[Problem]:
         """Compile every template up front so all syntax errors show in one run."""
@@ -96,7 +125,7 @@ class TemplateRenderer:
         """
         found = self._closures.get(name)
         if found is None:
-            key = digest("template-dependencies", name, self._all_sources()) if self._memo is not None else ""
+            key = self._memo.key("template-dependencies", name, self._all_sources()) if self._memo is not None else ""
             found = self._memo.get(key) if key else None
             if found is None:
                 sources: dict[str, str] = {}
@@ -188,41 +217,6 @@ class TemplateRenderer:
         return f"templates/{fallback}", 1
 
 
-class _Strings(dict):
-    """The UI strings, also as attributes: Jinja reads `t.name` as an attribute first, and
-    a failed attribute lookup (an exception) for each of a page's forty strings costs more
-    than the rest of reading them. Names of dict methods stay methods, as in a plain dict."""
-
-    def __init__(self, strings: Mapping[str, Any]):
-        super().__init__(strings)
-        self.__dict__.update((k, v) for k, v in strings.items() if isinstance(k, str) and not hasattr(dict, k))
-
-
-class _Context(jinja2.runtime.Context):
-    """Jinja's context with a shorter way to call plain functions, methods and macros.
-
-    Jinja checks every call for functions marked to receive the context (`pass_context`);
-    the templates call ordinary methods (`urls.brief(...)`, `str.format`) and macros some
-    ninety times per page, none of them marked, so those calls skip the checks. Anything
-    else takes Jinja's own way.
-    """
-
-    def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
-        kind = type(__obj)
-        if kind is _BUILTIN or kind is jinja2.runtime.Macro or (kind is _METHOD and not hasattr(__obj, "jinja_pass_arg")):
-            kwargs.pop("_block_vars", None)  # loop and block variables: only for pass_context
-            kwargs.pop("_loop_vars", None)
-            try:
-                return __obj(*args, **kwargs)
-            except StopIteration:  # as Jinja: an undefined value, an error once used
-                return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
-        return super().call(__obj, *args, **kwargs)
-
-
-_BUILTIN = types.BuiltinFunctionType  # also bound methods of built-in types, e.g. str.format
-_METHOD = types.MethodType
-
-
 # Archive methods and the attribute whose data they read.
 _ARCHIVE_METHODS = {"term": "vocabulary", "term_label": "vocabulary"}
 
@@ -238,3 +232,19 @@ def _archive_reads(tree: jinja2.nodes.Node) -> frozenset[str] | None:
     if any(n.name == "archive" and id(n) not in direct for n in tree.find_all(jinja2.nodes.Name)):
         return None
     return frozenset(attributes)
+
+
+class _StoredBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in the store (authenticated there), keyed by the template's
+    name and source checksum and the engine, never read from a file a checkout supplies."""
+
+    def __init__(self, memo: Memo):
+        self._memo = memo
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._memo.get(self._memo.key("bytecode", bucket.key, bucket.checksum))
+        if isinstance(code, bytes):
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._memo.put(self._memo.key("bytecode", bucket.key, bucket.checksum), bucket.bytecode_to_string())

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pagefind_bin
 
+from ..processes import dying_with
+
 INDEX_FOLDER = "pagefind"  # site/pagefind/, the one folder not byte-identical across builds
 PAGES_GLOB = "briefs/**/*.html"  # only briefs are search results; other pages are never read
 STAMP = "briefing-source.sha256"  # inside INDEX_FOLDER: hash of the pages the index was built from
@@ -107,7 +109,10 @@ def _run_pagefind(site: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("PAGEFIND")}
     command = [str(executable), "--site", ".", "--glob", PAGES_GLOB, "--output-subdir", INDEX_FOLDER, "--quiet"]
     try:
-        result = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
+        result = subprocess.run(
+            command, cwd=site, env=env, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
+            preexec_fn=dying_with(os.getpid()),  # a killed build leaves no indexer running
+        )
     except subprocess.TimeoutExpired:
         raise SearchIndexError(f"Pagefind did not finish within {TIMEOUT_SECONDS} s") from None
     except OSError as exc:

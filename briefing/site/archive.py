@@ -11,9 +11,8 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from ..hashing import digest
 from ..content.loader import Content
-from ..model import Brief, Page, SiteConfig, Term, Vocabulary
+from ..model import Brief, Memo, Page, SiteConfig, Term, Vocabulary
 
 RELATED_LIMIT = 5
 RELATED_WINDOW = 5  # candidates per side in each shared group; bounds the cost per brief
@@ -79,7 +78,7 @@ def newest_first(briefs: tuple[Brief, ...] | list[Brief]) -> tuple[Brief, ...]:
     return tuple(sorted(briefs, key=lambda b: (b.date, b.id), reverse=True))
 
 
-def assemble_archive(content: Content, memo: Any = None) -> Archive:
+def assemble_archive(content: Content, memo: Memo | None = None) -> Archive:
     """Build the Archive from validated content.
 
     `memo` (get/put by key, e.g. the build cache) remembers the related briefs chosen for
@@ -93,18 +92,19 @@ def assemble_archive(content: Content, memo: Any = None) -> Archive:
         by_year.setdefault(brief.year, []).append(brief)
     years = tuple(Group(str(year), str(year), "", tuple(by_year[year])) for year in sorted(by_year, reverse=True))
     summaries = tuple(YearSummary(g.key, g.label, g.briefs[0].id) for g in years)
-    terms = {kind: _term_groups(kind, content.vocabulary.kind(kind), briefs) for kind in ("types", "actors", "tags")}
-    older = {b.id: (briefs[i + 1] if i + 1 < len(briefs) else None) for i, b in enumerate(briefs)}
-    newer = {b.id: (briefs[i - 1] if i > 0 else None) for i, b in enumerate(briefs)}
-    related = {b.id: tuple(by_id[r] for r in ids) for b, ids in zip(briefs, _related_ids(briefs, by_id, memo))}
+    terms = _term_groups(content.vocabulary, briefs)
+    ids = [b.id for b in briefs]
+    older = dict(zip(ids, (*briefs[1:], None)))
+    newer = dict(zip(ids, (None, *briefs[:-1])))
+    lookup = by_id.__getitem__
+    related = {b.id: tuple(map(lookup, chosen)) for b, chosen in zip(briefs, _related_ids(briefs, by_id, memo))}
     pages = tuple(sorted(content.pages, key=lambda p: (p.order, p.id)))
     return Archive(content.config, content.vocabulary, briefs, pages, years, terms, by_id, older, newer, related, summaries)
 
 
-def _related_ids(briefs: tuple[Brief, ...], by_id: Mapping[str, Brief], memo: Any) -> list[tuple[str, ...]]:
+def _related_ids(briefs: tuple[Brief, ...], by_id: Mapping[str, Brief], memo: Memo | None) -> list[tuple[str, ...]]:
     """The ids of every brief's related briefs, in `briefs` order."""
-    heads = tuple((b.id, b.date.toordinal(), b.type, b.actors, b.tags, b.related) for b in briefs)
-    key = digest("related", RELATED_LIMIT, RELATED_WINDOW, repr(heads)) if memo is not None else ""
+    key = memo.key("related", RELATED_LIMIT, RELATED_WINDOW, _shape(briefs)) if memo is not None else ""
     found = memo.get(key) if key else None
     if isinstance(found, list) and len(found) == len(briefs):
         return found
@@ -115,13 +115,34 @@ def _related_ids(briefs: tuple[Brief, ...], by_id: Mapping[str, Brief], memo: An
     return chosen
 
 
-def _term_groups(kind: str, vocabulary: tuple[Term, ...], briefs: tuple[Brief, ...]) -> tuple[Group, ...]:
-    members: dict[str, list[Brief]] = {t.id: [] for t in vocabulary}
+def _shape(briefs: tuple[Brief, ...]) -> str:
+    """What the choice of related briefs depends on: each brief's id, date, type, actors,
+    tags and own related ids, in order (their `head`, digested when the brief was made)."""
+    heads = [b.head for b in briefs]
+    if all(heads):
+        return "\n".join(heads)
+    return repr(tuple((b.id, b.date.toordinal(), b.type, b.actors, b.tags, b.related) for b in briefs))
+
+
+def _term_groups(vocabulary: Vocabulary, briefs: tuple[Brief, ...]) -> dict[str, tuple[Group, ...]]:
+    """Briefs under every type, actor and tag, newest first, in vocabulary order."""
+    types: dict[str, list[Brief]] = {t.id: [] for t in vocabulary.types}
+    actors: dict[str, list[Brief]] = {t.id: [] for t in vocabulary.actors}
+    tags: dict[str, list[Brief]] = {t.id: [] for t in vocabulary.tags}
     for brief in briefs:  # one pass, newest first, so each group keeps that order
-        for term_id in (brief.type,) if kind == "types" else (brief.actors if kind == "actors" else brief.tags):
-            if term_id in members:
-                members[term_id].append(brief)
-    return tuple(Group(t.id, t.label, t.description, tuple(members[t.id])) for t in vocabulary)
+        if brief.type in types:
+            types[brief.type].append(brief)
+        for actor in brief.actors:
+            if actor in actors:
+                actors[actor].append(brief)
+        for tag in brief.tags:
+            if tag in tags:
+                tags[tag].append(brief)
+    members = {"types": types, "actors": actors, "tags": tags}
+    return {
+        kind: tuple(Group(t.id, t.label, t.description, tuple(members[kind][t.id])) for t in vocabulary.kind(kind))
+        for kind in ("types", "actors", "tags")
+    }
 
 
 @dataclass(frozen=True)

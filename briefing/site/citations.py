@@ -51,6 +51,7 @@ class LazyCitation:
     urls: Urls
     strings: Mapping[str, Any]
     fingerprint: str
+    settings: str = ""  # the digest of citation_settings, which `fingerprint` includes
 
     @functools.cached_property
     def made(self) -> Citation:

@@ -20,5 +20,4 @@ def rfc3339(value: dt.date) -> str:
 
 def latest(dates: Iterable[dt.date | None]) -> dt.date | None:
     """The latest of some dates, ignoring missing ones; None if there are none."""
-    known = [d for d in dates if d is not None]
-    return max(known) if known else None
+    return max(filter(None, dates), default=None)

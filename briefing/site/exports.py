@@ -10,14 +10,11 @@ import csv
 import io
 import json
 import re
-from typing import Any, Mapping, Protocol
+from typing import Any, Mapping
 
 from .archive import Archive
-from ..hashing import digest
-from ..model import Brief
-from ..store.parallel import iterate_shared
+from ..model import Brief, Span
 from .urls import TERM_KINDS, Urls
-from ..output.write import Span
 
 # Bump when a field is renamed, removed or changes meaning (adding a field does not).
 SCHEMA_VERSION = 1
@@ -71,31 +68,9 @@ def assemble_record(brief: Brief, urls: Urls) -> dict[str, Any]:
     }
 
 
-class Rows(Protocol):
-    """Where encoded rows are kept between builds (a rowstore.RowStore)."""
-
-    def get(self, key: str) -> tuple[Any, Any] | None: ...
-    def put(self, key: str, json_row: bytes, csv_row: bytes) -> tuple[Any, Any]: ...
-
-
-def encode_rows(archive: Archive, urls: Urls, store: Rows | None = None, jobs: int = 1) -> list[tuple[Any, Any]]:
-    """(JSON record, CSV row) of every brief, newest first, as parts of a file to write.
-
-    A JSON record comes with the comma that separates it from the one before. Encoding ten
-    thousand wide records costs seconds (on `jobs` processes), so rows of briefs unchanged
-    since the last build come from `store`, keyed by the brief's fingerprint and the
-    site's URL; there they are spans of the store's files (write.Span), bytes otherwise.
-    """
-    briefs = archive.briefs
-    keys = [digest("export-rows", urls.base_url, b.fingerprint) if b.fingerprint and store else "" for b in briefs]
-    rows: list[Any] = [store.get(key) if key else None for key in keys]  # type: ignore[union-attr]
-    missing = [i for i, row in enumerate(rows) if row is None]
-    for i, encoded in zip(missing, iterate_shared(_encode_chunk, (briefs, urls), missing, jobs)):
-        rows[i] = store.put(keys[i], *encoded) if keys[i] else encoded  # type: ignore[union-attr]
-    return rows
-
-
-def _encode_chunk(shared: tuple[tuple[Brief, ...], Urls], indices: list[int]) -> list[tuple[bytes, bytes]]:
+def encode_chunk(shared: tuple[tuple[Brief, ...], Urls], indices: list[int]) -> list[tuple[bytes, bytes]]:
+    """(JSON record, CSV row) of the briefs at `indices`, encoded; a JSON record comes with
+    the comma that separates it from the one before (see join_rows)."""
     briefs, urls = shared
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\r\n")
@@ -113,12 +88,8 @@ def _encode_chunk(shared: tuple[tuple[Brief, ...], Urls], indices: list[int]) ->
 _JSON: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":"), "sort_keys": True}
 
 
-def render_briefs_json(archive: Archive, urls: Urls, strings: Mapping[str, Any], rows: list[tuple[Any, Any]]) -> tuple[Any, ...]:
-    """data/briefs.json: schema version, licence, attribution, vocabulary and every brief.
-
-    `rows` come from encode_rows. Returned in parts (the file is their concatenation): at 10,000 briefs one joined copy
-    would be another 100 MB in memory.
-    """
+def json_frame_of(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> tuple[bytes, bytes]:
+    """data/briefs.json around its records: schema version, licence, attribution, vocabulary."""
     config = archive.config
     document = {
         "schema_version": SCHEMA_VERSION,
@@ -138,25 +109,30 @@ def render_briefs_json(archive: Archive, urls: Urls, strings: Mapping[str, Any],
     }
     # Same bytes as dumping the whole document at once, joined from one record per brief.
     before, after = json.dumps(document, **_JSON).split('"briefs":[]', 1)  # only a key can match
-    parts = [f'{before}"briefs":['.encode("utf-8")]
-    parts += (row[0] for row in rows)
-    if rows:
-        parts[1] = _without_comma(parts[1])
-    parts.append(f"]{after}\n".encode("utf-8"))
-    return tuple(parts)
+    return f'{before}"briefs":['.encode("utf-8"), f"]{after}\n".encode("utf-8")
 
 
-def _without_comma(part: Any) -> Any:
-    # The first record has no record before it to be separated from.
-    return part[1:] if isinstance(part, bytes) else Span(part.path, part.offset + 1, part.length - 1)
-
-
-def render_briefs_csv(rows: list[tuple[Any, Any]]) -> tuple[Any, ...]:
-    """data/briefs.csv from encode_rows: a header row, then one row per brief (UTF-8 with BOM, CRLF), in parts."""
+def csv_frame_of() -> tuple[bytes, bytes]:
+    """data/briefs.csv before its rows (UTF-8 with BOM, the header row, CRLF) and after (nothing)."""
     header = io.StringIO()
     csv.writer(header, lineterminator="\r\n").writerow(CSV_COLUMNS)
     # The byte-order mark lets spreadsheet programs recognise UTF-8 (km², Armenian names).
-    return ("\ufeff".encode("utf-8"), header.getvalue().encode("utf-8"), *(row[1] for row in rows))
+    return ("\ufeff" + header.getvalue()).encode("utf-8"), b""
+
+
+def join_rows(kind: str, frame: tuple[bytes, bytes], rows: list[Any]) -> tuple[Any, ...]:
+    """A download's parts in order: its frame around one encoded row (bytes or Span) per brief.
+
+    In parts: at 10,000 briefs one joined copy would be another 100 MB in memory.
+    """
+    parts = [frame[0], *rows]
+    if kind == "json" and rows:
+        parts[1] = _without_comma(parts[1])  # the first record has none before it
+    return (*parts, frame[1])
+
+
+def _without_comma(part: Any) -> Any:
+    return part[1:] if isinstance(part, bytes) else Span(part.path, part.offset + 1, part.length - 1)
 
 
 def flatten_record(record: Mapping[str, Any]) -> dict[str, str]:

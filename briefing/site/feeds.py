@@ -6,6 +6,7 @@ comes from the content (a brief's last change), never from the clock.
 
 from __future__ import annotations
 
+import heapq
 import html
 import json
 import re
@@ -14,7 +15,8 @@ from typing import Any, Mapping
 
 from .archive import Archive
 from .dates import human_date, latest, rfc3339
-from ..model import Brief
+from ..hashing import digest
+from ..model import Brief, Memo
 from .urls import Urls
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -58,32 +60,52 @@ class Feed:
     entries: tuple[FeedEntry, ...]
 
 
-def choose_feed_briefs(briefs: tuple[Brief, ...], size: int) -> tuple[Brief, ...]:
-    """The `size` most recently changed briefs, so a correction brings a brief back into view."""
+def choose_feed_briefs(briefs: tuple[Brief, ...], size: int, ranks: Mapping[str, int] | None = None) -> tuple[Brief, ...]:
+    """The `size` most recently changed briefs, so a correction brings a brief back into view.
+
+    `ranks` (from recency_ranks over a superset of `briefs`) saves working out the order
+    again for each feed.
+    """
+    ranks = ranks or recency_ranks(briefs)
+    return tuple(heapq.nsmallest(size, briefs, key=lambda brief: ranks[brief.id]))
+
+
+def recency_ranks(briefs: tuple[Brief, ...]) -> dict[str, int]:
+    """Each brief's place when ordered most recently changed first (ties: newer date, larger id)."""
     ordered = sorted(briefs, key=lambda b: (b.last_modified, b.date, b.id), reverse=True)
-    return tuple(ordered[:size])
+    return {brief.id: rank for rank, brief in enumerate(ordered)}
 
 
 class EntryMaker:
     """Feed entries by brief id, each made once on first use and shared by all feeds.
 
-    Feeds show only their newest briefs, so most briefs never need an entry.
+    Feeds show only their newest briefs, so most briefs never need an entry. With a
+    `memo`, an entry is kept by what it is made from: the brief (whose fingerprint covers
+    the vocabulary's labels), the site's URL and the UI strings.
     """
 
-    def __init__(self, archive: Archive, urls: Urls, strings: Mapping[str, Any]):
+    def __init__(self, archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Memo | None = None):
         self._made: dict[str, FeedEntry] = {}
         self._args = (archive, urls, strings)
+        self._memo = memo
+        self._settings = digest("feed-entry", urls.base_url, repr(sorted((k, repr(v)) for k, v in strings.items()))) if memo else ""
 
     def __getitem__(self, brief: Brief) -> FeedEntry:
         entry = self._made.get(brief.id)
         if entry is None:
-            entry = self._made[brief.id] = _entry(*self._args, brief)
+            key = self._memo.key("feed-entry", self._settings, brief.fingerprint) if self._memo and brief.fingerprint else ""
+            entry = self._memo.get(key) if key else None  # type: ignore[union-attr]
+            if not isinstance(entry, FeedEntry):
+                entry = _entry(*self._args, brief)
+                if key:
+                    self._memo.put(key, entry)  # type: ignore[union-attr]
+            self._made[brief.id] = entry
         return entry
 
 
-def assemble_entries(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> EntryMaker:
+def assemble_entries(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Memo | None = None) -> EntryMaker:
     """The feed entries of the archive's briefs, made as feeds ask for them."""
-    return EntryMaker(archive, urls, strings)
+    return EntryMaker(archive, urls, strings, memo)
 
 
 def assemble_feed(

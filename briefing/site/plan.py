@@ -17,9 +17,9 @@ from ..hashing import digest
 from .citations import LazyCitation, citation_settings
 from .dates import latest
 from ..errors import BuildFailed, Problem
-from .exports import CSV_COLUMNS_OF, RECORD_FIELDS, SCHEMA_VERSION, Rows, attribution, encode_rows, render_briefs_csv, render_briefs_json
-from .feeds import assemble_entries, assemble_feed, choose_feed_briefs, render_json_feed
-from ..model import Brief
+from .exports import CSV_COLUMNS_OF, RECORD_FIELDS, SCHEMA_VERSION, attribution, csv_frame_of, json_frame_of
+from .feeds import assemble_entries, assemble_feed, choose_feed_briefs, recency_ranks, render_json_feed
+from ..model import Brief, Memo
 from .urls import RESERVED_NAMES, TERM_KINDS, Urls, output_path
 
 # UI strings the Python side uses (feeds, citations, attribution); templates check their own.
@@ -98,9 +98,11 @@ class OutputFile:
     url: str  # root-relative URL, '' for files not meant to be linked
     context: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""  # content file it comes from, for collision messages
-    data: bytes | tuple[Any, ...] | None = None  # the finished file (or its parts in order: bytes or write.Span), for formats made in Python (JSON, CSV)
+    data: bytes | None = None  # the finished file, for small formats made in Python (JSON Feed)
     lastmod: dt.date | None = None  # latest content date the file shows, for the sitemap
-    made_from: str = ""  # digest of all `data` is made from, when cheaper than hashing it
+    made_from: str = ""  # digest of all a file made in Python is made from
+    rows: str = ""  # a data download: 'json' or 'csv' rows of every brief, between `frame`
+    frame: tuple[bytes, bytes] = (b"", b"")  # a download's bytes before and after its rows
 
     @property
     def is_page(self) -> bool:
@@ -108,16 +110,22 @@ class OutputFile:
         return self.path.endswith(".html") and self.template != "404.html"
 
 
-def plan_site(archive: Archive, urls: Urls, strings: Mapping[str, Any], rows: Rows | None = None, jobs: int = 1) -> tuple[OutputFile, ...]:
-    """Every file the site consists of, sorted by path (`rows` keeps encoded data rows,
-    which are encoded on `jobs` processes)."""
+def plan_site(
+    archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Memo | None = None,
+    previous: Mapping[str, OutputFile] | None = None,
+) -> tuple[OutputFile, ...]:
+    """Every file the site consists of, sorted by path (pure: no I/O, no processes).
+
+    `memo` keeps feed entries and `previous` (an earlier plan's files by path) lends
+    unchanged brief pages: neither changes what is planned, only how fast.
+    """
     missing = [name for name in PLAN_STRINGS if not isinstance(strings.get(name), str)]
     if missing:
         where = f"templates/i18n/{archive.config.language}.yaml"
         raise BuildFailed([Problem(where, 1, name, "UI string is missing") for name in missing])
-    files = plan_pages(archive, urls, strings)
-    files += plan_feeds(archive, urls, strings)
-    files += plan_data(archive, urls, strings, rows, jobs)
+    files = plan_pages(archive, urls, strings, previous)
+    files += plan_feeds(archive, urls, strings, memo)
+    files += plan_data(archive, urls, strings)
     pages = sorted((f for f in files if f.is_page), key=lambda f: f.path)
     add = files.append
     entries = tuple(SitemapEntry(f.url, f.lastmod) for f in pages)  # only what the sitemap shows
@@ -126,8 +134,12 @@ def plan_site(archive: Archive, urls: Urls, strings: Mapping[str, Any], rows: Ro
     return tuple(sorted(files, key=lambda f: f.path))
 
 
-def plan_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list[OutputFile]:
-    """The HTML pages: home, lists, terms, briefs, standalone pages, search, data."""
+def plan_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previous: Mapping[str, OutputFile] | None = None) -> list[OutputFile]:
+    """The HTML pages: home, lists, terms, briefs, standalone pages, search, data.
+
+    `previous` (an earlier plan's files by path) lends brief pages that are still planned
+    exactly as they were (see _brief_pages).
+    """
     files: list[OutputFile] = []
     add = files.append
     everything = latest(b.last_modified for b in archive.briefs)
@@ -146,49 +158,78 @@ def plan_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list
             make = lambda n, k=kind, g=group.key: urls.term(k, g, n)  # noqa: E731
             feed = urls.feed(kind, group.key) if kind in FEED_KINDS else ""
             files += _paginated(urls, archive, group.briefs, "term.html", make, {"kind": "term", "term_kind": kind, "group": _heading(group), "term_feed": feed})
-    # A citation's inputs besides its brief, digested once (repr of frozen plain data).
-    settings = digest("citation", repr(citation_settings(archive, urls, strings)))
-    for brief in archive.briefs:
-        cite_key = digest(settings, brief.fingerprint) if brief.fingerprint else ""
-        add(
-            _html(
-                urls, urls.brief(brief.id), "brief.html",
-                {"kind": "brief", "brief": brief, "older": archive.older[brief.id],
-                 "newer": archive.newer[brief.id], "related": archive.related[brief.id],
-                 "citation": LazyCitation(brief, archive, urls, strings, cite_key)},
-                source=brief.path, lastmod=brief.last_modified,
-            )
-        )
+    files += _brief_pages(archive, urls, strings, previous)
     for page in archive.pages:
         add(_html(urls, urls.page(page.id), "page.html", {"kind": "page", "page": page}, source=page.path))
     return files
 
 
-def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list[OutputFile]:
+def _brief_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previous: Mapping[str, OutputFile] | None) -> list[OutputFile]:
+    """A page per brief. A page of `previous` is taken as it is when it shows the very same
+    objects (brief, neighbours, related) and its citation is made from the same settings:
+    it is then equal to the page planned afresh, and a dev server's save replans ten
+    thousand pages in a few milliseconds."""
+    # A citation's inputs besides its brief, digested once (repr of frozen plain data).
+    settings = digest("citation", repr(citation_settings(archive, urls, strings)))
+    older, newer, related = archive.older, archive.newer, archive.related
+    base = urls.base_path
+    pages = []
+    for brief in archive.briefs:
+        folder = f"briefs/{brief.id}/"
+        before, after, near = older[brief.id], newer[brief.id], related[brief.id]
+        kept = previous.get(folder + "index.html") if previous else None
+        if kept is not None and brief.fingerprint:
+            context = kept.context
+            if (
+                context["brief"] is brief and context["older"] is before and context["newer"] is after
+                and context["citation"].settings == settings and _same_items(context["related"], near)
+            ):
+                pages.append(kept)
+                continue
+        cite_key = digest(settings, brief.fingerprint) if brief.fingerprint else ""
+        context = {
+            "kind": "brief", "brief": brief, "older": before, "newer": after, "related": near,
+            "citation": LazyCitation(brief, archive, urls, strings, cite_key, settings),
+        }
+        pages.append(OutputFile(folder + "index.html", "brief.html", base + folder, context, brief.path, lastmod=brief.last_modified))
+    return pages
+
+
+def _same_items(old: tuple, new: tuple) -> bool:
+    # Identity, not equality: cheap, and never true for two different values.
+    return len(old) == len(new) and all(a is b for a, b in zip(old, new))
+
+
+def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Memo | None = None) -> list[OutputFile]:
     """The site's Atom and JSON feeds, and one Atom feed per milestone type and actor."""
     config = archive.config
-    entries = assemble_entries(archive, urls, strings)
-    chosen = choose_feed_briefs(archive.briefs, config.feed_size)
+    entries = assemble_entries(archive, urls, strings, memo)
+    ranks = recency_ranks(archive.briefs)
+    chosen = choose_feed_briefs(archive.briefs, config.feed_size, ranks)
     site_feed = assemble_feed(archive, urls, entries, chosen, urls.feed(), urls.home(), config.title, config.description)
     json_feed = assemble_feed(archive, urls, entries, chosen, urls.json_feed(), urls.home(), config.title, config.description)
     files = [
         OutputFile(output_path(urls, urls.feed()), "feed.xml", urls.feed(), {"feed": site_feed}),
-        OutputFile(output_path(urls, urls.json_feed()), "", urls.json_feed(), data=render_json_feed(json_feed, archive)),
+        _made_in_python(output_path(urls, urls.json_feed()), urls.json_feed(), render_json_feed(json_feed, archive)),
     ]
     for kind in FEED_KINDS:
         for group in archive.terms[kind]:
             url = urls.feed(kind, group.key)
             title = strings["feed_term_title"].format(site=config.title, term=group.label)
             feed = assemble_feed(
-                archive, urls, entries, choose_feed_briefs(group.briefs, config.feed_size),
+                archive, urls, entries, choose_feed_briefs(group.briefs, config.feed_size, ranks),
                 url, urls.term(kind, group.key), title, group.description,
             )
             files.append(OutputFile(output_path(urls, url), "feed.xml", url, {"feed": feed}))
     return files
 
 
-def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any], store: Rows | None = None, jobs: int = 1) -> list[OutputFile]:
-    """The Data page and the downloads it documents."""
+def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list[OutputFile]:
+    """The Data page and the downloads it documents.
+
+    The downloads hold one encoded row per brief (200 MB at 10,000 briefs): the plan gives
+    only the bytes around the rows (`frame`); the writer's producer adds the rows.
+    """
     json_url, csv_url = urls.data("briefs.json"), urls.data("briefs.csv")
     context = {
         "kind": "data", "record_fields": RECORD_FIELDS, "csv_columns": CSV_COLUMNS_OF,
@@ -196,18 +237,17 @@ def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any], store: R
         "json_url": json_url, "csv_url": csv_url,
     }
     everything = latest(b.last_modified for b in archive.briefs)
-    rows = encode_rows(archive, urls, store, jobs)
-    json_parts, csv_parts = render_briefs_json(archive, urls, strings, rows), render_briefs_csv(rows)
-    # Both files are a function of every brief's fingerprint and their first and last parts
-    # (the document around the rows): hashing that is cheaper than 200 MB of rows.
+    json_frame, csv_frame = json_frame_of(archive, urls, strings), csv_frame_of()
+    # Each file is a function of every brief's fingerprint, the site's URL and its frame:
+    # hashing those is cheaper than hashing 200 MB of rows.
     keys = [b.fingerprint for b in archive.briefs]
     made_from = digest("rows", urls.base_url, *keys) if all(keys) else ""
     return [
         _html(urls, urls.data(), "data.html", context, lastmod=everything),
-        OutputFile(output_path(urls, json_url), "", json_url, data=json_parts,
-                   made_from=digest(made_from, json_parts[0], json_parts[-1]) if made_from else ""),
-        OutputFile(output_path(urls, csv_url), "", csv_url, data=csv_parts,
-                   made_from=digest(made_from, csv_parts[0], csv_parts[1]) if made_from else ""),
+        OutputFile(output_path(urls, json_url), "", json_url, rows="json", frame=json_frame,
+                   made_from=digest(made_from, *json_frame) if made_from else ""),
+        OutputFile(output_path(urls, csv_url), "", csv_url, rows="csv", frame=csv_frame,
+                   made_from=digest(made_from, *csv_frame) if made_from else ""),
     ]
 
 
@@ -228,6 +268,10 @@ def check_plan(files: tuple[OutputFile, ...]) -> list[Problem]:
     return problems
 
 
+def _made_in_python(path: str, url: str, data: bytes) -> OutputFile:
+    return OutputFile(path, "", url, data=data, made_from=digest("bytes", data))
+
+
 def _heading(group: Group) -> GroupHeading:
     return GroupHeading(group.key, group.label, group.description, len(group.briefs))
 
@@ -244,7 +288,7 @@ def _paginated(urls: Urls, archive: Archive, briefs: tuple[Brief, ...], template
     for number in range(1, count + 1):
         items = briefs[(number - 1) * size : number * size]
         pagination = Pagination(number, count, items, page_urls)
-        lastmod = latest(b.last_modified for b in items)
+        lastmod = max([b.last_modified for b in items], default=None)
         result.append(_html(urls, page_urls[number - 1], template, {**context, "pagination": pagination}, lastmod=lastmod))
     return result
 

@@ -1,8 +1,8 @@
-"""Fingerprints of planned pages: a page whose fingerprint is unchanged is not rendered.
+"""Fingerprints of planned files: a file whose fingerprint is unchanged is not made again.
 
 A page's fingerprint covers its template and every template it uses, the values it is
 rendered with (walked structurally, so equal data gives equal digests in any process),
-the site-wide template globals, the engine's own source and the library versions.
+the site-wide template globals it reads and the engine (the store's key rule).
 """
 
 from __future__ import annotations
@@ -12,31 +12,13 @@ import functools
 import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Protocol, Sequence
 
-from .. import ENGINE_VERSION
-from .cache import dependency_versions
+from ..hashing import digest
 
 
 class Uncacheable(Exception):
     """A value has no stable fingerprint (e.g. a function): render the page every time."""
-
-
-def engine_digest() -> str:
-    """Digest of the engine version, its own source files and the dependencies' versions."""
-    return _engine_digest(ENGINE_VERSION, dependency_versions())
-
-
-@functools.lru_cache(maxsize=4)
-def _engine_digest(version: str, dependencies: tuple) -> str:
-    # Once per process: the engine's source does not change under a running build or server.
-    h = hashlib.blake2b(digest_size=20)
-    h.update(f"{version}|{dependencies}".encode())
-    # The source is included so a code change without a version bump still invalidates.
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
-        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
 
 
 class Fingerprinter:
@@ -157,3 +139,57 @@ _LONG = 512  # characters from which a string is hashed by itself
 def _long_text(value: str) -> str:
     # SHA-256 runs in hardware on current CPUs: for long inputs twice as fast as blake2b.
     return "h:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class Templates(Protocol):
+    """What fingerprinting needs of the renderer (output/render.TemplateRenderer)."""
+
+    globals: Mapping[str, Any]
+
+    def template_dependencies(self, name: str) -> tuple[str, frozenset[str], frozenset[str] | None]: ...
+
+
+def fingerprint_plan(plan: Sequence[Any], templates: Templates, archive: Any, engine: str) -> list[tuple[str, str | None]]:
+    """(path, fingerprint) of every planned file; None where a page cannot be fingerprinted.
+
+    A page depends on its template closure, its context, the globals its templates name
+    (the archive only through the attributes they read) and the engine. A file made in
+    Python depends on what its plan says it is `made_from`.
+    """
+    walker = Fingerprinter()
+    globals_ = templates.globals
+    known: dict[str, str | None] = {}
+
+    def global_digest(name: str) -> str | None:
+        if name not in known:
+            try:
+                if name.startswith("archive."):  # one attribute of the archive
+                    known[name] = walker.of(getattr(archive, name.split(".", 1)[1], None))
+                else:
+                    known[name] = walker.of(archive if name == "archive" else globals_[name])
+            except Uncacheable:
+                known[name] = None  # e.g. a function: such pages are rendered every time
+        return known[name]
+
+    @functools.lru_cache(maxsize=None)  # pages of one template share their context keys
+    def shared_digest(template: str, context: frozenset[str]) -> str | None:
+        """What all pages of `template` with these context keys depend on alike, or None."""
+        closure, names, reads = templates.template_dependencies(template)
+        # Filters read the UI strings (month names), so every page depends on them.
+        used = sorted({n for n in names if n in globals_ and n not in context and n != "archive"} | ({"t"} & set(globals_)))
+        if "archive" in names and "archive" not in context:
+            used += ["archive"] if reads is None else [f"archive.{attribute}" for attribute in sorted(reads)]
+        parts = [global_digest(n) for n in used]
+        return None if None in parts else digest(engine, closure, *used, *parts)
+
+    planned: list[tuple[str, str | None]] = []
+    for item in plan:
+        if not item.template:  # made in Python: it says what it is made from
+            planned.append((item.path, digest("made from", engine, item.made_from) if item.made_from else None))
+            continue
+        shared = shared_digest(item.template, frozenset(item.context))
+        try:
+            planned.append((item.path, walker.page(shared, item.context, item.path, item.url) if shared else None))
+        except Uncacheable:
+            planned.append((item.path, None))
+    return planned

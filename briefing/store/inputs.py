@@ -3,10 +3,12 @@
 Every file under content/ and templates/ is part of the digest (path and bytes). Reading
 10,000 briefs to find the one that changed costs more than the rest of a rebuild, so each
 file's digest is remembered with its identity (device, inode, size, modification and change
-times). A file whose identity is unchanged is not read again; its remembered digest is
-used, and the loader finds its parsed form in the cache by that digest. A file changed
-within the last seconds is not remembered (the clock may not tick between two writes),
-and the remembered digests are checked by SHA-256 before they are trusted.
+times). A file whose identity is unchanged is not read again. A file changed within the
+last seconds is not remembered (the clock may not tick between two writes).
+
+Nothing is opened before it is known to be a regular file of a bounded size: a link is
+digested by where it points, a pipe, device or huge file by its identity (the loader
+refuses them), so a link to an endless file cannot stall the walk.
 """
 
 from __future__ import annotations
@@ -19,35 +21,37 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
-from .cache import read_checked, write_checked
+from .store import Store
 
-KEEP_BYTES = 4 * 1024 * 1024  # larger files are only hashed (the loader refuses them anyway)
-_FORMAT = b"briefing-inputs-1\n"
+KEEP_BYTES = 4 * 1024 * 1024  # larger files are never read here (the loader refuses them)
+_MEMO = "inputs.bin"
 _SETTLED_NS = 2_000_000_000  # a file changed more recently than this may change again unseen
 
 
 class InputDigests:
     """What a walk of the inputs found: each file's digest, and the bytes it had to read.
 
-    `contents` (by path) holds the bytes of regular files of up to KEEP_BYTES that were
-    read, so the build parses exactly the bytes it digested; `digests` has every file.
+    `contents` (by path) holds the bytes of the regular files that were read, so the build
+    parses exactly the bytes it digested; `digests` has every file.
     """
 
-    def __init__(self, memo_file: Path | None = None):
-        self.memo_file = memo_file
+    def __init__(self, store: Store, remembered: "InputDigests | None" = None):
+        """`remembered`: an earlier walk of this process (e.g. serve's last rebuild) whose
+        identities stand in for the memo on disk."""
+        self.store = store
         self.digests: dict[str, str] = {}
         self.contents: dict[str, bytes] = {}
-        self._known = _load_memo(memo_file) if memo_file else {}
+        self._known = remembered._remember if remembered is not None else _load_memo(store)
         self._remember: dict[str, list] = {}
 
-    def digest(self, folders: Sequence[Path], settings: Any, engine: str) -> str:
-        """Digest of every file under `folders` (path and bytes), `settings` and `engine`.
+    def digest(self, folders: Sequence[Path], settings: Any) -> str:
+        """Digest of every file under `folders` (path and bytes), `settings` and the engine.
 
         Two builds with the same input digest make the same output, so a build whose inputs
         match the ones the current output was made from has nothing to do.
         """
         settled = time.time_ns() - _SETTLED_NS
-        h = hashlib.blake2b(engine.encode() + repr(settings).encode(), digest_size=20)
+        h = hashlib.blake2b(self.store.engine.encode() + repr(settings).encode(), digest_size=20)
         for folder in folders:
             top = str(folder)
             h.update(b"\0folder\0" + top.encode("utf-8", "surrogateescape"))
@@ -59,62 +63,81 @@ class InputDigests:
                     path = os.path.join(dirpath, name)
                     relative = (inner + "/" + name if inner else name).replace(os.sep, "/").encode("utf-8", "surrogateescape")
                     h.update(len(relative).to_bytes(8, "little") + relative)
-                    h.update(self._file_digest(path, settled).encode())
-        self._save()
+                    h.update(self._file_digest(path, top, settled).encode())
         return h.hexdigest()
 
-    def _file_digest(self, path: str, settled: int) -> str:
+    def _file_digest(self, path: str, top: str, settled: int) -> str:
         try:
             info = os.lstat(path)
         except OSError:
             return "unreadable"
+        if stat.S_ISLNK(info.st_mode):
+            return _link_digest(path, top)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > KEEP_BYTES:
+            # Never opened: the loader reports it, and the digest still moves when it does.
+            return self._set(path, f"special:{info.st_mode}:{info.st_size}:{info.st_ino}:{info.st_mtime_ns}")
         identity = [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
         known = self._known.get(path)
-        if stat.S_ISREG(info.st_mode) and known is not None and known[:5] == identity:
-            found = self.digests[path] = known[5]
+        if known is not None and known[:5] == identity:
             self._remember[path] = known
-            return found
-        found = self.digests[path] = _hash_file(path, self.contents)
-        if stat.S_ISREG(info.st_mode) and info.st_mtime_ns < settled and info.st_ctime_ns < settled:
+            return self._set(path, known[5])
+        found = self._set(path, _hash_file(path, self.contents))
+        if info.st_mtime_ns < settled and info.st_ctime_ns < settled and len(found) == 40:
             self._remember[path] = identity + [found]  # the identity seen before reading
         return found
 
-    def _save(self) -> None:
-        if self.memo_file is None or self._remember == self._known:
-            return
-        payload = json.dumps(self._remember, sort_keys=True, separators=(",", ":")).encode("utf-8")
-        try:
-            self.memo_file.parent.mkdir(parents=True, exist_ok=True)
-            write_checked(self.memo_file, _FORMAT, payload)
-        except OSError:
-            pass  # the next build reads every file again, no more
+    def read_again(self, path: str) -> tuple[str, bytes | None]:
+        """The digest and bytes of one file of the walk, read now (e.g. after a save);
+        no bytes if it is no longer a regular file."""
+        self.contents.pop(path, None)
+        found = self._file_digest(path, "", time.time_ns() - _SETTLED_NS)
+        return found, self.contents.pop(path, None)
+
+    def _set(self, path: str, found: str) -> str:
+        self.digests[path] = found
+        return found
+
+    def save(self) -> None:
+        """Remember each file's identity and digest in the store, for the next build."""
+        if self.store.on_disk and self._remember != self._known:
+            self.store.write_file(_MEMO, json.dumps(self._remember, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+
+
+def _link_digest(path: str, top: str) -> str:
+    """A link inside the walked folder counts with its target's bytes; one that leads out
+    (refused by the loader) only by where it points, without opening it."""
+    try:
+        target = os.readlink(path)
+        real = os.path.realpath(path, strict=True)
+        inside = real.startswith(os.path.realpath(top).rstrip(os.sep) + os.sep)
+        info = os.stat(real)
+    except (OSError, RuntimeError, ValueError):
+        return "link-broken"
+    if inside and stat.S_ISREG(info.st_mode) and info.st_size <= KEEP_BYTES:
+        return "link:" + _hash_file(real, {})
+    return f"link-out:{target}"
 
 
 def _hash_file(path: str, contents: dict[str, bytes]) -> str:
-    """Digest of a file's bytes; kept in `contents` if small. Regular files only, read in
-    blocks: a pipe or a huge file must not hang or fill memory here (the loader reports them)."""
+    """Digest of a regular file's bytes (kept in `contents`), read without following a link."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
     except OSError:
         return "unreadable"
-    h = hashlib.blake2b(digest_size=20)
     with os.fdopen(fd, "rb") as stream:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return "special"
-        if info.st_size <= KEEP_BYTES:
-            data = stream.read(info.st_size + 1)  # a buffer the file's size, not KEEP_BYTES
-            h.update(data)
-            if len(data) <= info.st_size:
-                contents[path] = data
-        while block := stream.read(1 << 20):  # a big file, or one that grew meanwhile
-            h.update(block)
-    return h.hexdigest()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > KEEP_BYTES:
+            return "special"  # replaced between the look and the open
+        data = stream.read(KEEP_BYTES + 1)
+    if len(data) > KEEP_BYTES:
+        return "special"  # grew while read: the loader reads it again and refuses it
+    contents[path] = data
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def _load_memo(path: Path) -> dict[str, list]:
-    # Checked before it is believed: a damaged memo would make changed files look unchanged.
-    payload = read_checked(path, _FORMAT)
+def _load_memo(store: Store) -> dict[str, list]:
+    # Authenticated before it is believed: a forged memo would make changed files look unchanged.
+    payload = store.read_file(_MEMO)
     if payload is None:
         return {}
     try:

@@ -2,7 +2,8 @@
 
 Work goes out in chunks so each process pays its set-up (e.g. a Markdown renderer) once
 per chunk; results come back in input order, so parallel builds are byte-identical to
-serial ones.
+serial ones. Workers die with the process that started them, however it ends: a killed
+build leaves no worker behind.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Iterator, Sequence, TypeVar
+
+from ..processes import die_with_parent
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -77,7 +80,7 @@ def iterate_chunks(
 
 def _iterate_pool(function, chunks: list, jobs: int, context) -> Iterator[list]:
     """Results of `function` over `chunks`, in order, from one pool of `jobs` workers."""
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         # A few chunks ahead of the consumer, not all of them: finished results wait in
         # memory until they are used (rendered pages until written).
         pending: collections.deque = collections.deque()

@@ -13,18 +13,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
-from .cache import read_checked, write_checked
-from ..output.write import Span
+from ..model import Span
+from .store import Store
 
 KINDS = ("json", "csv")
-_FORMAT = "briefing-rows-1"
-_INDEX = "rows-index.json"
-_HEADER = b"briefing-rows-index-1\n"
+_FORMAT = "briefing-rows-2"
+_INDEX = "rows-index.bin"
 _BLOCK = 1 << 20
 # Rows of deleted or edited briefs stay in the files until they are half as big as the live ones.
 _COMPACT_SLACK = 1 << 20
@@ -33,10 +33,11 @@ Row = tuple[Any, Any]  # (JSON part, CSV part): Spans of the files, or bytes in 
 
 
 class RowStore:
-    """Rows by key, in files under `folder`; with no folder, in memory (a build without cache)."""
+    """Rows by key, in files beside `store`'s; in memory when the store is (no cache)."""
 
-    def __init__(self, folder: Path | None):
-        self.folder = folder
+    def __init__(self, store: Store):
+        self.store = store
+        folder = self.folder = store.folder
         self._rows: dict[str, Row] = {}
         self._used: set[str] = set()
         self._sizes = dict.fromkeys(KINDS, 0)  # bytes of each file the index vouches for
@@ -106,7 +107,7 @@ class RowStore:
                 "format": _FORMAT, "segments": self._segments,
                 "rows": {key: [part for span in row for part in (span.offset, span.length)] for key, row in self._rows.items()},
             }
-            write_checked(self.folder / _INDEX, _HEADER, json.dumps(index, separators=(",", ":")).encode("utf-8"))
+            self.store.write_file(_INDEX, json.dumps(index, separators=(",", ":")).encode("utf-8"))
         except OSError:
             pass  # a store that cannot be written only makes the next build slower
 
@@ -114,7 +115,7 @@ class RowStore:
         # Unbuffered: a row's span is handed out only once its bytes are in the file.
         if kind not in self._appending:
             self.folder.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
-            descriptor = os.open(self._paths[kind], os.O_WRONLY | os.O_CREAT, 0o600)
+            descriptor = os.open(self._paths[kind], os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600)
             try:
                 os.truncate(descriptor, self._sizes[kind])  # bytes after the indexed ones were never recorded
                 os.lseek(descriptor, self._sizes[kind], os.SEEK_SET)
@@ -143,7 +144,7 @@ class RowStore:
     def _read(self) -> None:
         try:
             # Checked as a whole: a damaged offset would put another brief's row in the downloads.
-            payload = read_checked(self.folder / _INDEX, _HEADER)  # type: ignore[operator]
+            payload = self.store.read_file(_INDEX)
             if payload is None:
                 return
             index = json.loads(bytes(payload))
@@ -206,7 +207,9 @@ def _verified_size(path: Path, segments: list[list]) -> int | None:
     """Bytes of `path` that match the recorded runs, or None if any run does not."""
     buffer = bytearray(_BLOCK)
     view = memoryview(buffer)
-    with open(path, "rb") as stream:
+    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            return None
         for length, expected in segments:
             hasher, left = hashlib.sha256(), length
             while left:

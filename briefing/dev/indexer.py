@@ -1,0 +1,158 @@
+"""serve's search index, refreshed in a child process that a newer save cancels.
+
+Indexing 10,000 brief pages takes many seconds; the child renders the brief pages whose
+fingerprint changed into serve's own folder and runs Pagefind there, on the other core,
+while the server keeps answering. A save made meanwhile stops the child (which records
+what its folder holds, so the next one goes on from there) and starts a new one for the
+newer site. Until a refresh completes, search answers from the last complete index.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from ..output.search_index import INDEX_FOLDER, PAGES_GLOB, SearchIndexError, write_search_index
+from ..output.write import OutputError, write_output
+from ..processes import die_with_parent
+from ..store.fingerprint import fingerprint_plan
+from ..store.store import Store
+from .live import Generation
+
+_INDEXED_PREFIX = PAGES_GLOB.split("/", 1)[0] + "/"  # the brief pages
+_STOP_GRACE_SECONDS = 3.0
+
+
+class IndexRefresher:
+    """Runs at most one refresh child at a time; `start` replaces a running one."""
+
+    def __init__(self, folder: Path, store: Store, log: Callable[[str], None], fork_lock: threading.Lock):
+        """`folder` is serve's own (e.g. .cache/serve/); `fork_lock` is held by whatever
+        must not be in progress when the process forks (rendering with shared templates)."""
+        self.site = folder / "index-site"
+        self._store = store
+        self._log = log
+        self._fork_lock = fork_lock
+        self._child: int | None = None
+        self._lock = threading.Lock()
+        self.completed = 0  # refreshes that finished (tests wait on it)
+        self.running = False
+
+    @property
+    def index_folder(self) -> Path:
+        """Where the served /pagefind/ files are."""
+        return self.site / INDEX_FOLDER
+
+    def start(self, generation: Generation) -> None:
+        """Cancel a running refresh, then refresh the index for `generation` in a child."""
+        with self._lock:
+            self._stop_child()
+            reader, writer = os.pipe()
+            with self._fork_lock:
+                pid = os.fork()
+            if pid == 0:  # the child: never returns
+                os.close(reader)
+                _child_main(generation, self.site, self._store, writer)
+            os.close(writer)
+            try:
+                os.setpgid(pid, pid)  # also here: a stop right after the fork finds the group
+            except OSError:
+                pass
+            self._child = pid
+            self.running = True
+        threading.Thread(target=self._wait_for, args=(pid, reader), name="serve-index", daemon=True).start()
+
+    def stop(self) -> None:
+        """Stop a running refresh (the server is stopping)."""
+        with self._lock:
+            self._stop_child()
+
+    def _stop_child(self) -> None:
+        pid, self._child = self._child, None
+        if pid is None:
+            return
+        try:
+            os.killpg(pid, signal.SIGTERM)  # the child records its folder, then exits
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + _STOP_GRACE_SECONDS
+        while time.monotonic() < deadline:
+            if _reaped(pid):
+                return
+            time.sleep(0.02)
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def _wait_for(self, pid: int, reader: int) -> None:
+        with os.fdopen(reader, "rb") as stream:
+            message = stream.read().decode("utf-8", "replace").strip()
+        _reaped(pid, block=True)
+        with self._lock:
+            finished = self._child == pid
+            if finished:
+                self._child = None
+                self.running = False
+        if finished and message.startswith("ok"):
+            self.completed += 1
+            self._log(f"search index refreshed: {message[3:]}")
+        elif finished:
+            self._log(f"error: search index: {message or 'the indexer stopped unexpectedly'} (search shows the previous index)")
+
+
+def _reaped(pid: int, block: bool = False) -> bool:
+    try:
+        done, _ = os.waitpid(pid, 0 if block else os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return done == pid
+
+
+def _child_main(generation: Generation, site: Path, store: Store, report: int) -> None:
+    """In the forked child: index, write one line to `report`, exit. Never returns."""
+    status = 1
+    try:
+        os.setpgid(0, 0)  # its own group: stopping it stops its Pagefind too
+        die_with_parent(os.getppid())
+        signal.signal(signal.SIGTERM, _exit_on_term)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+        started = time.perf_counter()
+        pages = refresh_index(generation, site, store)
+        message, status = f"ok {pages} pages in {time.perf_counter() - started:.2f} s", 0
+    except SystemExit:
+        message = "stopped by a newer save"
+    except (SearchIndexError, OutputError) as exc:
+        message = str(exc)
+    except BaseException as exc:  # noqa: BLE001 - reported to the server, which keeps running
+        message = f"{type(exc).__name__}: {exc}"
+    try:
+        os.write(report, message.encode("utf-8", "replace"))
+    finally:
+        os._exit(status)
+
+
+def refresh_index(generation: Generation, site: Path, store: Store) -> int:
+    """Bring `site` (brief pages and their index) up to `generation`; return pages indexed."""
+    items = [item for item in generation.plan if item.path.startswith(_INDEXED_PREFIX) and item.path.endswith(".html")]
+    planned = fingerprint_plan(items, generation.renderer, generation.archive, store.engine)
+    record = store.record("index-site")
+    site.parent.mkdir(parents=True, exist_ok=True)
+
+    def produce(paths: list[str]):
+        for path in paths:
+            yield path, generation.make(path)
+
+    def index(stage: Path) -> None:
+        write_search_index(stage, site / INDEX_FOLDER)
+
+    write_output(site, planned, produce, record, index, keep=(INDEX_FOLDER,))
+    return len(items)
+
+
+def _exit_on_term(signum, frame) -> None:
+    raise SystemExit(1)  # unwinds through the writer, which records its staging folder
