@@ -118,7 +118,8 @@ def build_site(options: BuildOptions, store: Store | None = None, progress: Prog
         finally:
             spare()
     seconds = time.perf_counter() - started
-    return BuildReport(len(archive.briefs), stats.files, stats.bytes, seconds, index, stats.written, stats.unchanged, cache_note=store.why_memory)
+    note = store.why_memory or (f"could not save the build cache: {store.unsaved}" if store.unsaved else "")
+    return BuildReport(len(archive.briefs), stats.files, stats.bytes, seconds, index, stats.written, stats.unchanged, cache_note=note)
 
 
 def load(options: BuildOptions, store: Store, inputs: InputDigests, progress: Progress | None = None) -> Content:

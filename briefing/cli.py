@@ -166,7 +166,9 @@ def _run_build(args: argparse.Namespace) -> int:
     if args.show_written:
         for path in report.written_paths:
             print(path)
-    if report.cache_note and report.cache_note != "--no-cache":
+    if report.cache_note.startswith("could not save"):
+        print(f"note: {report.cache_note}; the next build starts afresh", file=sys.stderr)
+    elif report.cache_note and report.cache_note != "--no-cache":
         print(f"note: no build cache ({report.cache_note}); every build starts afresh", file=sys.stderr)
     if report.up_to_date:
         print(f"{_display(options.out)}/ is up to date: no content, template or setting changed since it was built ({report.briefs} briefs, {report.files} files; checked in {report.seconds:.2f} s)")

@@ -8,6 +8,7 @@ cleaned (or restored) at the start of the next one.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -248,10 +249,15 @@ def write_output(
     state = record.load()
     live = _manifest_for(state.get("site"), out)
     spare = _manifest_for(state.get("spare"), stage) if stage.is_dir() else None
+    try:
+        # Until the swap, nobody may trust what the staging folder holds.
+        record.save({"site": state.get("site") if live is not None else None, "spare": None})
+    except OSError:
+        # The record still vouches for the folder as it was: make a new one, whose
+        # identity the record cannot match (e.g. on a full disk).
+        spare = None
     if stage.exists() and spare is None:
         shutil.rmtree(stage)  # unknown contents (interrupted, or made by an older engine)
-    # Until the swap, nobody may trust what the staging folder holds.
-    record.save({"site": state.get("site") if live is not None else None, "spare": None})
     current = dict(spare or {})  # what the staging folder holds, kept true as it changes
     wanted = {path: fp for path, fp in planned}
     previous = state.get("site") if live is not None else None
@@ -289,7 +295,8 @@ def write_output(
     except BaseException as exc:
         # A failed build leaves site/ alone; the staging folder is remembered as it is.
         if stage.is_dir():
-            record.save({"site": previous, "spare": {"tree": _identity(stage), "files": current}})
+            with contextlib.suppress(OSError):  # unrecorded, the folder is just not trusted
+                record.save({"site": previous, "spare": {"tree": _identity(stage), "files": current}})
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
         raise

@@ -58,6 +58,7 @@ class Store:
         self._stop = threading.Event()
         self.hits = 0  # counted lookups (parsed files) found
         self.misses = 0
+        self.unsaved = ""  # why something could not be written, e.g. a full disk
 
     @classmethod
     def open(cls, root: Path, folder: Path | None = None) -> "Store":
@@ -201,7 +202,8 @@ class Store:
 
     def write_file(self, name: str, payload: bytes | Iterable[bytes]) -> bool:
         """Write `payload` (bytes, or parts in order) under `name` atomically; False if the
-        disk refused (a cache that cannot be written only makes the next build slower)."""
+        disk refused, noted in `unsaved` (a store that cannot be written only makes the next
+        build slower)."""
         if self.folder is None:
             return False
         parts = [payload] if isinstance(payload, (bytes, bytearray, memoryview)) else list(payload)
@@ -209,7 +211,10 @@ class Store:
         for part in parts:
             mac.update(part)
         header = _FORMAT + mac.hexdigest().encode("ascii") + b"\n"
-        return write_atomically(self.folder / name, [header, *parts])
+        problem = write_atomically(self.folder / name, [header, *parts])
+        if problem:
+            self.unsaved = self.unsaved or problem
+        return not problem
 
     def _verified(self, name: str, blob: bytes) -> memoryview | None:
         start = len(_FORMAT) + _MAC_HEX + 1
@@ -254,22 +259,22 @@ class StoredRecord:
             raise OSError(errno.ENOSPC, f"cannot save {self._name} in the build cache")
 
 
-def write_atomically(path: Path, parts: list) -> bool:
-    """Write `parts` to a new file and rename it over `path`; False (and no file left
-    behind) when the disk refuses, e.g. when it is full."""
+def write_atomically(path: Path, parts: list) -> str:
+    """Write `parts` to a new file and rename it over `path`; '' on success, else why not
+    (e.g. a full disk), with no file left behind."""
     try:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    except OSError:
-        return False
+    except OSError as exc:
+        return exc.strerror or str(exc)
     try:
         with os.fdopen(handle, "wb") as stream:
             for part in parts:
                 stream.write(part)
         os.replace(temporary, path)
-        return True
-    except OSError:
+        return ""
+    except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        return False
+        return exc.strerror or str(exc)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
