@@ -120,8 +120,3 @@ def test_codeowners_cover_content_and_engine():
     owners = {line.split()[0]: line.split()[1:] for line in (GITHUB / "CODEOWNERS").read_text().splitlines() if line.strip() and not line.startswith("#")}
     assert owners["/content/"] and owners["/briefing/"] and owners["*"]
 
-
-def test_dependabot_updates_pip_and_actions():
-    config = load(GITHUB / "dependabot.yml")
-    assert config["version"] == 2
-    assert {update["package-ecosystem"] for update in config["updates"]} == {"pip", "github-actions"}
