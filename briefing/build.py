@@ -17,10 +17,10 @@ from typing import Callable, Iterable, Sequence
 from .site.archive import Archive, assemble_archive
 from .hashing import digest
 from .store.cache import CACHE_FOLDER, BriefCache
-from .errors import BuildFailed
+from .errors import BuildFailed, Problem
 from .store.fingerprint import Fingerprinter, Uncacheable, engine_digest
 from .store.inputs import InputDigests
-from .content.loader import check_selected, load_content
+from .content.loader import CheckResult, check_selected, load_content
 from .store.parallel import default_jobs, iterate_shared
 from .site.plan import OutputFile, check_plan, plan_site
 from .output.render import TemplateRenderer, human_date, load_strings
@@ -73,7 +73,15 @@ class BuildReport:
     up_to_date: bool = False  # nothing changed since the build that made the output
 
 
-def check_site(options: BuildOptions) -> Archive:
+@dataclass(frozen=True)
+class CheckReport:
+    """A valid archive, and the warnings found on the way."""
+
+    archive: Archive
+    warnings: tuple[Problem, ...] = ()
+
+
+def check_content(options: BuildOptions) -> CheckReport:
     """Load and validate all content and templates; write nothing."""
     content = load_content(options.root, options.content, base_url=options.base_url, drafts=options.drafts)
     archive = assemble_archive(content)
@@ -81,11 +89,16 @@ def check_site(options: BuildOptions) -> Archive:
     plan = plan_site(archive, Urls(archive.config.base_url), renderer.strings)
     problems = renderer.check_templates() + check_plan(plan)
     if problems:
-        raise BuildFailed(problems)
-    return archive
+        raise BuildFailed([*problems, *content.warnings])
+    return CheckReport(archive, content.warnings)
 
 
-def check_files(options: BuildOptions, paths: tuple[Path, ...]) -> tuple[int, int]:
+def check_site(options: BuildOptions) -> Archive:
+    """Load and validate all content and templates; write nothing."""
+    return check_content(options).archive
+
+
+def check_files(options: BuildOptions, paths: tuple[Path, ...]) -> CheckResult:
     """Validate only these brief or page files (plus cross-brief rules involving them)."""
     return check_selected(options.root, options.content, paths)
 

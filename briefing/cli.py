@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Sequence
 
 from . import ENGINE_VERSION
-from .build import BuildOptions, build_site, check_files, check_site
+from .build import BuildOptions, build_site, check_content, check_files
 from .content.config import load_vocabulary
-from .errors import BuildFailed, Problem, failure_summary, markdown_summary
+from .content.days import parse_day
+from .content.layout import kind_of, unknown_file_message
+from .errors import BuildFailed, Problem, count, failure_summary, markdown_summary, warning_details
 from .dev.field_docs import render_field_blocks, update_generated_blocks
 from .content.files import is_inside, relative_name
 from .dev.jsonschema_export import SCHEMA_PATH, render_brief_schema
@@ -50,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return options.run(options)
     except BuildFailed as failure:
-        _report(failure.problems, options, out_name=_out_name(options))
+        _report(failure, options, out_name=_out_name(options))
         return 1
     except UsageError as exc:
         return _usage(str(exc))
@@ -96,8 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-search", action="store_true", help="skip the search index (faster; the site then has no pagefind/ folder and its search page finds nothing)")
     build.set_defaults(run=_run_build)
 
-    check = commands.add_parser("check", parents=[common], help="validate content only", description="Validate content and templates and report every problem as path:line: field: message. Writes nothing. Given FILEs (briefs or pages), check only those, plus the rules across briefs that involve them (unique ids, related briefs exist); templates are then not checked.")
+    check = commands.add_parser("check", parents=[common], help="validate content only", description="Validate content and templates and report every problem as path:line: field: message. Writes nothing. Given FILEs (briefs or pages), check only those, plus the rules across briefs that involve them (unique ids, related briefs exist); templates are then not checked. Warnings (path:line: field: warning: message), such as a source without an archived copy, are pointed out but never fail the check.")
     check.add_argument("files", nargs="*", type=Path, metavar="FILE", help="brief or page files to check (default: everything)")
+    check.add_argument("--all-warnings", action="store_true", help=f"list every warning (by default more than {WARNINGS_LISTED} are counted, not listed)")
     check.set_defaults(run=_run_check)
 
     new = commands.add_parser("new", parents=[common], help="create a new brief", description="Create content/briefs/YYYY/YYYY-MM-DD-slug.md with every required field; TODO placeholders fail `check` until you replace them.")
@@ -215,29 +218,59 @@ def _run_check(args: argparse.Namespace) -> int:
     options = _options(args)
     started = time.perf_counter()
     if args.files:
-        briefs, pages = check_files(options, tuple(_content_file(path, options) for path in args.files))
-        message = f"ok: {_count(briefs, 'brief')} and {_count(pages, 'page')} are valid ({time.perf_counter() - started:.2f} s)"
+        result = check_files(options, tuple(_content_file(path, options) for path in args.files))
+        briefs, pages, warnings = result.briefs, result.pages, result.warnings
+        message = f"ok: {count(briefs, 'brief')} and {count(pages, 'page')} are valid ({time.perf_counter() - started:.2f} s)"
     else:
-        archive = check_site(options)
-        message = f"ok: {len(archive.briefs)} briefs and {len(archive.pages)} pages are valid"
+        report = check_content(options)
+        briefs, pages, warnings = len(report.archive.briefs), len(report.archive.pages), report.warnings
+        message = f"ok: {count(briefs, 'brief')} and {count(pages, 'page')} are valid"
+    _show_warnings(warnings, args)
+    if warnings:
+        message += f", with {count(len(warnings), 'warning')}"
     if not args.quiet:
         print(message)
-    _write_job_summary(f"### Content check passed\n\n{message}\n")
+    _write_job_summary("\n".join([f"### Content check passed\n\n{message}\n", *warning_details(warnings)]))
     return 0
 
 
+# More warnings than this are counted in one line, not listed (`check --all-warnings` lists them).
+WARNINGS_LISTED = 10
+
+
+def _show_warnings(warnings: tuple[Problem, ...], args: argparse.Namespace) -> None:
+    """Print warnings to stderr (and as workflow commands), or one line counting them."""
+    if not warnings:
+        return
+    if len(warnings) <= WARNINGS_LISTED or getattr(args, "all_warnings", False):
+        for warning in warnings:
+            print(warning.format(), file=sys.stderr)
+        if _format(args) == "github":
+            for warning in warnings:
+                print(warning.format_github())
+        return
+    files = len({w.path for w in warnings})
+    print(
+        f"{count(len(warnings), 'warning')} in {count(files, 'file')}, not listed: "
+        f"`python build.py check --all-warnings` lists them, or check single files", file=sys.stderr,
+    )
+
+
 def _content_file(path: Path, options: BuildOptions) -> Path:
-    """A FILE given to `check`: an existing .md file under content/briefs or content/pages."""
-    if not path.is_file() or path.suffix != ".md":
-        raise UsageError(f"{path}: not a Markdown file (give briefs or pages, e.g. content/briefs/2024/2024-04-19-slug.md)")
-    if not any(is_inside(path, options.content / folder) for folder in ("briefs", "pages")):
+    """A FILE given to `check`: an existing brief or page under content/."""
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file (give briefs or pages, e.g. content/briefs/2024/2024-04-19-slug.md)")
+    if is_inside(path, options.content):
+        relative = path.resolve().relative_to(options.content.resolve()).as_posix()
+        kind = kind_of(relative)
+        if kind is None or path.name.startswith("."):
+            raise UsageError(f"{path}: {unknown_file_message(relative)}")
+        if kind.name not in ("brief", "page"):
+            raise UsageError(f"{path}: is the {kind.name} file; `check` with no FILE checks it with everything else")
+    else:
         raise UsageError(f"{path}: not under {_display(options.content)}/briefs or {_display(options.content)}/pages")
     # Names in messages are relative to the project root, like a full check's.
     return options.root / path.resolve().relative_to(options.root.resolve()) if is_inside(path, options.root) else path
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _run_new(args: argparse.Namespace) -> int:
@@ -251,10 +284,8 @@ def _run_new(args: argparse.Namespace) -> int:
         return (text, None) if text.strip() else (None, "the title must not be empty")
 
     def parse_date(text: str):
-        try:
-            return dt.date.fromisoformat(text), None
-        except ValueError:
-            return None, f"--date: '{text}' is not a date as YYYY-MM-DD"
+        day, wrong = parse_day(text)
+        return (day, None) if day else (None, f"--date: {wrong}")
 
     def parse_type(text: str):
         if text in vocabulary.ids("types"):
@@ -338,15 +369,24 @@ def _usage(message: str) -> int:
     return 2
 
 
-def _report(problems: tuple[Problem, ...], args: argparse.Namespace, out_name: str) -> None:
-    fmt = getattr(args, "format", None) or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+def _report(failure: BuildFailed, args: argparse.Namespace, out_name: str) -> None:
+    problems = failure.problems
+    command = "build" if args.command in (None, "build", "serve") else args.command
+    command = "check" if command == "schema" else command  # `schema --check` writes nothing either
+    # Warnings are `check`'s to show; a build reports what stopped it.
+    warnings = failure.warnings if command == "check" else ()
     for problem in problems:
         print(problem.format(), file=sys.stderr)
-    if fmt == "github":
+    if _format(args) == "github":
         for problem in problems:
             print(problem.format_github())
-    print(failure_summary(problems, out_name), file=sys.stderr)
-    _write_job_summary(markdown_summary(problems, out_name))
+    _show_warnings(warnings, args)
+    print(failure_summary(problems, out_name, command), file=sys.stderr)
+    _write_job_summary(markdown_summary(problems, out_name, command, warnings))
+
+
+def _format(args: argparse.Namespace) -> str:
+    return getattr(args, "format", None) or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
 
 
 def _write_job_summary(markdown: str) -> None:
