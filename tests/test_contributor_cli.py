@@ -219,3 +219,40 @@ class TestNewOnATerminal:
         assert checked.returncode == 0, checked.stderr
         assert build_py("-q", cwd=project.root).returncode == 0
         assert (project.out / "briefs/2024-04-19-leaders-meet/index.html").is_file()
+
+
+class TestMessages:
+    def test_check_says_check_failed_not_build_failed(self, project):
+        project.brief(type="zzz")
+        result = build_py("check", cwd=project.root)
+        assert result.stderr.splitlines()[-1] == "check failed: 1 error in 1 file"
+        assert "build failed" not in result.stderr and "site/" not in result.stderr
+
+    def test_a_build_still_says_its_output_is_left_unchanged(self, project):
+        project.brief(type="zzz")
+        result = build_py("build", cwd=project.root)
+        assert result.stderr.splitlines()[-1] == "build failed: 1 error in 1 file; site/ left unchanged"
+
+    @pytest.mark.parametrize("date,message", [
+        ("2026-02-30", "there is no 30 February 2026 (February has 28 days)"),
+        ("2023-02-29", "there is no 29 February 2023 (2023 is not a leap year)"),
+        ("2026-04-31", "there is no 31 April 2026 (April has 30 days)"),
+        ("2026-13-01", "there is no month 13 (months run from 01 to 12)"),
+        ("2026-2-3", "'2026-2-3' is not a date as YYYY-MM-DD (e.g. 2024-04-19)"),
+    ])
+    def test_new_says_what_is_wrong_with_a_date(self, project, date, message):
+        result = build_py("new", "--date", date, "--type", "summit", "Leaders meet", cwd=project.root)
+        assert result.returncode == 2 and result.stderr == f"build.py: error: --date: {message}\n"
+
+    def test_new_writes_related_and_the_headings_the_guide_asks_for(self, project):
+        result = build_py("new", "--date", "2024-04-19", "--type", "summit", "Leaders meet", cwd=project.root)
+        text = (project.root / result.stdout.strip()).read_text()
+        assert "\nrelated: []\n" in text and "\ntags: []\n" in text
+        assert "\n## Context\n" in text and "\n## Disputed or uncertain details\n" in text
+        guide = (REPO / "CONTRIBUTING.md").read_text() + (REPO / "docs/reference.md").read_text()
+        assert "Disputed or uncertain details" in guide and "`related`" in guide
+
+    def test_a_placeholder_left_anywhere_in_the_body_fails(self, project):
+        project.brief(body="What happened.\n\n## Context\n\nTODO: why it matters.\n")
+        result = build_py("check", cwd=project.root)
+        assert "content/briefs/2023/2023-12-07-joint-statement.md:17: body: still holds the placeholder text" in result.stderr

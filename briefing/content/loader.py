@@ -458,9 +458,13 @@ def _render_body(name: str, split: SplitFile | None, renderer: MarkdownRenderer,
     stripped = body.strip()
     if not stripped:
         return None, [Problem(name, body_line, "body", "is empty; write the brief below the closing '---'")]
-    if stripped.startswith(PLACEHOLDER):
-        first_text_line = body_line + len(body) - len(body.lstrip("\n"))
-        return None, [Problem(name, first_text_line, "body", "still holds the placeholder text from `build.py new`; replace it")]
+    placeholders = [
+        Problem(name, body_line + index, "body", "still holds the placeholder text from `build.py new`; replace it")
+        for index, line in enumerate(body.split("\n"))
+        if line.lstrip().startswith(PLACEHOLDER)
+    ]
+    if placeholders:
+        return None, placeholders
     try:
         return renderer.render(body, limits), []
     except BodyTooComplex as exc:
