@@ -24,7 +24,7 @@ from .dev.scaffold import new_brief_text, slugify
 from .output.search_index import SearchIndexError
 from .output.write import OutputError
 
-COMMANDS = ("build", "check", "new", "schema", "serve")
+COMMANDS = ("build", "check", "new", "schema", "serve", "links", "diff")
 
 DESCRIPTION = """\
 Build the Armenia–Azerbaijan normalization archive: Markdown briefs in content/ become a
@@ -37,6 +37,8 @@ commands:
   new     create a new brief with every required field, ready to fill in
   schema  regenerate schema/brief.schema.json and the field tables in CONTRIBUTING.md
   serve   build, serve on http://127.0.0.1:8000/, rebuild on save, reload the browser
+  links   check every internal link and #anchor of a built site (e.g. site/)
+  diff    list the pages added, changed and removed between two builds of the site
 
 Run `build.py COMMAND --help` for a command's options. Exit status: 0 success,
 1 content or template errors (site/ left unchanged), 2 usage errors."""
@@ -122,6 +124,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--poll", action="store_true", help="check for changes by polling, for file systems without change events (network or container mounts)")
     serve.add_argument("--poll-interval", type=float, default=1.0, metavar="SECONDS", help="seconds between polls with --poll (default: 1.0)")
     serve.set_defaults(run=_run_serve)
+
+    links = commands.add_parser("links", help="check a built site's internal links", description="Check that every internal link and #anchor of a built site leads somewhere: each address on every page (and in sitemap.xml) that points into the site must name one of its files, and a #fragment must name an element id on that page. Links to other sites are not fetched. Exit status 1 if any link is broken.")
+    links.add_argument("site", type=Path, metavar="SITE", help="the built site's folder, e.g. site")
+    links.add_argument("--base-url", metavar="URL", help="the address the site was built for (default: its home page's canonical link)")
+    links.add_argument("-q", "--quiet", action="store_true", help="print only broken links")
+    links.set_defaults(run=_run_links)
+
+    diff = commands.add_parser("diff", help="list the pages two builds differ in", description="Compare two builds of the site file by file (the pagefind/ search index aside) and list the pages added, changed and removed, with each page's address and title, briefs first; other files (feeds, data downloads, sitemap) are counted apart. Writes to standard output; always exits 0 when both folders exist.")
+    diff.add_argument("old", type=Path, metavar="OLD_SITE", help="the earlier build, e.g. of the base branch")
+    diff.add_argument("new", type=Path, metavar="NEW_SITE", help="the later build")
+    diff.add_argument("--format", choices=("text", "markdown"), default="text", help="plain lines (default) or Markdown for a job summary")
+    diff.set_defaults(run=_run_diff)
     return parser
 
 
@@ -186,6 +200,33 @@ def _run_serve(args: argparse.Namespace) -> int:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     return server.run()
+
+
+def _run_links(args: argparse.Namespace) -> int:
+    from .review.links import check_links
+
+    if not (args.site / "index.html").is_file():
+        raise UsageError(f"{args.site}: not a built site (no index.html); build one with `python build.py build --out {args.site}`")
+    report = check_links(args.site, args.base_url)
+    for problem in report.broken:
+        print(problem.format(), file=sys.stderr)
+    if report.broken:
+        print(f"links failed: {count(len(report.broken), 'broken link')} among {report.links} in {count(report.pages, 'page')}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(f"ok: all {report.links} internal links and anchors of {count(report.pages, 'page')} lead somewhere")
+    return 0
+
+
+def _run_diff(args: argparse.Namespace) -> int:
+    from .review.changes import compare_sites, format_markdown, format_text
+
+    for folder in (args.old, args.new):
+        if not folder.is_dir():
+            raise UsageError(f"{folder}: no such folder")
+    changes = compare_sites(args.old, args.new)
+    sys.stdout.write(format_markdown(changes) if args.format == "markdown" else format_text(changes))
+    return 0
 
 
 class ProgressLine:

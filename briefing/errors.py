@@ -105,7 +105,7 @@ def problem_table(problems: tuple[Problem, ...]) -> list[str]:
     if not problems:
         return []
     rows = [
-        f"| `{_escape_cell(p.path)}` | {max(p.line, 1)} | `{_escape_cell(p.field)}` | {_escape_cell(p.message)} |"
+        f"| `{escape_cell(p.path)}` | {max(p.line, 1)} | `{escape_cell(p.field)}` | {escape_cell(p.message)} |"
         for p in problems
     ]
     return ["| file | line | field | problem |", "|---|---|---|---|", *rows, ""]
@@ -148,7 +148,8 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _escape_cell(text: str) -> str:
+def escape_cell(text: str) -> str:
+    """Text made safe for one Markdown table cell."""
     # A table cell is one line; '|' would end it and '`' or '<' could open code or HTML.
     text = " ".join(text.split())
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "'").replace("<", "&lt;")
