@@ -24,6 +24,7 @@ from .dev.scaffold import new_brief_text, slugify
 from .output.search_index import SearchIndexError
 from .output.write import OutputError
 
+FIELD_TABLES_PATH = "docs/reference.md"  # the contributors' reference, with the generated field tables
 COMMANDS = ("build", "check", "new", "schema", "serve", "links", "diff")
 
 DESCRIPTION = """\
@@ -35,7 +36,7 @@ commands:
   check   validate content and templates only; write nothing
           (`check FILE...` checks just those briefs or pages, in well under a second)
   new     create a new brief with every required field, ready to fill in
-  schema  regenerate schema/brief.schema.json and the field tables in CONTRIBUTING.md
+  schema  regenerate schema/brief.schema.json and the field tables in docs/reference.md
   serve   build, serve on http://127.0.0.1:8000/, rebuild on save, reload the browser
   links   check every internal link and #anchor of a built site (e.g. site/)
   diff    list the pages added, changed and removed between two builds of the site
@@ -113,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--slug", help="file name part after the date (default: made from the title)")
     new.set_defaults(run=_run_new)
 
-    schema = commands.add_parser("schema", parents=[common], help="regenerate the brief schema files", description=f"Write {SCHEMA_PATH} (JSON Schema of brief front matter, for editors) and the field tables in CONTRIBUTING.md, both generated from briefing/schema.py and the vocabulary.")
+    schema = commands.add_parser("schema", parents=[common], help="regenerate the brief schema files", description=f"Write {SCHEMA_PATH} (JSON Schema of brief front matter, for editors) and the field tables in docs/reference.md, both generated from briefing/content/schema.py and the vocabulary.")
     schema.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is out of date")
     schema.set_defaults(run=_run_schema)
 
@@ -377,7 +378,7 @@ def _run_schema(args: argparse.Namespace) -> int:
     if vocabulary is None:
         raise BuildFailed(problems)
     outputs = {options.root / SCHEMA_PATH: render_brief_schema(vocabulary)}
-    guide = options.root / "CONTRIBUTING.md"
+    guide = options.root / FIELD_TABLES_PATH
     if guide.exists():
         try:
             outputs[guide] = update_generated_blocks(guide.read_text(encoding="utf-8"), render_field_blocks())
@@ -387,7 +388,7 @@ def _run_schema(args: argparse.Namespace) -> int:
     if args.check:
         # Reported like content problems, so CI annotates the stale file and summarizes it.
         problems = [
-            Problem(relative_name(path, options.root), 1, "schema", "is out of date with briefing/schema.py and content/vocabulary.yaml; run `python build.py schema` (or `make schema`) and commit the result")
+            Problem(relative_name(path, options.root), 1, "schema", "is out of date with briefing/content/schema.py and content/vocabulary.yaml; run `python build.py schema` (or `make schema`) and commit the result")
             for path in stale
         ]
         if problems:
