@@ -221,7 +221,7 @@ def _read_all(
     paths: list[Path], root: Path, content: Path, limits: Limits, preread: Mapping[str, bytes] | None,
     digests: Mapping[str, str] | None,
 ) -> tuple[list[_ContentFile], list[Problem]]:
-    # `paths` come from find_markdown, which follows no linked folder and checks linked files.
+    # `paths` come from survey_content, which follows no linked folder and checks linked files.
     files: list[_ContentFile] = []
     problems: list[Problem] = []
     for path in paths:
