@@ -100,11 +100,10 @@ def _walk(root: Path, content: Path, folder: Path, prefix: str, found: dict[str,
         problems.append(Problem(relative_name(folder, root), 1, "file", f"is a folder that cannot be read ({exc.strerror or exc}); its files would be left out"))
         return
     for entry in entries:
-        path = Path(entry.path)
-        relative = prefix + entry.name
-        name = relative_name(path, root)
         if entry.name in TOOL_FOLDERS:
             continue
+        path = Path(entry.path)
+        relative = prefix + entry.name
         try:
             is_folder = entry.is_dir(follow_symlinks=False)
             linked = entry.is_symlink()
@@ -114,17 +113,17 @@ def _walk(root: Path, content: Path, folder: Path, prefix: str, found: dict[str,
             leaves = not is_inside(path, content)
             what = "a linked folder" if path.is_dir() else "a link"
             why = " that leads outside content/; links out are refused" if leaves else "; links are not followed, move the files here"
-            problems.append(Problem(name, 1, "file", f"is {what}{why}"))
+            problems.append(Problem(relative_name(path, root), 1, "file", f"is {what}{why}"))
         elif is_folder:
             if entry.name.startswith("."):
-                problems.append(Problem(name, 1, "file", "is a hidden folder (its name starts with '.'), so nothing in it would be published; rename it or move its files out"))
+                problems.append(Problem(relative_name(path, root), 1, "file", "is a hidden folder (its name starts with '.'), so nothing in it would be published; rename it or move its files out"))
             else:
                 # Folders the build does not know are walked too: each file in them is named.
                 _walk(root, content, path, relative + "/", found, problems)
         elif not is_leftover(entry.name):
             kind = kind_of(relative)
             if kind is None or entry.name.startswith("."):
-                problems.append(Problem(name, 1, "file", unknown_file_message(relative)))
+                problems.append(Problem(relative_name(path, root), 1, "file", unknown_file_message(relative)))
             else:
                 found[kind.name].append(path)
 
