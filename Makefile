@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 BUILD_ARGS ?=
 FILES ?=
 
-.PHONY: site check schema serve test clean system-deps bench
+.PHONY: site check schema serve test clean system-deps bench lock
 
 ## site: set up and build the bundled archive into site/
 site: $(RUNTIME)
@@ -22,7 +22,7 @@ check: $(RUNTIME)
 	$(PY) build.py check $(FILES)
 	$(PY) build.py schema --check
 
-## schema: regenerate schema/brief.schema.json and the field tables in CONTRIBUTING.md
+## schema: regenerate schema/brief.schema.json and the field tables in docs/reference.md
 schema: $(RUNTIME)
 	$(PY) build.py schema
 
@@ -38,13 +38,19 @@ test: $(TESTDEPS) system-deps $(NODEDEPS)
 clean:
 	rm -rf site .site.staging .site.old .cache .pytest_cache .hypothesis
 
-$(RUNTIME): pyproject.toml
+# Every package, transitive ones included, comes from a lock in requirements/ and must
+# match one of its hashes; the project itself is then installed without touching them.
+PIP_LOCKED = $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --only-binary=:all: -r
+PIP_PROJECT = $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+
+$(RUNTIME): requirements/site.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	$(PIP_LOCKED) requirements/site.txt
+	$(PIP_PROJECT)
 	touch $@
 
-$(TESTDEPS): $(RUNTIME) pyproject.toml
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+$(TESTDEPS): $(RUNTIME) requirements/test.txt
+	$(PIP_LOCKED) requirements/test.txt
 	touch $@
 
 # Test-only npm packages (the sitemaps.org XSD, the Nu Html Checker), exactly as
@@ -64,6 +70,21 @@ BENCHDEPS := $(VENV)/.bench-installed
 bench: $(BENCHDEPS)
 	$(PY) bench/run.py --count $(N) --repeat $(REPEAT)
 
-$(BENCHDEPS): $(RUNTIME) pyproject.toml
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+$(BENCHDEPS): $(RUNTIME) requirements/bench.txt
+	$(PIP_LOCKED) requirements/bench.txt
 	touch $@
+
+## lock: recompile requirements/*.txt (every package, with PyPI's hashes) from requirements/*.in;
+##       LOCK_ARGS="--upgrade-package NAME" moves one package, LOCK_ARGS=--upgrade all of them
+PIP_TOOLS_VERSION := 7.6.2
+LOCK_ARGS ?=
+LOCKVENV := .cache/pip-tools
+lock:
+	test -x $(LOCKVENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCKVENV) && $(LOCKVENV)/bin/pip install --quiet pip-tools==$(PIP_TOOLS_VERSION); }
+	# PyPI alone (no local mirror or find-links from pip's configuration), so the hashes are
+	# those of the files every machine downloads.
+	for name in site test bench; do \
+	  env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL PIP_CONFIG_FILE=/dev/null \
+	    $(LOCKVENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	    $(LOCK_ARGS) --output-file requirements/$$name.txt requirements/$$name.in || exit 1; \
+	done

@@ -15,8 +15,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .content.loader import Content, check_selected, load_content
-from .errors import BuildFailed
+from .content.loader import CheckResult, Content, check_selected, load_content
+from .errors import BuildFailed, Problem
 from .hashing import digest
 from .output.produce import Producer, static_files
 from .output.render import TemplateRenderer, make_renderer
@@ -181,17 +181,31 @@ def write(
     return stats, indexed[0] if indexed else None
 
 
-def check_site(options: BuildOptions) -> Archive:
+@dataclass(frozen=True)
+class CheckReport:
+    """A valid archive, and the warnings found on the way."""
+
+    archive: Archive
+    warnings: tuple[Problem, ...] = ()
+
+
+def check_content(options: BuildOptions) -> CheckReport:
     """Load and validate all content and templates; write nothing."""
-    store = Store.memory()
     content = load_content(options.root, options.content, base_url=options.base_url, drafts=options.drafts, reserved=RESERVED_NAMES)
     archive = assemble_archive(content)
-    renderer = make_renderer(options.templates, options.root, archive, store)
-    check(renderer, plan_site(archive, Urls(archive.config.base_url), renderer.strings))
-    return archive
+    renderer = make_renderer(options.templates, options.root, archive, Store.memory())
+    problems = renderer.check_templates() + check_plan(plan_site(archive, Urls(archive.config.base_url), renderer.strings))
+    if problems:
+        raise BuildFailed([*problems, *content.warnings])
+    return CheckReport(archive, content.warnings)
 
 
-def check_files(options: BuildOptions, paths: tuple[Path, ...]) -> tuple[int, int]:
+def check_site(options: BuildOptions) -> Archive:
+    """Load and validate all content and templates; write nothing."""
+    return check_content(options).archive
+
+
+def check_files(options: BuildOptions, paths: tuple[Path, ...]) -> CheckResult:
     """Validate only these brief or page files (plus cross-brief rules involving them)."""
     return check_selected(options.root, options.content, paths, reserved=RESERVED_NAMES)
 

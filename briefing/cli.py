@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Sequence
 
 from . import speedups
-from .build import BuildOptions, build_site, check_files, check_site
+from .build import BuildOptions, build_site, check_content, check_files
 from .content.config import load_vocabulary
-from .errors import BuildFailed, Problem, failure_summary, markdown_summary
+from .content.days import parse_day
+from .content.layout import kind_of, unknown_file_message
+from .errors import BuildFailed, Problem, count, failure_summary, markdown_summary, warning_details
 from .dev.field_docs import render_field_blocks, update_generated_blocks
 from .content.files import is_inside, relative_name
 from .dev.jsonschema_export import SCHEMA_PATH, render_brief_schema
@@ -23,7 +25,8 @@ from .output.search_index import SearchIndexError
 from .output.write import OutputError
 from .store.lock import Busy, LockError
 
-COMMANDS = ("build", "check", "new", "schema", "serve")
+FIELD_TABLES_PATH = "docs/reference.md"  # the contributors' reference, with the generated field tables
+COMMANDS = ("build", "check", "new", "schema", "serve", "links", "diff")
 
 DESCRIPTION = """\
 Build the Armenia–Azerbaijan normalization archive: Markdown briefs in content/ become a
@@ -34,8 +37,10 @@ commands:
   check   validate content and templates only; write nothing
           (`check FILE...` checks just those briefs or pages, in well under a second)
   new     create a new brief with every required field, ready to fill in
-  schema  regenerate schema/brief.schema.json and the field tables in CONTRIBUTING.md
+  schema  regenerate schema/brief.schema.json and the field tables in docs/reference.md
   serve   build, serve on http://127.0.0.1:8000/, rebuild on save, reload the browser
+  links   check every internal link and #anchor of a built site (e.g. site/)
+  diff    list the pages added, changed and removed between two builds of the site
 
 Run `build.py COMMAND --help` for a command's options. Exit status: 0 success,
 1 content or template errors (site/ left unchanged), 2 usage errors."""
@@ -53,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return options.run(options)
     except BuildFailed as failure:
-        _report(failure.problems, options, out_name=_out_name(options))
+        _report(failure, options, out_name=_out_name(options))
         return 1
     except UsageError as exc:
         return _usage(str(exc))
@@ -110,8 +115,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--show-written", action="store_true", help="list every file written, one path per line")
     build.set_defaults(run=_run_build)
 
-    check = commands.add_parser("check", parents=[common], help="validate content only", description="Validate content and templates and report every problem as path:line: field: message. Writes nothing. Given FILEs (briefs or pages), check only those, plus the rules across briefs that involve them (unique ids, related briefs exist); templates are then not checked.")
+    check = commands.add_parser("check", parents=[common], help="validate content only", description="Validate content and templates and report every problem as path:line: field: message. Writes nothing. Given FILEs (briefs or pages), check only those, plus the rules across briefs that involve them (unique ids, related briefs exist); templates are then not checked. Warnings (path:line: field: warning: message), such as a source without an archived copy, are pointed out but never fail the check.")
     check.add_argument("files", nargs="*", type=Path, metavar="FILE", help="brief or page files to check (default: everything)")
+    check.add_argument("--all-warnings", action="store_true", help=f"list every warning (by default more than {WARNINGS_LISTED} are counted, not listed)")
     check.set_defaults(run=_run_check)
 
     new = commands.add_parser("new", parents=[common], help="create a new brief", description="Create content/briefs/YYYY/YYYY-MM-DD-slug.md with every required field; TODO placeholders fail `check` until you replace them.")
@@ -122,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--slug", help="file name part after the date (default: made from the title)")
     new.set_defaults(run=_run_new)
 
-    schema = commands.add_parser("schema", parents=[common], help="regenerate the brief schema files", description=f"Write {SCHEMA_PATH} (JSON Schema of brief front matter, for editors) and the field tables in CONTRIBUTING.md, both generated from briefing/schema.py and the vocabulary.")
+    schema = commands.add_parser("schema", parents=[common], help="regenerate the brief schema files", description=f"Write {SCHEMA_PATH} (JSON Schema of brief front matter, for editors) and the field tables in docs/reference.md, both generated from briefing/content/schema.py and the vocabulary.")
     schema.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is out of date")
     schema.set_defaults(run=_run_schema)
 
@@ -133,6 +139,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--poll", action="store_true", help="check for changes by polling, for file systems without change events (network or container mounts)")
     serve.add_argument("--poll-interval", type=float, default=1.0, metavar="SECONDS", help="seconds between polls with --poll (default: 1.0)")
     serve.set_defaults(run=_run_serve)
+
+    links = commands.add_parser("links", help="check a built site's internal links", description="Check that every internal link and #anchor of a built site leads somewhere: each address on every page (and in sitemap.xml) that points into the site must name one of its files, and a #fragment must name an element id on that page. Links to other sites are not fetched. Exit status 1 if any link is broken.")
+    links.add_argument("site", type=Path, metavar="SITE", help="the built site's folder, e.g. site")
+    links.add_argument("--base-url", metavar="URL", help="the address the site was built for (default: its home page's canonical link)")
+    links.add_argument("-q", "--quiet", action="store_true", help="print only broken links")
+    links.set_defaults(run=_run_links)
+
+    diff = commands.add_parser("diff", help="list the pages two builds differ in", description="Compare two builds of the site file by file (the pagefind/ search index aside) and list the pages added, changed and removed, with each page's address and title, briefs first; other files (feeds, data downloads, sitemap) are counted apart. Writes to standard output; always exits 0 when both folders exist.")
+    diff.add_argument("old", type=Path, metavar="OLD_SITE", help="the earlier build, e.g. of the base branch")
+    diff.add_argument("new", type=Path, metavar="NEW_SITE", help="the later build")
+    diff.add_argument("--format", choices=("text", "markdown"), default="text", help="plain lines (default) or Markdown for a job summary")
+    diff.set_defaults(run=_run_diff)
     return parser
 
 
@@ -225,6 +243,33 @@ def _run_serve(args: argparse.Namespace) -> int:
         return 1
 
 
+def _run_links(args: argparse.Namespace) -> int:
+    from .review.links import check_links
+
+    if not (args.site / "index.html").is_file():
+        raise UsageError(f"{args.site}: not a built site (no index.html); build one with `python build.py build --out {args.site}`")
+    report = check_links(args.site, args.base_url)
+    for problem in report.broken:
+        print(problem.format(), file=sys.stderr)
+    if report.broken:
+        print(f"links failed: {count(len(report.broken), 'broken link')} among {report.links} in {count(report.pages, 'page')}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(f"ok: all {report.links} internal links and anchors of {count(report.pages, 'page')} lead somewhere")
+    return 0
+
+
+def _run_diff(args: argparse.Namespace) -> int:
+    from .review.changes import compare_sites, format_markdown, format_text
+
+    for folder in (args.old, args.new):
+        if not folder.is_dir():
+            raise UsageError(f"{folder}: no such folder")
+    changes = compare_sites(args.old, args.new)
+    sys.stdout.write(format_markdown(changes) if args.format == "markdown" else format_text(changes))
+    return 0
+
+
 class ProgressLine:
     """One self-overwriting status line on a terminal: '<stage> done/total (rate/s)'."""
 
@@ -255,29 +300,59 @@ def _run_check(args: argparse.Namespace) -> int:
     options = _options(args)
     started = time.perf_counter()
     if args.files:
-        briefs, pages = check_files(options, tuple(_content_file(path, options) for path in args.files))
-        message = f"ok: {_count(briefs, 'brief')} and {_count(pages, 'page')} are valid ({time.perf_counter() - started:.2f} s)"
+        result = check_files(options, tuple(_content_file(path, options) for path in args.files))
+        briefs, pages, warnings = result.briefs, result.pages, result.warnings
+        message = f"ok: {count(briefs, 'brief')} and {count(pages, 'page')} are valid ({time.perf_counter() - started:.2f} s)"
     else:
-        archive = check_site(options)
-        message = f"ok: {len(archive.briefs)} briefs and {len(archive.pages)} pages are valid"
+        report = check_content(options)
+        briefs, pages, warnings = len(report.archive.briefs), len(report.archive.pages), report.warnings
+        message = f"ok: {count(briefs, 'brief')} and {count(pages, 'page')} are valid"
+    _show_warnings(warnings, args)
+    if warnings:
+        message += f", with {count(len(warnings), 'warning')}"
     if not args.quiet:
         print(message)
-    _write_job_summary(f"### Content check passed\n\n{message}\n")
+    _write_job_summary("\n".join([f"### Content check passed\n\n{message}\n", *warning_details(warnings)]))
     return 0
 
 
+# More warnings than this are counted in one line, not listed (`check --all-warnings` lists them).
+WARNINGS_LISTED = 10
+
+
+def _show_warnings(warnings: tuple[Problem, ...], args: argparse.Namespace) -> None:
+    """Print warnings to stderr (and as workflow commands), or one line counting them."""
+    if not warnings:
+        return
+    if len(warnings) <= WARNINGS_LISTED or getattr(args, "all_warnings", False):
+        for warning in warnings:
+            print(warning.format(), file=sys.stderr)
+        if _format(args) == "github":
+            for warning in warnings:
+                print(warning.format_github())
+        return
+    files = len({w.path for w in warnings})
+    print(
+        f"{count(len(warnings), 'warning')} in {count(files, 'file')}, not listed: "
+        f"`python build.py check --all-warnings` lists them, or check single files", file=sys.stderr,
+    )
+
+
 def _content_file(path: Path, options: BuildOptions) -> Path:
-    """A FILE given to `check`: an existing .md file under content/briefs or content/pages."""
-    if not path.is_file() or path.suffix != ".md":
-        raise UsageError(f"{path}: not a Markdown file (give briefs or pages, e.g. content/briefs/2024/2024-04-19-slug.md)")
-    if not any(is_inside(path, options.content / folder) for folder in ("briefs", "pages")):
+    """A FILE given to `check`: an existing brief or page under content/."""
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file (give briefs or pages, e.g. content/briefs/2024/2024-04-19-slug.md)")
+    if is_inside(path, options.content):
+        relative = path.resolve().relative_to(options.content.resolve()).as_posix()
+        kind = kind_of(relative)
+        if kind is None or path.name.startswith("."):
+            raise UsageError(f"{path}: {unknown_file_message(relative)}")
+        if kind.name not in ("brief", "page"):
+            raise UsageError(f"{path}: is the {kind.name} file; `check` with no FILE checks it with everything else")
+    else:
         raise UsageError(f"{path}: not under {_display(options.content)}/briefs or {_display(options.content)}/pages")
     # Names in messages are relative to the project root, like a full check's.
     return options.root / path.resolve().relative_to(options.root.resolve()) if is_inside(path, options.root) else path
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _run_new(args: argparse.Namespace) -> int:
@@ -291,10 +366,8 @@ def _run_new(args: argparse.Namespace) -> int:
         return (text, None) if text.strip() else (None, "the title must not be empty")
 
     def parse_date(text: str):
-        try:
-            return dt.date.fromisoformat(text), None
-        except ValueError:
-            return None, f"--date: '{text}' is not a date as YYYY-MM-DD"
+        day, wrong = parse_day(text)
+        return (day, None) if day else (None, f"--date: {wrong}")
 
     def parse_type(text: str):
         if text in vocabulary.ids("types"):
@@ -345,7 +418,7 @@ def _run_schema(args: argparse.Namespace) -> int:
     if vocabulary is None:
         raise BuildFailed(problems)
     outputs = {options.root / SCHEMA_PATH: render_brief_schema(vocabulary)}
-    guide = options.root / "CONTRIBUTING.md"
+    guide = options.root / FIELD_TABLES_PATH
     if guide.exists():
         try:
             outputs[guide] = update_generated_blocks(guide.read_text(encoding="utf-8"), render_field_blocks())
@@ -355,7 +428,7 @@ def _run_schema(args: argparse.Namespace) -> int:
     if args.check:
         # Reported like content problems, so CI annotates the stale file and summarizes it.
         problems = [
-            Problem(relative_name(path, options.root), 1, "schema", "is out of date with briefing/schema.py and content/vocabulary.yaml; run `python build.py schema` (or `make schema`) and commit the result")
+            Problem(relative_name(path, options.root), 1, "schema", "is out of date with briefing/content/schema.py and content/vocabulary.yaml; run `python build.py schema` (or `make schema`) and commit the result")
             for path in stale
         ]
         if problems:
@@ -378,15 +451,24 @@ def _usage(message: str) -> int:
     return 2
 
 
-def _report(problems: tuple[Problem, ...], args: argparse.Namespace, out_name: str) -> None:
-    fmt = getattr(args, "format", None) or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+def _report(failure: BuildFailed, args: argparse.Namespace, out_name: str) -> None:
+    problems = failure.problems
+    command = "build" if args.command in (None, "build", "serve") else args.command
+    command = "check" if command == "schema" else command  # `schema --check` writes nothing either
+    # Warnings are `check`'s to show; a build reports what stopped it.
+    warnings = failure.warnings if command == "check" else ()
     for problem in problems:
         print(problem.format(), file=sys.stderr)
-    if fmt == "github":
+    if _format(args) == "github":
         for problem in problems:
             print(problem.format_github())
-    print(failure_summary(problems, out_name), file=sys.stderr)
-    _write_job_summary(markdown_summary(problems, out_name))
+    _show_warnings(warnings, args)
+    print(failure_summary(problems, out_name, command), file=sys.stderr)
+    _write_job_summary(markdown_summary(problems, out_name, command, warnings))
+
+
+def _format(args: argparse.Namespace) -> str:
+    return getattr(args, "format", None) or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
 
 
 def _write_job_summary(markdown: str) -> None:

@@ -132,8 +132,9 @@ class Brief:
     updated: dt.date | None = None
     corrections: tuple[Correction, ...] = ()
     draft: bool = False
-    # Where each related id stands in the file, for cross-brief error messages.
+    # Where each related id and each source stands in the file, for messages about them.
     related_lines: tuple[int, ...] = ()
+    source_lines: tuple[int, ...] = ()
     # Digest of everything this brief was made from (file path and text, vocabulary,
     # limits, versions), set by the loader: page fingerprints use it instead of walking
     # the whole brief. Empty for briefs made elsewhere (they are walked field by field).

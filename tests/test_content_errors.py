@@ -156,24 +156,25 @@ FILE_CASES = [
     ("no front matter", b"title: x\n", [f"{PATH}:1: front matter: no front matter: the first line must be '---'"]),
     ("unterminated front matter", b"---\ntitle: x\n", [f"{PATH}:1: front matter: front matter is not closed: add a line '---' after the last field"]),
     ("front matter is a list", b"---\n- a\n- b\n---\nBody\n", [f"{PATH}:2: front matter: must be 'field: value' lines, one per field"]),
-    ("broken yaml", b"---\ntitle: x\nactors: [a, b\ntype: y\n---\nBody\n", [f"{PATH}:4: yaml: invalid YAML: while parsing a flow sequence that starts on line 3; expected ',' or ']', but got ':'"]),
+    ("broken yaml", b"---\ntitle: x\nactors: [a, b\ntype: y\n---\nBody\n", [f"{PATH}:3: yaml: the list opened with '[' on this line is not closed: end it with ']' on the same line, and put items that contain ',' or ':' in quotes"]),
     ("python tag", b"---\ntitle: !!python/object/apply:os.system ['true']\n---\nBody\n", [f"{PATH}:2: yaml: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; use plain values"]),
     ("custom tag", b"---\ntitle: !secret x\n---\nBody\n", [f"{PATH}:2: yaml: YAML tag '!secret' is not allowed; use plain values"]),
-    ("duplicate key", b"---\ntitle: a\ntitle: b\n---\nBody\n", [f"{PATH}:3: yaml: invalid YAML: duplicate key 'title'"]),
+    ("duplicate key", b"---\ntitle: a\ntitle: b\n---\nBody\n", [f"{PATH}:3: yaml: 'title' is given twice; each field may appear only once"]),
     ("alias bomb", (
         "---\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
         "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
         "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n---\nBody\n"
     ).encode(), None),
-    ("unquoted colon", b"---\ntitle: Note: x\n---\nBody\n", [f"{PATH}:2: yaml: invalid YAML: mapping values are not allowed here (put a value that contains ': ' in quotes)"]),
-    ("merge key", b"---\nbase: &b {title: x}\n<<: *b\n---\nBody\n", [f"{PATH}:3: yaml: invalid YAML: keys must be plain names"]),
+    ("unquoted colon", b"---\ntitle: Note: x\n---\nBody\n", [f"{PATH}:2: yaml: the value contains ': ', which YAML reads as the start of another field; put the whole value in quotes: title: \"Note: x\""]),
+    ("merge key", b"---\nbase: &b {title: x}\n<<: *b\n---\nBody\n", [f"{PATH}:3: yaml: field names must be plain words, e.g. 'title: value'"]),
 ]
 
 
 @pytest.mark.parametrize("raw,expected", [c[1:] for c in FILE_CASES], ids=[c[0] for c in FILE_CASES])
 def test_each_file_level_problem_has_its_own_message(project, raw, expected):
     project.write(PATH, raw)
-    found = problems_of(project)
+    # These files are minimal: the fields they lack are reported too, and not looked at here.
+    found = [p for p in problems_of(project) if p.split(": ")[1] in ("file", "front matter", "yaml")]
     if expected is None:  # alias bomb: the exact line depends on where expansion crosses the limit
         assert len(found) == 1 and "alias expansion is limited" in found[0], found
     else:
@@ -186,7 +187,7 @@ def test_file_name_rules(project):
     project.write("content/briefs/2022/2023-12-07-wrong-folder.md", brief_text())
     assert problems_of(project) == [
         "content/briefs/2022/2023-12-07-wrong-folder.md:1: file: must be in the folder for its year, content/briefs/2023/",
-        "content/briefs/2023/2023-02-30-impossible.md:1: file: '2023-02-30' in the file name is not a real date",
+        "content/briefs/2023/2023-02-30-impossible.md:1: file: the date in the file name is not a real day: there is no 30 February 2023 (February has 28 days)",
         "content/briefs/2023/Joint Statement.md:1: file: brief file names must look like YYYY-MM-DD-short-title.md (lowercase letters, digits, hyphens)",
     ]
 

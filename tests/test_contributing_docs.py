@@ -1,10 +1,12 @@
-"""CONTRIBUTING.md stays true: its generated tables match the validator, its example brief
-and correction pass the validator, its `new` example writes the file it names."""
+"""CONTRIBUTING.md and docs/reference.md stay true: the generated tables match the validator,
+the example brief and correction pass it, the `new` example writes the file it names, and the
+web editor's template is valid YAML whose every placeholder the check refuses."""
 
 from __future__ import annotations
 
 import re
 import shutil
+import textwrap
 import subprocess
 import sys
 
@@ -15,12 +17,14 @@ from briefing.content.markdown_render import MarkdownRenderer
 from briefing.model import Limits
 from briefing.content.schema import SOURCE_FIELDS
 from conftest import REPO
+from test_content_errors import problems_of
 
 GUIDE = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+REFERENCE = (REPO / "docs/reference.md").read_text(encoding="utf-8")
 
 
-def code_blocks(language: str) -> list[str]:
-    return [m[1] for m in re.finditer(rf"^ *```{language}\n(.*?)^ *```$", GUIDE, re.S | re.M)]
+def code_blocks(language: str, text: str = REFERENCE) -> list[str]:
+    return [textwrap.dedent(m[1]) for m in re.finditer(rf"^ *```{language}\n(.*?)^ *```$", text, re.S | re.M)]
 
 
 def test_generated_files_are_up_to_date():
@@ -31,8 +35,8 @@ def test_generated_files_are_up_to_date():
 def test_field_tables_come_from_the_field_specs():
     table = render_field_table(SOURCE_FIELDS)
     assert "| `url` | yes | `http://` or `https://` address | Address of the source (http or https). |" in table
-    stale = GUIDE.replace("| `url` | yes |", "| `url` | no |")
-    assert stale != GUIDE and update_generated_blocks(stale, {"source-fields": table}) == GUIDE
+    stale = REFERENCE.replace("| `url` | yes |", "| `url` | no |")
+    assert stale != REFERENCE and update_generated_blocks(stale, {"source-fields": table}) == REFERENCE
 
 
 def test_example_brief_and_correction_pass_the_validator():
@@ -60,3 +64,22 @@ def test_new_example_writes_the_file_it_names(tmp_path):
 def test_readme_and_contribute_page_point_to_the_guide():
     assert "](CONTRIBUTING.md)" in (REPO / "README.md").read_text(encoding="utf-8")
     assert "`CONTRIBUTING.md`" in (REPO / "content/pages/contribute.md").read_text(encoding="utf-8")
+
+
+def test_the_web_editor_template_is_valid_and_every_todo_is_refused(project):
+    template = next(block for block in code_blocks("yaml", GUIDE) if block.startswith("---\n"))
+    project.write("content/briefs/2024/2024-04-19-x.md", template)
+    found = problems_of(project)
+    assert found and not [p for p in found if ": yaml: " in p or ": front matter: " in p]
+    lines = {int(p.split(":")[1]) for p in found}
+    todo_lines = {n for n, line in enumerate(template.splitlines(), start=1) if "TODO" in line}
+    assert todo_lines <= lines, sorted(todo_lines - lines)  # no placeholder slips through
+
+
+def test_the_guide_says_what_the_checks_and_the_commands_are():
+    assert "docs/reference.md" in GUIDE and "### Without make" in GUIDE
+    assert "requirements/site.txt" in GUIDE and "--require-hashes" in GUIDE
+    for topic in ("Related briefs", "Sources not in English", "Who reviews", "CODEOWNERS", "CC BY 4.0", "MIT"):
+        assert topic in GUIDE, topic
+    assert ".venv/bin/python build.py new" not in GUIDE  # `python build.py` works as written
+    assert "## Sources not in English".replace("## ", "### ") in REFERENCE

@@ -55,16 +55,16 @@ class TestGithubFormat:
         assert [line.split("::")[1].split(",")[-1] for line in result.stdout.splitlines()] == ["title=type", "title=actors"]
         table = summary.read_text()
         assert table.startswith("earlier step\n### Content check failed\n")
-        assert "build failed: 2 errors in 1 file; site/ left unchanged" in table
+        assert "check failed: 2 errors in 1 file. Fix each line below" in table
         assert "| `content/briefs/2023/2023-12-07-joint-statement.md` | 4 | `type` | unknown milestone type 'zzz' (types are listed in content/vocabulary.yaml) |" in table
         assert "| `content/briefs/2023/2023-12-07-joint-statement.md` | 5 | `actors` | needs at least 1 entry |" in table
 
     def test_a_passing_check_says_so_in_the_job_summary(self, project, tmp_path):
-        project.brief()
+        project.brief(extra="    archived: https://web.archive.org/web/2023/https://news.az/news/moscow-hails\n")
         summary = tmp_path / "summary.md"
         result = build_py("check", cwd=project.root, env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
-        assert result.returncode == 0 and result.stdout == "ok: 1 briefs and 0 pages are valid\n"
-        assert summary.read_text() == "### Content check passed\n\nok: 1 briefs and 0 pages are valid\n\n"
+        assert result.returncode == 0 and result.stdout == "ok: 1 brief and 0 pages are valid\n"
+        assert summary.read_text() == "### Content check passed\n\nok: 1 brief and 0 pages are valid\n\n"
 
     def test_messages_in_the_summary_cannot_break_the_table(self):
         from briefing.errors import markdown_summary
@@ -84,7 +84,7 @@ class TestCheckFiles:
         assert build_py("check", cwd=project.root).returncode == 1
         result = build_py("check", str(good.relative_to(project.root)), cwd=project.root)
         assert result.returncode == 0, result.stderr
-        assert re.fullmatch(r"ok: 1 brief and 0 pages are valid \(\d+\.\d\d s\)\n", result.stdout)
+        assert re.fullmatch(r"ok: 1 brief and 0 pages are valid \(\d+\.\d\d s\), with 1 warning\n", result.stdout)
 
     def test_reports_the_given_briefs_problems_with_their_paths(self, project):
         bad = project.brief("2023-12-08-bad", type="zzz", extra="related: [2023-12-07-joint-statment, 2022-01-10-broken]\n")
@@ -92,16 +92,20 @@ class TestCheckFiles:
         self.broken_neighbours(project, 1)
         result = build_py("check", str(bad), cwd=project.root)  # an absolute path works too
         assert result.returncode == 1
+        # The field error and the bad related id in one run; the broken neighbour's id exists.
         assert result.stderr.splitlines() == [
             "content/briefs/2023/2023-12-08-bad.md:4: type: unknown milestone type 'zzz' (types are listed in content/vocabulary.yaml)",
-            "build failed: 1 error in 1 file; site/ left unchanged",
+            "content/briefs/2023/2023-12-08-bad.md:12: related: no brief has the id '2023-12-07-joint-statment' (did you mean '2023-12-07-joint-statement'?)",
+            "check failed: 2 errors in 1 file",
         ]
         bad.write_text(brief_text(date="2023-12-08", extra="related: [2023-12-07-joint-statment, 2022-01-10-broken, 2023-12-08-bad]\n"))
         result = build_py("check", "content/briefs/2023/2023-12-08-bad.md", cwd=project.root)
         assert result.stderr.splitlines() == [
             "content/briefs/2023/2023-12-08-bad.md:12: related: a brief cannot be related to itself",
             "content/briefs/2023/2023-12-08-bad.md:12: related: no brief has the id '2023-12-07-joint-statment' (did you mean '2023-12-07-joint-statement'?)",
-            "build failed: 2 errors in 1 file; site/ left unchanged",
+            # A brief that parses has its warnings shown too, before the closing line.
+            "content/briefs/2023/2023-12-08-bad.md:8: sources[1].archived: warning: no archived copy; add the address of a snapshot (e.g. from web.archive.org) so readers can still read the source if its page moves or disappears",
+            "check failed: 2 errors in 1 file",
         ]
 
     def test_duplicate_ids_involving_the_file_are_reported(self, project):
@@ -170,7 +174,7 @@ class TestNewOnATerminal:
             "content/briefs/2024/2024-04-19-leaders-meet-in-sochi.md\n"
         )
         assert result.stderr.splitlines() == [
-            "'2024-02-30' is not a date as YYYY-MM-DD",
+            "there is no 30 February 2024 (February has 29 days)",
             "unknown milestone type 'sumit'; choose one of statement, prisoner-release, summit",
         ]
         path = project.root / "content/briefs/2024/2024-04-19-leaders-meet-in-sochi.md"
@@ -215,3 +219,40 @@ class TestNewOnATerminal:
         assert checked.returncode == 0, checked.stderr
         assert build_py("-q", cwd=project.root).returncode == 0
         assert (project.out / "briefs/2024-04-19-leaders-meet/index.html").is_file()
+
+
+class TestMessages:
+    def test_check_says_check_failed_not_build_failed(self, project):
+        project.brief(type="zzz")
+        result = build_py("check", cwd=project.root)
+        assert result.stderr.splitlines()[-1] == "check failed: 1 error in 1 file"
+        assert "build failed" not in result.stderr and "site/" not in result.stderr
+
+    def test_a_build_still_says_its_output_is_left_unchanged(self, project):
+        project.brief(type="zzz")
+        result = build_py("build", cwd=project.root)
+        assert result.stderr.splitlines()[-1] == "build failed: 1 error in 1 file; site/ left unchanged"
+
+    @pytest.mark.parametrize("date,message", [
+        ("2026-02-30", "there is no 30 February 2026 (February has 28 days)"),
+        ("2023-02-29", "there is no 29 February 2023 (2023 is not a leap year)"),
+        ("2026-04-31", "there is no 31 April 2026 (April has 30 days)"),
+        ("2026-13-01", "there is no month 13 (months run from 01 to 12)"),
+        ("2026-2-3", "'2026-2-3' is not a date as YYYY-MM-DD (e.g. 2024-04-19)"),
+    ])
+    def test_new_says_what_is_wrong_with_a_date(self, project, date, message):
+        result = build_py("new", "--date", date, "--type", "summit", "Leaders meet", cwd=project.root)
+        assert result.returncode == 2 and result.stderr == f"build.py: error: --date: {message}\n"
+
+    def test_new_writes_related_and_the_headings_the_guide_asks_for(self, project):
+        result = build_py("new", "--date", "2024-04-19", "--type", "summit", "Leaders meet", cwd=project.root)
+        text = (project.root / result.stdout.strip()).read_text()
+        assert "\nrelated: []\n" in text and "\ntags: []\n" in text
+        assert "\n## Context\n" in text and "\n## Disputed or uncertain details\n" in text
+        guide = (REPO / "CONTRIBUTING.md").read_text() + (REPO / "docs/reference.md").read_text()
+        assert "Disputed or uncertain details" in guide and "`related`" in guide
+
+    def test_a_placeholder_left_anywhere_in_the_body_fails(self, project):
+        project.brief(body="What happened.\n\n## Context\n\nTODO: why it matters.\n")
+        result = build_py("check", cwd=project.root)
+        assert "content/briefs/2023/2023-12-07-joint-statement.md:17: body: still holds the placeholder text" in result.stderr

@@ -4,6 +4,7 @@ with the vocabulary."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -52,12 +53,57 @@ def test_actionlint_would_catch_a_broken_workflow(tmp_path):
     assert result.returncode == 1 and "buidl" in result.stdout
 
 
-def test_check_runs_make_check_and_make_test_on_pull_requests():
+def test_the_full_suite_runs_for_everything_but_content_and_on_main():
     workflow = load(GITHUB / "workflows/check.yml")
-    assert "pull_request" in workflow["on"]
+    assert "pull_request" in workflow["on"] and workflow["on"]["push"] == {"branches": ["main"]}
     assert workflow["permissions"] == {"contents": "read"}
-    runs = [step.get("run", "") for step in workflow["jobs"]["check"]["steps"]]
+    tests = workflow["jobs"]["tests"]
+    assert tests["needs"] == "changes" and tests["if"] == "needs.changes.outputs.other == 'true'"
+    runs = [step.get("run", "") for step in tests["steps"]]
     assert "make check" in runs and any(run.startswith("make test") for run in runs)
+
+
+def test_the_content_fast_lane_checks_builds_links_previews_and_summarizes():
+    workflow = load(GITHUB / "workflows/check.yml")
+    lane = workflow["jobs"]["content"]
+    assert lane["needs"] == "changes" and lane["if"] == "needs.changes.outputs.content == 'true'"
+    assert lane["timeout-minutes"] <= 10 and "container" not in lane
+    text = yaml.safe_dump(lane)
+    for slow in ("make test", "chromium", "npm", "java", "pytest", "playwright"):
+        assert slow not in text, slow  # no test suite, no browser, no Java, no npm
+    runs = [step.get("run", "") for step in lane["steps"]]
+    assert runs.count("make check") == 1  # sets .venv up from the hashed lock, then checks
+    assert any("build.py build --out site-preview" in run for run in runs)
+    assert any("build.py links site-preview" in run for run in runs)
+    summary = next(run for run in runs if "build.py diff" in run)
+    assert "--format markdown" in summary and "$GITHUB_STEP_SUMMARY" in summary
+    assert any("git worktree add" in run and "$BASE_SHA" in run for run in runs)  # the base branch's own build
+    upload = next(step for step in lane["steps"] if step.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"] == "site-preview" and upload["if"] == "${{ !cancelled() }}"
+    for step in lane["steps"]:
+        assert "${{" not in step.get("run", ""), step  # expressions go through env, never into scripts
+
+
+@pytest.mark.parametrize("changed,content,other", [
+    (["content/briefs/2024/2024-04-19-x.md"], True, False),
+    (["content/pages/about.md", "content/briefs/2023/2023-12-07-y.md"], True, False),
+    (["content/vocabulary.yaml"], True, True),
+    (["content/briefs/2024/2024-04-19-x.md", "briefing/cli.py"], True, True),
+    (["README.md"], False, True),
+    (["(push or manual run: everything)"], False, True),
+    ([], False, False),
+])
+def test_the_changed_files_decide_which_jobs_run(changed, content, other):
+    result = subprocess.run([str(GITHUB / "scripts/changed-areas.sh")], input="\n".join(changed), capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"content={str(content).lower()}\nother={str(other).lower()}\n"
+
+
+def test_every_build_py_command_in_the_workflows_exists():
+    for workflow in WORKFLOWS:
+        for command in re.findall(r"build\.py ([a-z]+)", workflow.read_text(encoding="utf-8")):
+            result = subprocess.run([sys.executable, str(REPO / "build.py"), command, "--help"], capture_output=True, text=True, timeout=60)
+            assert result.returncode == 0, (workflow.name, command, result.stderr)
 
 
 def test_deploy_publishes_with_the_official_pages_actions_and_least_privilege():
@@ -114,14 +160,11 @@ def test_pull_request_template_has_a_checklist():
     template = (GITHUB / "pull_request_template.md").read_text()
     items = [line for line in template.splitlines() if line.startswith("- [ ] ")]
     assert len(items) >= 6 and any("make check" in item for item in items)
+    # The same command everywhere: `python build.py ...`, which works from a fresh clone.
+    assert "python build.py check" in template and ".venv/bin/python" not in template
 
 
 def test_codeowners_cover_content_and_engine():
     owners = {line.split()[0]: line.split()[1:] for line in (GITHUB / "CODEOWNERS").read_text().splitlines() if line.strip() and not line.startswith("#")}
     assert owners["/content/"] and owners["/briefing/"] and owners["*"]
 
-
-def test_dependabot_updates_pip_and_actions():
-    config = load(GITHUB / "dependabot.yml")
-    assert config["version"] == 2
-    assert {update["package-ecosystem"] for update in config["updates"]} == {"pip", "github-actions"}

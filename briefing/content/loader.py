@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from ..hashing import digest
 from .config import load_site_config, load_vocabulary
+from .days import real_day
 from ..errors import BuildFailed, Problem, did_you_mean
 from .files import is_inside, read_text, relative_name
-from .frontmatter import FrontMatterProblem, split_front_matter
+from .frontmatter import FrontMatterProblem, SplitFile, split_front_matter
+from .layout import survey_content
+from .lint import lint_brief
 from .markdown_render import BodyTooComplex, MarkdownRenderer
 from ..model import Brief, Correction, Limits, Memo, Page, SiteConfig, Source, Vocabulary
 from .schema import BRIEF_FIELDS, BRIEF_ID, MAX_ID_LENGTH, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, validate_mapping
-from .yamldata import YamlProblem, parse_yaml
+from .yamldata import ParsedYaml, parse_yaml_leniently
 
 
 @dataclass(frozen=True)
@@ -32,16 +35,52 @@ class Content:
     vocabulary: Vocabulary
     briefs: tuple[Brief, ...]  # in path order; drafts only when asked for
     pages: tuple[Page, ...]
+    warnings: tuple[Problem, ...] = ()  # what `check` points out without failing (drafts included)
     parsed: tuple[Brief, ...] = ()  # every brief file as parsed, drafts included, in path order
+
+
+@dataclass(frozen=True)
+class BriefRefs:
+    """What the rules across briefs need of one brief file, even one with other problems."""
+
+    path: str  # relative to the project root
+    id: str
+    related: tuple[tuple[str, int], ...] = ()  # (id, line) of each well-formed related id
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What `check FILE...` found valid, and its warnings."""
+
+    briefs: int
+    pages: int
+    warnings: tuple[Problem, ...] = ()
+
+
+class _AnyTerm:
+    """Stands in for a vocabulary that could not be read: every id is accepted, so briefs
+    are still checked for everything else in the same run."""
+
+    def ids(self, kind: str) -> "_AnyTerm":
+        return self
+
+    def __contains__(self, item: object) -> bool:
+        return True
 
 
 def load_settings(root: Path, content: Path, base_url: str | None = None) -> tuple[SiteConfig, Vocabulary]:
     """Load site.yaml and vocabulary.yaml; raise BuildFailed with the problems of both."""
+    config, vocabulary, problems = read_settings(root, content, base_url)
+    if config is None or vocabulary is None:
+        raise BuildFailed(problems)
+    return config, vocabulary
+
+
+def read_settings(root: Path, content: Path, base_url: str | None = None) -> tuple[SiteConfig | None, Vocabulary | None, list[Problem]]:
+    """site.yaml and vocabulary.yaml (None where one has problems), and their problems."""
     config, problems = load_site_config(root, content, base_url)
     vocabulary, found = load_vocabulary(root, content)
-    if config is None or vocabulary is None:
-        raise BuildFailed(problems + found)
-    return config, vocabulary
+    return config, vocabulary, problems + found
 
 
 def load_content(
@@ -57,40 +96,48 @@ def load_content(
     `preread` holds bytes of files already read (by path), e.g. while digesting the
     inputs; `digests` the digest of every file's bytes (store.inputs), so a file found in
     the memo by it need not be read. Pages may not take a name in `reserved`.
+    Broken settings do not stop the check: briefs and pages are then checked with the
+    default limits and any vocabulary id, and nothing is kept.
     """
-    config, vocabulary = load_settings(root, content, base_url)
-    problems: list[Problem] = []
-    context = parse_context(vocabulary, config.limits)
-    paths, found = find_markdown(root, content / "briefs", content, recursive=True)
+    config, vocabulary, problems = read_settings(root, content, base_url)
+    settled = config is not None and vocabulary is not None
+    limits = config.limits if config else Limits()
+    terms = vocabulary if vocabulary is not None else _AnyTerm()
+    memo = memo if settled else None
+    context = parse_context(vocabulary, limits) if settled else "unsettled"  # type: ignore[arg-type]
+    files = survey_content(root, content)
+    problems += files.problems
+    brief_files, found = _read_all(files.of("brief"), root, content, limits, preread, digests if memo else None)
     problems += found
-    files, found = _read_all(paths, root, content, config.limits, preread, digests if memo else None)
-    problems += found
-    read_late = functools.partial(read_text, root=root, within=content, max_bytes=config.limits.max_file_bytes, listed=True)
+    read_late = functools.partial(read_text, root=root, within=content, max_bytes=limits.max_file_bytes, listed=True)
     parsed = _parse_cached(
-        "brief", files, context, memo, map_chunks,
-        functools.partial(_parse_chunk, vocabulary, config.limits, renderer if map_chunks is None else None, reserved), read_late, progress,
+        "brief", brief_files, context, memo, map_chunks,
+        functools.partial(_parse_chunk, terms, limits, renderer if map_chunks is None else None, reserved), read_late, progress,
     )
     briefs: list[Brief] = []
-    for brief, found in parsed:
+    refs: list[BriefRefs] = []
+    for value, found in parsed:
         problems += found
-        if brief:
-            briefs.append(brief)
-    problems += check_brief_set(briefs)
-    page_paths, found = find_markdown(root, content / "pages", content, recursive=False)
-    problems += found
-    page_files, found = _read_all(page_paths, root, content, config.limits, preread, digests if memo else None)
+        if isinstance(value, Brief):
+            briefs.append(value)
+            refs.append(_refs_of(value))
+        elif isinstance(value, BriefRefs):
+            refs.append(value)
+    problems += check_brief_set(_ids_by_path(files.of("brief"), root), refs)
+    page_files, found = _read_all(files.of("page"), root, content, limits, preread, digests if memo else None)
     problems += found
     pages: list[Page] = []
     for page, found in _parse_cached(
         "page", page_files, context, memo, None,
-        functools.partial(_parse_chunk, vocabulary, config.limits, renderer, reserved), read_late,
+        functools.partial(_parse_chunk, terms, limits, renderer, reserved), read_late,
     ):
         problems += found
         if page:
             pages.append(page)
+    warnings = [warning for brief in briefs for warning in lint_brief(brief)]
     if problems:
-        raise BuildFailed(problems)
-    return _combined(config, vocabulary, tuple(briefs), tuple(pages), drafts)
+        raise BuildFailed(problems + warnings)
+    return _combined(config, vocabulary, tuple(briefs), tuple(pages), drafts)  # type: ignore[arg-type]
 
 
 def reload_briefs(
@@ -105,9 +152,8 @@ def reload_briefs(
     Raise BuildFailed with the problems of the changed files and across briefs.
     """
     config, vocabulary = previous.config, previous.vocabulary
-    context = parse_context(vocabulary, config.limits)
     position = {brief.path: index for index, brief in enumerate(previous.parsed)}
-    parsed = list(previous.parsed)
+    parsed: list[Brief | BriefRefs] = list(previous.parsed)
     problems: list[Problem] = []
     files = []
     for name, (file_digest, data) in sorted(changed.items()):
@@ -118,14 +164,16 @@ def reload_briefs(
             files.append(_ContentFile(root / name, name, text or "", file_digest))
     read_late = functools.partial(read_text, root=root, within=content, max_bytes=config.limits.max_file_bytes, listed=True)
     parse = functools.partial(_parse_chunk, vocabulary, config.limits, renderer, frozenset())
-    for file, (brief, found) in zip(files, _parse_cached("brief", files, context, memo, None, parse, read_late)):
+    context = parse_context(vocabulary, config.limits)
+    for file, (value, found) in zip(files, _parse_cached("brief", files, context, memo, None, parse, read_late)):
         problems += found
-        if brief is not None:
-            parsed[position[file.name]] = brief
-    problems += check_brief_set(parsed)
+        if value is not None:
+            parsed[position[file.name]] = value
+    refs = [_refs_of(value) if isinstance(value, Brief) else value for value in parsed]
+    problems += check_brief_set({value.path: value.id for value in parsed}, refs)
     if problems:
         raise BuildFailed(problems)
-    return _combined(config, vocabulary, tuple(parsed), previous.pages, drafts)
+    return _combined(config, vocabulary, tuple(parsed), previous.pages, drafts)  # type: ignore[arg-type]
 
 
 def parse_context(vocabulary: Vocabulary, limits: Limits) -> str:
@@ -134,57 +182,76 @@ def parse_context(vocabulary: Vocabulary, limits: Limits) -> str:
 
 
 def _combined(config: SiteConfig, vocabulary: Vocabulary, parsed: tuple[Brief, ...], pages: tuple[Page, ...], drafts: bool) -> Content:
+    warnings = tuple(sorted(warning for brief in parsed for warning in lint_brief(brief)))
     published = tuple(b for b in parsed if drafts or not b.draft)
-    return Content(config, vocabulary, _drop_missing_related(published), pages, parsed)
+    return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed)
 
 
 def check_selected(
     root: Path, content: Path, paths: tuple[Path, ...], renderer: MarkdownRenderer | None = None, reserved: frozenset[str] = frozenset(),
-) -> tuple[int, int]:
+) -> CheckResult:
     """Validate only the given brief and page files, plus the cross-brief rules that involve them.
 
     Other briefs are not parsed: their file names alone give the ids that duplicates and
-    `related` are checked against. Returns (briefs, pages) checked; raises BuildFailed.
+    `related` are checked against. Raises BuildFailed (with the warnings) on problems.
     """
     renderer = renderer or MarkdownRenderer()
-    config, vocabulary = load_settings(root, content)
-    problems: list[Problem] = []
-    all_briefs, _ = find_markdown(root, content / "briefs", content, recursive=True)
-    ids = {relative_name(p, root): p.stem for p in all_briefs}
+    config, vocabulary, problems = read_settings(root, content)
+    limits = config.limits if config else Limits()
+    terms = vocabulary if vocabulary is not None else _AnyTerm()
+    ids = _ids_by_path(survey_content(root, content).of("brief"), root)
+    warnings: list[Problem] = []
     briefs = pages = 0
     for path in paths:
         name = relative_name(path, root)
-        text, problem = read_text(path, root, content, config.limits.max_file_bytes)
+        text, problem = read_text(path, root, content, limits.max_file_bytes)
         if problem:
             problems.append(problem)
             continue
         if is_inside(path, content / "pages"):
             pages += 1
-            problems += parse_page(name, text or "", config.limits, renderer, reserved)[1]
+            problems += parse_page(name, text or "", limits, renderer, reserved)[1]
             continue
         briefs += 1
-        brief, found = parse_brief(name, text or "", vocabulary, config.limits, renderer)
+        brief, refs, found = _parse_brief(name, text or "", terms, limits, renderer)  # type: ignore[arg-type]
         problems += found
-        if brief:
-            problems += check_brief_among(brief, ids)
+        warnings += lint_brief(brief) if brief else []
+        problems += check_brief_set({**ids, name: refs.id}, [refs])
     if problems:
-        raise BuildFailed(problems)
-    return briefs, pages
+        raise BuildFailed(problems + warnings)
+    return CheckResult(briefs, pages, tuple(sorted(warnings)))
 
 
-def check_brief_among(brief: Brief, ids: dict[str, str]) -> list[Problem]:
-    """Cross-brief rules for one brief against the ids of every brief file (path -> id)."""
+def check_brief_set(ids: Mapping[str, str], refs: list[BriefRefs]) -> list[Problem]:
+    """Rules across briefs for the files in `refs`: unique ids, and `related` naming briefs
+    that exist. `ids` holds the id of every brief file by its path, valid or not."""
     problems: list[Problem] = []
-    for other, other_id in sorted(ids.items()):
-        if other != brief.path and other_id.lower() == brief.id.lower():
-            problems.append(Problem(brief.path, 1, "id", f"'{brief.id}' is also the id of {other}; ids must be unique"))
-    known = set(ids.values())
-    for related, line in zip(brief.related, brief.related_lines or (1,) * len(brief.related)):
-        if related == brief.id:
-            problems.append(Problem(brief.path, line, "related", "a brief cannot be related to itself"))
-        elif related not in known:
-            problems.append(Problem(brief.path, line, "related", f"no brief has the id '{related}'{did_you_mean(related, known)}"))
+    by_id: dict[str, list[str]] = {}
+    for path, brief_id in sorted(ids.items()):
+        # A malformed name is reported by itself; ids are lowercase, so case cannot clash.
+        if BRIEF_ID.fullmatch(brief_id):
+            by_id.setdefault(brief_id, []).append(path)
+    for brief in refs:
+        others = [path for path in by_id.get(brief.id, ()) if path != brief.path]
+        if others:
+            problems.append(Problem(brief.path, 1, "id", f"'{brief.id}' is also the id of {' and '.join(others)}; ids must be unique"))
+        for related, line in brief.related:
+            if related == brief.id:
+                problems.append(Problem(brief.path, line, "related", "a brief cannot be related to itself"))
+            elif related not in by_id:
+                hint = did_you_mean(related, by_id)
+                problems.append(Problem(brief.path, line, "related", f"no brief has the id '{related}'{hint}"))
     return problems
+
+
+def _ids_by_path(paths: tuple[Path, ...], root: Path) -> dict[str, str]:
+    # The file name makes the id, so a brief with problems still has one.
+    return {relative_name(path, root): path.name[: -len(".md")] for path in paths}
+
+
+def _refs_of(brief: Brief) -> BriefRefs:
+    lines = brief.related_lines or (1,) * len(brief.related)
+    return BriefRefs(brief.path, brief.id, tuple(zip(brief.related, lines)))
 
 
 @dataclass(frozen=True)
@@ -201,7 +268,7 @@ def _read_all(
     paths: list[Path], root: Path, content: Path, limits: Limits, preread: Mapping[str, bytes] | None,
     digests: Mapping[str, str] | None,
 ) -> tuple[list[_ContentFile], list[Problem]]:
-    # `paths` come from find_markdown, which follows no linked folder and checks linked files.
+    # `paths` come from survey_content, which follows no linked folder and checks linked files.
     files: list[_ContentFile] = []
     problems: list[Problem] = []
     for path in paths:
@@ -255,12 +322,16 @@ def _parse_cached(
 def _parse_chunk(
     vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer | None, reserved: frozenset[str], chunk,
 ) -> list[tuple[Any, list[Problem]]]:
-    """Parse a chunk of (kind, name, text, key); one Markdown renderer serves the whole chunk."""
+    """Parse a chunk of (kind, name, text, key); one Markdown renderer serves the whole chunk.
+
+    A brief with problems comes back as its BriefRefs, for the rules across briefs.
+    """
     renderer = renderer or MarkdownRenderer()
     results = []
     for kind, name, text, key in chunk:
         if kind == "brief":
-            results.append(parse_brief(name, text, vocabulary, limits, renderer, fingerprint=key))
+            brief, refs, problems = _parse_brief(name, text, vocabulary, limits, renderer, fingerprint=key)
+            results.append((brief or refs, problems))
         else:
             results.append(parse_page(name, text, limits, renderer, reserved))
     return results
@@ -277,31 +348,6 @@ def _map_serially(function, items, progress: Callable[[int, int], None] | None =
     return results
 
 
-def find_markdown(root: Path, folder: Path, content: Path, recursive: bool) -> tuple[list[Path], list[Problem]]:
-    """List `*.md` files under `folder` in sorted order, refusing links that leave content/."""
-    if not folder.is_dir():
-        return [], []
-    if not is_inside(folder, content):  # the walk starts inside the link's target
-        return [], [Problem(relative_name(folder, root), 1, "file", "is a linked folder that leads outside content/; links out are refused")]
-    found: list[Path] = []
-    problems: list[Problem] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        here = Path(dirpath)
-        for dirname in sorted(dirnames):
-            if (here / dirname).is_symlink():
-                problems.append(Problem(relative_name(here / dirname, root), 1, "file", "is a linked folder; links are not followed, move the files here"))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink()) if recursive else []
-        for filename in sorted(filenames):
-            path = here / filename
-            if filename.startswith(".") or not filename.endswith(".md"):
-                continue
-            if path.is_symlink() and not is_inside(path, content):
-                problems.append(Problem(relative_name(path, root), 1, "file", "is a link that leads outside content/; links out are refused"))
-                continue
-            found.append(path)
-    return sorted(found), problems
-
-
 def parse_brief(
     name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, fingerprint: str = "",
 ) -> tuple[Brief | None, list[Problem]]:
@@ -309,22 +355,32 @@ def parse_brief(
 
     `fingerprint` is the loader's digest of everything the brief is made from (see Brief).
     """
+    brief, _, problems = _parse_brief(name, text, vocabulary, limits, renderer, fingerprint)
+    return brief, problems
+
+
+def _parse_brief(
+    name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, fingerprint: str = "",
+) -> tuple[Brief | None, BriefRefs, list[Problem]]:
     stem = name.rsplit("/", 1)[-1][:-3]
     name_problems = _check_brief_name(name, stem)
     problems = list(name_problems)
-    split, parsed, found = _split_and_parse(name, text, limits)
-    problems += found
-    if split is None or parsed is None:
-        return None, problems
-    checker = Checker(name, parsed, vocabulary.ids)
-    values, found = validate_mapping(parsed.data, BRIEF_FIELDS, checker)
-    problems += found
-    # A bad file name is reported already; comparing its date to the field adds only noise.
-    problems += _check_dates(name, "" if name_problems else stem, values, parsed.line)
-    body, found = _render_body(name, split.body, split.body_line, renderer, limits)
+    front = _read_front_matter(name, text, limits)
+    problems += front.problems
+    values: dict[str, Any] = {}
+    if front.parsed is not None:
+        checker = Checker(name, front.parsed, vocabulary.ids)
+        values, found = validate_mapping(front.parsed.data, BRIEF_FIELDS, checker)
+        problems += front.without_skipped(found)
+        # A bad file name is reported already; comparing its date to the field adds only noise.
+        problems += _check_dates(name, "" if name_problems else stem, values, front.parsed.line)
+    related = values.get("related", ())
+    related_lines = tuple(front.parsed.line("related", i) for i in range(len(related))) if front.parsed else ()
+    refs = BriefRefs(name, stem, tuple(zip(related, related_lines)))
+    body, found = _render_body(name, front.split, renderer, limits)
     problems += found
     if problems or body is None:
-        return None, problems
+        return None, refs, problems
     return (
         Brief(
             id=stem,
@@ -338,14 +394,16 @@ def parse_brief(
             body=body,
             end_date=values.get("end_date"),
             tags=values.get("tags", ()),
-            related=values.get("related", ()),
+            related=related,
             updated=values.get("updated"),
             corrections=tuple(Correction(**record) for record in values.get("corrections", ())),
             draft=values.get("draft", False),
-            related_lines=tuple(parsed.line("related", i) for i in range(len(values.get("related", ())))),
+            related_lines=related_lines,
+            source_lines=tuple(front.parsed.line("sources", i) for i in range(len(values["sources"]))),  # type: ignore[union-attr]
             fingerprint=fingerprint,
-            head=brief_head(stem, values["date"], values["type"], values["actors"], values.get("tags", ()), values.get("related", ())),
+            head=brief_head(stem, values["date"], values["type"], values["actors"], values.get("tags", ()), related),
         ),
+        refs,
         [],
     )
 
@@ -354,43 +412,25 @@ def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer,
     """Validate one standalone page (content/pages/<id>.md)."""
     stem = name.rsplit("/", 1)[-1][:-3]
     problems: list[Problem] = []
-    if not TERM_ID.fullmatch(stem):
+    if BRIEF_ID.fullmatch(stem):
+        problems.append(Problem(name, 1, "file", f"looks like a brief, but pages live here; move it to content/briefs/{stem[:4]}/"))
+    elif not TERM_ID.fullmatch(stem):
         problems.append(Problem(name, 1, "file", "page file names must be lowercase letters, digits and hyphens, e.g. about.md"))
     elif len(stem) > MAX_ID_LENGTH:
         problems.append(Problem(name, 1, "file", f"page file names are limited to {MAX_ID_LENGTH} characters before .md"))
     elif stem in reserved:
         problems.append(Problem(name, 1, "file", f"the page name '{stem}' is reserved for the site's own pages; rename the file"))
-    split, parsed, found = _split_and_parse(name, text, limits)
-    problems += found
-    if split is None or parsed is None:
-        return None, problems
-    values, found = validate_mapping(parsed.data, PAGE_FIELDS, Checker(name, parsed, lambda kind: frozenset()))
-    problems += found
-    body, found = _render_body(name, split.body, split.body_line, renderer, limits)
+    front = _read_front_matter(name, text, limits)
+    problems += front.problems
+    values: dict[str, Any] = {}
+    if front.parsed is not None:
+        values, found = validate_mapping(front.parsed.data, PAGE_FIELDS, Checker(name, front.parsed, lambda kind: frozenset()))
+        problems += front.without_skipped(found)
+    body, found = _render_body(name, front.split, renderer, limits)
     problems += found
     if problems or body is None:
         return None, problems
     return Page(stem, name, values["title"], values["summary"], values.get("order", 100), body), []
-
-
-def check_brief_set(briefs: list[Brief]) -> list[Problem]:
-    """Rules across briefs: unique ids, and `related` naming briefs that exist."""
-    problems: list[Problem] = []
-    by_id: dict[str, Brief] = {}
-    for brief in briefs:
-        other = by_id.get(brief.id.lower())
-        if other:
-            problems.append(Problem(brief.path, 1, "id", f"'{brief.id}' is also the id of {other.path}; ids must be unique"))
-        else:
-            by_id[brief.id.lower()] = brief
-    for brief in briefs:
-        for related, line in zip(brief.related, brief.related_lines or (1,) * len(brief.related)):
-            if related == brief.id:
-                problems.append(Problem(brief.path, line, "related", "a brief cannot be related to itself"))
-            elif related not in by_id:
-                hint = did_you_mean(related, by_id)
-                problems.append(Problem(brief.path, line, "related", f"no brief has the id '{related}'{hint}"))
-    return problems
 
 
 def _drop_missing_related(briefs: tuple[Brief, ...]) -> tuple[Brief, ...]:
@@ -419,30 +459,46 @@ def _check_brief_name(name: str, stem: str) -> list[Problem]:
         return [Problem(name, 1, "file", "brief file names must look like YYYY-MM-DD-short-title.md (lowercase letters, digits, hyphens)")]
     if len(stem) > MAX_ID_LENGTH:
         return [Problem(name, 1, "file", f"brief file names are limited to {MAX_ID_LENGTH} characters before .md; shorten the title part")]
-    try:
-        dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return [Problem(name, 1, "file", f"'{match[1]}-{match[2]}-{match[3]}' in the file name is not a real date")]
+    _, wrong = real_day(int(match[1]), int(match[2]), int(match[3]))
+    if wrong:
+        return [Problem(name, 1, "file", f"the date in the file name is not a real day: {wrong}")]
     folder = name.rsplit("/", 2)[-2] if name.count("/") >= 1 else ""
     if folder != match[1]:
         return [Problem(name, 1, "file", f"must be in the folder for its year, content/briefs/{match[1]}/")]
     return []
 
 
-def _split_and_parse(name: str, text: str, limits: Limits):
+@dataclass(frozen=True)
+class _FrontMatter:
+    """A file's front matter as far as it could be read, and its problems so far."""
+
+    split: SplitFile | None
+    parsed: ParsedYaml | None  # a mapping, or None
+    problems: tuple[Problem, ...]
+    skipped: frozenset[str] = frozenset()  # fields left out because of a YAML error
+
+    def without_skipped(self, problems: list[Problem]) -> list[Problem]:
+        """Field problems, less those of fields a YAML error kept from being read."""
+        return [p for p in problems if _FIELD_ROOT.match(p.field)[0] not in self.skipped]  # type: ignore[index]
+
+
+_FIELD_ROOT = re.compile(r"[^.\[]*")
+
+
+def _read_front_matter(name: str, text: str, limits: Limits) -> _FrontMatter:
     try:
         split = split_front_matter(text)
     except FrontMatterProblem as exc:
-        return None, None, [Problem(name, exc.line, "front matter", exc.message)]
+        return _FrontMatter(None, None, (Problem(name, exc.line, "front matter", exc.message),))
     if len(split.front_matter.encode("utf-8")) > limits.max_front_matter_bytes:
-        return split, None, [Problem(name, 2, "front matter", f"is larger than {limits.max_front_matter_bytes} bytes")]
-    try:
-        parsed = parse_yaml(split.front_matter, first_line=2, max_nodes=limits.max_yaml_values)
-    except YamlProblem as exc:
-        return split, None, [Problem(name, exc.line, "yaml", exc.message)]
-    if not isinstance(parsed.data, dict):
-        return split, None, [Problem(name, 2, "front matter", "must be 'field: value' lines, one per field")]
-    return split, parsed, []
+        return _FrontMatter(split, None, (Problem(name, 2, "front matter", f"is larger than {limits.max_front_matter_bytes} bytes"),))
+    read = parse_yaml_leniently(split.front_matter, first_line=2, max_nodes=limits.max_yaml_values)
+    problems = tuple(Problem(name, p.line, "yaml", p.message) for p in read.problems)
+    if read.parsed is None or (not isinstance(read.parsed.data, dict) and read.problems):
+        return _FrontMatter(split, None, problems)
+    if not isinstance(read.parsed.data, dict):
+        return _FrontMatter(split, None, (Problem(name, 2, "front matter", "must be 'field: value' lines, one per field"),))
+    return _FrontMatter(split, read.parsed, problems, read.skipped)
 
 
 def _check_dates(name: str, stem: str, values: dict[str, Any], line: Callable[..., int]) -> list[Problem]:
@@ -465,13 +521,20 @@ def _check_dates(name: str, stem: str, values: dict[str, Any], line: Callable[..
     return problems
 
 
-def _render_body(name: str, body: str, body_line: int, renderer: MarkdownRenderer, limits: Limits):
+def _render_body(name: str, split: SplitFile | None, renderer: MarkdownRenderer, limits: Limits):
+    if split is None:
+        return None, []  # no front matter block, so no body to speak of
+    body, body_line = split.body, split.body_line
     stripped = body.strip()
     if not stripped:
         return None, [Problem(name, body_line, "body", "is empty; write the brief below the closing '---'")]
-    if stripped.startswith(PLACEHOLDER):
-        first_text_line = body_line + len(body) - len(body.lstrip("\n"))
-        return None, [Problem(name, first_text_line, "body", "still holds the placeholder text from `build.py new`; replace it")]
+    placeholders = [
+        Problem(name, body_line + index, "body", "still holds the placeholder text from `build.py new`; replace it")
+        for index, line in enumerate(body.split("\n"))
+        if line.lstrip().startswith(PLACEHOLDER)
+    ]
+    if placeholders:
+        return None, placeholders
     try:
         return renderer.render(body, limits), []
     except BodyTooComplex as exc:

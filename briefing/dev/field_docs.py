@@ -1,4 +1,4 @@
-"""Render the brief schema as Markdown tables for CONTRIBUTING.md, from the same FieldSpecs
+"""Render the brief schema as Markdown tables for docs/reference.md, from the same FieldSpecs
 the validator uses; `python build.py schema` refreshes the generated blocks."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def update_generated_blocks(text: str, blocks: dict[str, str]) -> str:
 
 
 def render_field_blocks() -> dict[str, str]:
-    """Return every generated table of CONTRIBUTING.md, keyed by block name."""
+    """Return every generated table of docs/reference.md, keyed by block name."""
     return {name: render_field_table(specs) for name, specs in FIELD_TABLES.items()}
 
 

@@ -40,6 +40,7 @@ def new_brief_text(title: str, date: dt.date, milestone_type: str, actors: tuple
         "actors": list(actors) or ["TODO-actor-id"],
         "summary": "TODO: one to three plain sentences saying what happened (at most 400 characters).",
         "tags": [],
+        "related": [],
         "sources": [
             {
                 "publisher": "TODO: who published the source",
@@ -52,6 +53,9 @@ def new_brief_text(title: str, date: dt.date, milestone_type: str, actors: tuple
     yaml_text = yaml.dump(front, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=88)
     body = (
         "TODO: write what happened, in your own words, with more detail than the summary.\n\n"
-        "## Context\n\nTODO: why it matters, and what came before.\n"
+        "## Context\n\nTODO: why it matters, and what came before.\n\n"
+        "## Disputed or uncertain details\n\n"
+        "TODO: where accounts differ (dates, figures, names, who did what), who says what; "
+        "or remove this section if nothing is disputed.\n"
     )
     return f"---\n{yaml_text}---\n{body}"

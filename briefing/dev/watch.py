@@ -15,30 +15,15 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-# Names editors and tools write next to the file being saved, then delete or rename.
-_TEMP_SUFFIXES = (
-    "~", ".swp", ".swo", ".swx", ".swpx", ".tmp", ".temp", ".bak", ".orig", ".part",
-    ".kate-swp", ".crdownload",
-)
-_TEMP_PREFIXES = (".#", "#", "~$", ".goutputstream-", ".~lock.")
-_TEMP_NAMES = frozenset({"4913", ".DS_Store", "Thumbs.db", "desktop.ini"})
-_IGNORED_FOLDERS = frozenset({".git", ".hg", ".svn", "__pycache__", ".idea", ".vscode"})
+from ..content.layout import is_leftover, is_tool_path
+
 # Opening or reading a file (which every build does) must not trigger a rebuild.
 _CHANGE_KINDS = frozenset({"created", "modified", "deleted", "moved"})
 
 
 def is_ignored(path: str | PurePath) -> bool:
     """Whether a changed path is an editor temp/swap file or inside a tool's folder."""
-    pure = PurePath(path)
-    name = pure.name
-    if any(part in _IGNORED_FOLDERS for part in pure.parts):
-        return True
-    return (
-        name in _TEMP_NAMES
-        or name.endswith(_TEMP_SUFFIXES)
-        or name.startswith(_TEMP_PREFIXES)
-        or (name.startswith("#") and name.endswith("#"))
-    )
+    return is_tool_path(path) or is_leftover(PurePath(path).name)
 
 
 def changed_paths(event: FileSystemEvent) -> tuple[str, ...]:
