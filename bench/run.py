@@ -4,9 +4,12 @@
 converts them for Hugo (bench/hugo_site.py), then alternates the two tools REPEAT times:
 a cold build, a no-op rebuild and a rebuild after one brief's body was edited (our builds
 with --no-search: indexing is not part of the build rows); peak memory is taken from the
-cold build, and Pagefind indexes each tool's output as its own row. Checks that both made
-the same pages (bench/compare_sites.py), then prints medians of wall-clock and CPU seconds
-and our/Hugo ratios.
+cold build, and Pagefind indexes each tool's output as its own row. Then each tool's dev
+server (`build.py serve`, `hugo server --renderToMemory`) serves the project while one
+brief is saved SAVES times: the row is the time from the save until the page served over
+HTTP shows it (polled every 5 ms). Checks that both made the same pages
+(bench/compare_sites.py), then prints medians of wall-clock and CPU seconds and our/Hugo
+ratios.
 """
 
 from __future__ import annotations
@@ -116,10 +119,62 @@ def pagefind_command(site: Path, output: Path) -> list[str]:
     return [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", "briefs/**/*.html", "--output-path", str(output), "--silent"]
 
 
+def _edited_brief(project: Path) -> Path:
+    """The brief the edit rows change (the same one in both tools' projects)."""
+    found = sorted((project / "content" / "briefs").rglob("*.md"))
+    return found[len(found) // 2]
+
+
+SERVE_PORT = 8765
+_SERVE_MARK = "\n\nServe latency marker "
+
+
+def measure_serve(command: list[str], url: str, brief: Path, saves: int) -> list[float]:
+    """Start a dev server, then save `brief` `saves` times; seconds from each save until `url`
+    serves the new text. The server is stopped (its whole process group) afterwards."""
+    import urllib.request
+
+    def fetch() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                return response.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 900
+        while "<html" not in fetch():  # started (10,000 briefs take a while) and serving the page
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the dev server did not start: {' '.join(command)}")
+            time.sleep(0.1)
+        time.sleep(2)  # let start-up work in the background settle
+        latencies = []
+        original = brief.read_text(encoding="utf-8").split(_SERVE_MARK)[0]
+        for number in range(saves):
+            marker = f"{number} at {time.time_ns()}."
+            saved = time.perf_counter()
+            brief.write_text(f"{original}{_SERVE_MARK}{marker}\n", encoding="utf-8")
+            while marker not in fetch():
+                if time.perf_counter() - saved > 120:
+                    raise SystemExit(f"the dev server never served save {number}: {' '.join(command)}")
+                time.sleep(0.005)
+            latencies.append(time.perf_counter() - saved)
+            time.sleep(1.0)
+        brief.write_text(original, encoding="utf-8")
+        return latencies
+    finally:
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait()
+
+
 def edit_brief(project: Path, round_number: int, hugo: bool) -> None:
     """Change one brief's body text (the same brief for both tools)."""
-    folder = project / "content" / "briefs"
-    path = sorted(folder.rglob("*.md"))[len(list(folder.rglob("*.md"))) // 2]
+    path = _edited_brief(project)
     text = path.read_text(encoding="utf-8")
     marker = "\n\nEdited paragraph for the benchmark, round "
     text = text.split(marker)[0] + f"{marker}{round_number}.\n"
@@ -133,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", "-r", type=int, default=3, help="runs of each measurement per tool (default 3)")
     parser.add_argument("--work", type=Path, default=HERE / "work", help="scratch folder (default bench/work/)")
     parser.add_argument("--no-search", action="store_true", help="skip the Pagefind row")
+    parser.add_argument("--saves", type=int, default=7, help="saves timed per dev server and round (default 7; 0 skips the row)")
     args = parser.parse_args(argv)
     ours = args.work / f"ours-{args.count}"
     theirs = args.work / f"hugo-{args.count}"
@@ -172,6 +228,14 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(output, ignore_errors=True)
                 site = project / ("site" if tool == "ours" else "public")
                 record(tool, "search indexing", measure(pagefind_command(site, output), project))
+            if args.saves:
+                page = _edited_brief(project).stem
+                server = (
+                    [sys.executable, str(REPO / "build.py"), "serve", "-q", "--root", str(project), "--port", str(SERVE_PORT)] if tool == "ours"
+                    else [hugo, "server", "--renderToMemory", "--source", str(theirs), "--port", str(SERVE_PORT), "--bind", "127.0.0.1", "--logLevel", "error"]
+                )
+                for seconds in measure_serve(server, f"http://127.0.0.1:{SERVE_PORT}/briefs/{page}/", _edited_brief(project), args.saves):
+                    record(tool, "dev server: save to served", Run(seconds, 0.0, 0, 0))
         if round_number == 1:
             differences = compare_sites(ours / "site", theirs / "public")
             if differences:
@@ -189,7 +253,7 @@ def _count_files(folder: Path, suffix: str) -> int:
 def print_table(results: dict[tuple[str, str], list[Run]], count: int, our_site: Path, hugo_site: Path, file=None) -> None:
     """Medians per row, and our/Hugo ratios."""
     print = functools.partial(builtins.print, file=file or sys.stdout)  # noqa: A001
-    rows = ["cold full build", "no-op rebuild", "one brief edited", "search indexing"]
+    rows = ["cold full build", "no-op rebuild", "one brief edited", "search indexing", "dev server: save to served"]
     print(f"\nN = {count} briefs; {_count_files(our_site, '.html')} HTML pages (ours), {_count_files(hugo_site, '.html')} (Hugo); "
           f"medians of {len(results[('ours', rows[0])])} alternating runs; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     print(f"| {'measurement':32} | {'ours':>9} | {'Hugo':>9} | {'ours/Hugo':>9} | {'ours CPU':>9} | {'Hugo CPU':>9} |")
@@ -209,6 +273,13 @@ def print_table(results: dict[tuple[str, str], list[Run]], count: int, our_site:
     for label in ("no-op rebuild", "one brief edited"):
         ratio = statistics.median(r.wall for r in results[("ours", label)]) / statistics.median(r.wall for r in results[("hugo", "cold full build")])
         print(f"{label}: ours / Hugo's full build = {ratio:.2f}x (goal at most 0.2x at 10,000)")
+    if ("ours", "dev server: save to served") in results:
+        ours = statistics.median(r.wall for r in results[("ours", "dev server: save to served")])
+        hugo = statistics.median(r.wall for r in results[("hugo", "dev server: save to served")])
+        goal = 0.1 if count <= 1000 else 0.3
+        print(f"dev server: save to served = {ours * 1000:.0f} ms, {ours / hugo:.2f}x Hugo's server "
+              f"(goal at most {goal * 1000:.0f} ms and 0.2x; all {len(results[('ours', 'dev server: save to served')])} saves: "
+              f"{', '.join(f'{r.wall * 1000:.0f}' for r in results[('ours', 'dev server: save to served')])} ms)")
 
 
 if __name__ == "__main__":

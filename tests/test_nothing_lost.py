@@ -291,3 +291,46 @@ def test_a_killed_build_leaves_no_lingering_search_indexer(references):
     assert not _alive(indexer)
     assert subprocess.run(build_command(project), capture_output=True, timeout=120).returncode == 0
     assert site_tree(project.out) == new
+
+
+def _session(sid: int) -> list[int]:
+    """Live processes (not zombies) of session `sid`."""
+    members = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stream:
+                fields = stream.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[3]) == sid:  # fields after the name: state, ppid, pgrp, session
+            members.append(int(entry))
+    return members
+
+
+def test_sigkill_at_random_moments_of_a_build_with_workers_leaves_no_process(tmp_path):
+    """Parsing, encoding and rendering run in worker processes: none may outlive a killed build."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from generate import generate_project
+
+    root = generate_project(tmp_path / "gen", 250)
+    command = [sys.executable, str(REPO / "build.py"), "build", "-q", "--root", str(root), "-j", "2", "--no-cache"]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, timeout=300)
+    seconds = time.perf_counter() - started
+    expected = site_tree(root / "site")
+    rng = random.Random(5)
+    for attempt in range(6):
+        # Its own session: everything the build starts can be found, whoever its parent is now.
+        process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.2, seconds))
+        workers = [pid for pid in _session(process.pid) if pid != process.pid]
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        deadline = time.perf_counter() + 5
+        while _session(process.pid) and time.perf_counter() < deadline:
+            time.sleep(0.01)
+        assert _session(process.pid) == [], f"attempt {attempt}: processes left after the kill (workers seen: {workers})"
+    subprocess.run(command[:-1], check=True, timeout=300)  # and the cached build after them all is right
+    assert site_tree(root / "site") == expected

@@ -1,0 +1,170 @@
+"""Incremental builds equal fresh ones after every kind of change, and write exactly what it touches.
+
+The kinds of change: a brief, a page, the vocabulary, site.yaml, a template, a UI string, a
+theme file, any module of the engine (patched in a copy of it, run in its own process) and
+a library version. After each, a build that uses the store must give the very bytes a
+build without it gives.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import briefing.store.engine
+from briefing.build import BuildOptions, build_site
+from conftest import REPO, tree_bytes
+from site_fixture import write_fixture
+
+ENGINE = REPO / "briefing"
+
+
+def site(folder: Path) -> dict[str, bytes]:
+    return {path: data for path, data in tree_bytes(folder).items() if not path.startswith("pagefind/")}
+
+
+def fresh(root: Path, out: Path) -> dict[str, bytes]:
+    build_site(BuildOptions.for_root(root, out=out, use_cache=False, search="skip"))
+    return site(out)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+CHANGES = {
+    "brief": ("content/briefs/2023/2023-12-13-handover.md", "What happened", "What really happened"),
+    "brief date": ("content/briefs/2021/2021-01-11-moscow-meeting.md", "date: 2021-01-11\n", "date: 2021-01-11\nupdated: 2021-02-01\n"),
+    "page": ("content/pages/about.md", "Scope text.", "Scope text, widened."),
+    "vocabulary": ("content/vocabulary.yaml", "label: Prisoners", "label: Detainees"),
+    "site.yaml": ("content/site.yaml", "title: Test Archive", "title: Renamed Archive"),
+    "template": ("templates/brief.html", "</article>", "<p>edited template</p></article>"),
+    "ui string": ("templates/i18n/en.yaml", "search_placeholder:", "unused_new_string: x\nsearch_placeholder:"),
+    "theme file": ("templates/static/style.css", "", "/* edited */\n"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CHANGES))
+def test_an_incremental_build_equals_a_fresh_one_after_each_kind_of_change(tmp_path: Path, kind: str):
+    project = write_fixture(tmp_path / "project")
+    options = BuildOptions.for_root(project.root, search="skip")
+    build_site(options)
+    build_site(options)  # a spare staging folder now exists too
+    relative, old, new = CHANGES[kind]
+    target = project.root / relative
+    if old:
+        edit(target, old, new)
+    else:
+        target.write_text(target.read_text(encoding="utf-8") + new, encoding="utf-8")
+    report = build_site(options)
+    assert not report.up_to_date and report.written > 0
+    assert site(project.out) == fresh(project.root, tmp_path / "fresh")
+    assert build_site(options).up_to_date
+
+
+def test_a_library_version_change_rebuilds_everything_the_same(tmp_path: Path, monkeypatch):
+    project = write_fixture(tmp_path / "project")
+    options = BuildOptions.for_root(project.root, search="skip")
+    first = build_site(options)
+    newer = briefing.store.engine.library_versions() + (("markdown", "99.0"),)
+    monkeypatch.setattr(briefing.store.engine, "library_versions", lambda: newer)
+    report = build_site(options)
+    copied = {".nojekyll", *(f"static/{p.name}" for p in (project.root / "templates/static").iterdir())}
+    # Nothing made by the engine is kept (every key moved); theme files are copied as they are.
+    assert set(report.written_paths) == set(first.written_paths) - copied
+    assert site(project.out) == fresh(project.root, tmp_path / "fresh")
+
+
+def run_engine(engine: Path, root: Path, *args: str) -> str:
+    """Run `build` with the engine package found in folder `engine`, in a process of its own."""
+    code = "import sys; sys.path.insert(0, sys.argv[1]); import briefing; assert briefing.__file__.startswith(sys.argv[1]); from briefing.cli import main; sys.exit(main(sys.argv[2:]))"
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(engine), "build", "--root", str(root), "--no-search", "--show-written", *args],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+PATCHES = {
+    # module, text, replacement: an edit to one engine module that changes the output
+    "markdown heading ids": ("content/markdown_render.py", 'HEADING_ID_PREFIX = "s-"', 'HEADING_ID_PREFIX = "h-"'),
+    "a template filter": ("output/render.py", 'self.env.filters["iso"] = lambda d: d.isoformat()', 'self.env.filters["iso"] = lambda d: d.isoformat() + ""  # same\n        self.env.filters["human_date"] = lambda d: "day " + d.isoformat()'),
+    "the export record": ("site/exports.py", '"draft": brief.draft,', '"draft": brief.draft, "patched": True,'),
+    "the feed entries": ("site/feeds.py", 'parts.append(f"<h2>{esc(strings[\'sources_title\'])}</h2><ol>{sources}</ol>")', 'parts.append(f"<h2>{esc(strings[\'sources_title\'])} (patched)</h2><ol>{sources}</ol>")'),
+}
+
+
+@pytest.mark.parametrize("change", sorted(PATCHES))
+def test_a_change_to_any_engine_module_is_seen_without_a_version_bump(tmp_path: Path, change: str):
+    engine = tmp_path / "engine"
+    shutil.copytree(ENGINE, engine / "briefing", ignore=shutil.ignore_patterns("__pycache__"))
+    project = write_fixture(tmp_path / "project")
+    run_engine(engine, project.root)
+    before = site(project.out)
+    module, old, new = PATCHES[change]
+    edit(engine / "briefing" / module, old, new)
+    written = run_engine(engine, project.root)
+    assert written.strip(), "the patched engine wrote nothing"
+    after = site(project.out)
+    assert after != before
+    run_engine(engine, project.root, "--no-cache", "--out", str(tmp_path / "fresh"))
+    assert after == site(tmp_path / "fresh")
+
+
+def written_by(options: BuildOptions) -> set[str]:
+    return set(build_site(options).written_paths)
+
+
+BRIEF_PAGES = {f"briefs/{stem}/index.html" for stem in (
+    "2020-11-10-ceasefire", "2021-01-11-moscow-meeting", "2023-12-07-joint-statement", "2023-12-13-handover", "2024-11-11-tricky-talks",
+)}
+
+
+def test_each_kind_of_edit_writes_exactly_the_files_that_show_it(tmp_path: Path):
+    """As Hugo's render-count tests do: the exact set of files each edit writes."""
+    project = write_fixture(tmp_path / "project")
+    options = BuildOptions.for_root(project.root, search="skip")
+    everything = written_by(options)
+    assert len(everything) == 53
+    assert written_by(options) == set()  # nothing changed: nothing written (and up to date)
+
+    # The body of a brief (2023-12-13, page 1 of the timeline at two briefs a page): its
+    # page, its neighbours' and the one relating to it (they carry the brief itself), the
+    # page of each list that shows it, the term and year indexes (they count whole groups),
+    # the home page (newest briefs), the feeds it is in, and the downloads. Not the other
+    # pages of those lists, nor the other terms' pages, the sitemap or the pages.
+    showing_the_handover = {
+        "briefs/2023-12-13-handover/index.html",
+        "briefs/2023-12-07-joint-statement/index.html", "briefs/2024-11-11-tricky-talks/index.html",  # neighbours
+        "briefs/2020-11-10-ceasefire/index.html",  # related: the prisoners tag
+        "index.html", "timeline/index.html", "years/2023/index.html", "types/prisoner-release/index.html",
+        "actors/armenia/index.html", "actors/azerbaijan/index.html", "tags/prisoners/index.html",
+        "years/index.html", "types/index.html", "actors/index.html", "tags/index.html",
+        "feed.xml", "feed.json", "types/prisoner-release/feed.xml", "actors/armenia/feed.xml", "actors/azerbaijan/feed.xml",
+        "data/briefs.json", "data/briefs.csv",
+    }
+    edit(project.root / "content/briefs/2023/2023-12-13-handover.md", "What happened", "What really happened")
+    assert written_by(options) == showing_the_handover
+    edit(project.root / "content/briefs/2023/2023-12-13-handover.md", "title: ", "title: Renamed ")
+    assert written_by(options) == showing_the_handover  # its title is on the same pages
+
+    # A standalone page: every HTML page, since the footer lists the pages.
+    edit(project.root / "content/pages/about.md", "Scope text.", "Scope text, widened.")
+    assert written_by(options) == {path for path in everything if path.endswith(".html")}
+
+    # A theme file is copied; nothing else changes.
+    style = project.root / "templates/static/style.css"
+    style.write_text(style.read_text(encoding="utf-8") + "/* edited */\n", encoding="utf-8")
+    assert written_by(options) == {"static/style.css"}
+
+    # The brief page template: exactly the brief pages.
+    edit(project.root / "templates/brief.html", "</article>", "<p>edited template</p></article>")
+    assert written_by(options) == BRIEF_PAGES
