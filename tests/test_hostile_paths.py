@@ -8,6 +8,7 @@ import shutil
 import string
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,37 @@ def test_a_linked_briefs_or_pages_folder_leading_outside_content_is_refused(proj
         f"content/{folder}:1: file: is a linked folder that leads outside content/; links out are refused"
     ]
     assert not (project.out / "briefs/2023-12-07-secret").exists()
+
+
+SPECIAL_TARGETS = ["/dev/zero", "/dev/urandom", "/proc/self/mem", "/proc/kcore", "/dev/stdin"]
+
+
+@pytest.mark.parametrize("kind", ["link to an endless file", "link to a pipe", "huge file", "link to a folder of files"])
+def test_nothing_under_content_is_opened_before_it_is_known_to_be_a_regular_file_inside(project, tmp_path, kind):
+    """A link to /dev/zero, /proc/kcore or a pipe, or a file of gigabytes: refused at once by
+    every command, never read, on every build (the input walk digests it by identity)."""
+    project.brief()
+    folder = project.root / "content/briefs/2023"
+    if kind == "link to an endless file":
+        for number, target in enumerate(SPECIAL_TARGETS):
+            if os.path.exists(target):
+                (folder / f"2023-12-0{number + 1}-special.md").symlink_to(target)
+    elif kind == "link to a pipe":
+        os.mkfifo(tmp_path / "pipe")
+        (folder / "2023-12-08-pipe.md").symlink_to(tmp_path / "pipe")
+    elif kind == "huge file":
+        with open(folder / "2023-12-08-huge.md", "wb") as stream:
+            stream.truncate(8 * 1024 ** 3)  # sparse: 8 GiB that take no disk
+    else:
+        (tmp_path / "outside").mkdir()
+        (folder / "2023-12-08-folder.md").symlink_to(tmp_path / "outside", target_is_directory=True)
+    for command in (["build", "--no-search"], ["check"], ["build", "--no-search"]):
+        started = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, str(REPO / "build.py"), *command, "--root", str(project.root)],
+            capture_output=True, text=True, timeout=120,
+        )
+        assert time.monotonic() - started < 20, command
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "content/briefs/2023/2023-12-0" in result.stderr + result.stdout
+        assert "Traceback" not in result.stderr
