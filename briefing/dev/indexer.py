@@ -38,6 +38,7 @@ class IndexRefresher:
         self._log = log
         self._fork_lock = fork_lock
         self._child: int | None = None
+        self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
         self.completed = 0  # refreshes that finished (tests wait on it)
         self.running = False
@@ -46,6 +47,16 @@ class IndexRefresher:
     def index_folder(self) -> Path:
         """Where the served /pagefind/ files are."""
         return self.site / INDEX_FOLDER
+
+    def schedule(self, generation: Generation, delay: float) -> None:
+        """Refresh the index for `generation` once `delay` seconds pass without a newer one
+        (a burst of saves starts one refresh, after the page has reloaded)."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(delay, self.start, args=(generation,))
+            self._timer.daemon = True
+            self._timer.start()
 
     def start(self, generation: Generation) -> None:
         """Cancel a running refresh, then refresh the index for `generation` in a child."""
@@ -67,8 +78,10 @@ class IndexRefresher:
         threading.Thread(target=self._wait_for, args=(pid, reader), name="serve-index", daemon=True).start()
 
     def stop(self) -> None:
-        """Stop a running refresh (the server is stopping)."""
+        """Stop a running or scheduled refresh (the server is stopping)."""
         with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
             self._stop_child()
 
     def _stop_child(self) -> None:

@@ -78,6 +78,7 @@ class ServeSettings:
     debounce: float = 0.02  # quiet time that ends a burst of saves
     quiet: bool = False  # print errors and the address only, not every successful build
     search: bool = True  # keep a search index (in a child process)
+    index_delay: float = 0.5  # seconds without a save before the search index is refreshed
 
 
 @dataclass(frozen=True)
@@ -325,6 +326,7 @@ class DevServer:
         # Held while a page is rendered and while the indexer forks: the child must not
         # inherit a template environment in the middle of a render.
         self.render_lock = threading.Lock()
+        self._cache: tuple[int, dict[str, bytes]] = (0, {})  # generation number, files made for it
         self.indexer = IndexRefresher(self.folder, Store.open(options.root, self.folder), self.log, self.render_lock)
         self._server: _Server | None = None
         self._threads: list[threading.Thread] = []
@@ -417,7 +419,7 @@ class DevServer:
         started = time.perf_counter()
         try:
             with build_lock(self.options, self.store, self._say_waiting):
-                generation = self.site.rebuild()
+                generation = self.site.rebuild(changed or None)
         except BuildFailed as failure:
             lines = tuple(problem.format() for problem in failure.problems)
             self._fail(lines, failure_summary(failure.problems, "").replace("; / left unchanged", "; still serving the last good build"))
@@ -430,7 +432,7 @@ class DevServer:
         if not self.settings.quiet:
             self.log(f"built {len(generation.archive.briefs)} briefs{what}: {len(generation.plan)} files in memory, in {time.perf_counter() - started:.2f} s")
         if self.settings.search:
-            self.indexer.start(generation)
+            self.indexer.schedule(generation, self.settings.index_delay)
         return True
 
     def answer(self, raw_path: str) -> Answer:
@@ -454,7 +456,7 @@ class DevServer:
             return self.not_found()
         try:
             with self.render_lock:
-                data = generation.make(target)
+                data = self._made(generation, target)
         except BuildFailed as failure:
             lines = [problem.format() for problem in failure.problems]
             return Answer(500, _error_page(lines))
@@ -471,6 +473,20 @@ class DevServer:
             except BuildFailed:
                 pass
         return Answer(404, b'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>404</title></head><body><h1>404 Not Found</h1></body></html>\n')
+
+    def _made(self, generation, path: str):
+        """A file of `generation`, made once: a page that reloads, or is polled, is not
+        rendered again until the next save (files over 1 MB, the downloads, always are)."""
+        number, made = self._cache
+        if number != generation.number:
+            made = {}
+            self._cache = (generation.number, made)
+        data = made.get(path)
+        if data is None:
+            data = generation.make(path)
+            if isinstance(data, bytes) and len(data) < 1 << 20:
+                made[path] = data
+        return data
 
     def host_allowed(self, host: str) -> bool:
         """Whether a request's Host header names this server (see is_allowed_host)."""

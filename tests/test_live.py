@@ -1,0 +1,139 @@
+"""serve's site in memory equals a fresh build after every save, however the save is applied.
+
+Saves of existing briefs take the short way (only those files are read; unchanged brief
+pages are reused); any other save reads content/ again. Either way each file the memory
+site makes must be the file a clean build writes.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+import briefing.dev.live as live
+from briefing.build import BuildOptions, build_site
+from briefing.errors import BuildFailed
+from briefing.store.store import Store
+from conftest import tree_bytes
+from site_fixture import write_fixture
+
+BASE = "http://127.0.0.1:9999/"
+
+
+def assert_equals_a_fresh_build(site: live.LiveSite, root: Path, out: Path) -> None:
+    build_site(BuildOptions.for_root(root, out=out, use_cache=False, search="skip", base_url=BASE))
+    expected = {path: data for path, data in tree_bytes(out).items() if path != ".briefing-output"}
+    generation = site.current
+    assert generation is not None
+    made = {path for path in expected if generation.has(path)}
+    assert made == set(expected), sorted(set(expected) - made)
+    for path, data in expected.items():
+        produced = generation.make(path)
+        produced = produced if isinstance(produced, bytes) else b"".join(p if isinstance(p, bytes) else _span(p) for p in produced)
+        assert produced == data, path
+    assert {item.path for item in generation.plan} <= set(expected)
+
+
+def _span(span) -> bytes:
+    with open(span.path, "rb") as stream:
+        stream.seek(span.offset)
+        return stream.read(span.length)
+
+
+def brief_files(root: Path) -> list[Path]:
+    return sorted((root / "content/briefs").rglob("*.md"))
+
+
+EDITS = ["body", "title", "date-tail", "tags", "related", "draft", "correction", "new brief", "delete", "vocabulary", "template", "broken then fixed"]
+
+
+def apply(edit: str, root: Path, rng: random.Random, step: int) -> list[Path]:
+    """Make one kind of save; return the files it touched (as a watcher would report)."""
+    files = brief_files(root)
+    target = rng.choice(files)
+    text = target.read_text(encoding="utf-8")
+    if edit == "body":
+        target.write_text(text + f"\nStep {step} adds a sentence.\n", encoding="utf-8")
+    elif edit == "title":
+        target.write_text(text.replace("title: ", f"title: Step {step} ", 1), encoding="utf-8")
+    elif edit == "date-tail":
+        target.write_text(text.replace("\n---\n", "\nupdated: 2025-02-0" + str(step % 9 + 1) + "\n---\n", 1) if "updated:" not in text else text, encoding="utf-8")
+    elif edit == "tags":
+        target.write_text(text.replace("tags: [", "tags: [cop29, ", 1) if "tags: [" in text and "cop29" not in text.split("tags: [", 1)[1].split("]")[0] else text + "\n", encoding="utf-8")
+    elif edit == "related":
+        other = rng.choice([f for f in files if f != target]).stem
+        target.write_text(text.replace("\n---\n", f"\nrelated: [{other}]\n---\n", 1) if "related:" not in text else text, encoding="utf-8")
+    elif edit == "draft":
+        target.write_text(text.replace("\n---\n", "\ndraft: true\n---\n", 1) if "draft:" not in text else text.replace("draft: true\n", ""), encoding="utf-8")
+    elif edit == "correction":
+        target.write_text(text.replace("\n---\n", "\ncorrections:\n  - date: 2025-03-01\n    note: A figure was corrected.\n---\n", 1) if "corrections:" not in text else text, encoding="utf-8")
+    elif edit == "new brief":
+        new = root / "content/briefs/2022" / f"2022-06-{step % 27 + 1:02d}-added-{step}.md"
+        new.parent.mkdir(parents=True, exist_ok=True)
+        text = re.sub(r"(?m)^date: .*$", f"date: {new.name[:10]}", files[0].read_text(encoding="utf-8"), count=1)
+        new.write_text(re.sub(r"(?m)^(updated|draft|related): .*\n", "", text), encoding="utf-8")
+        return [new]
+    elif edit == "delete":
+        if len(files) > 3:
+            target.unlink()
+    elif edit == "vocabulary":
+        vocabulary = root / "content/vocabulary.yaml"
+        vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace("label: Summit", f"label: Summit {step}"), encoding="utf-8")
+        return [vocabulary]
+    elif edit == "template":
+        template = root / "templates/brief.html"
+        template.write_text(template.read_text(encoding="utf-8").replace("</article>", f"<!-- step {step} --></article>", 1), encoding="utf-8")
+        return [template]
+    return [target]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_save_gives_what_a_fresh_build_gives(tmp_path: Path, seed: int, monkeypatch):
+    project = write_fixture(tmp_path / "project")
+    options = BuildOptions.for_root(project.root, base_url=BASE)
+    site = live.LiveSite(options, Store.memory())
+    site.rebuild(None)
+    rng = random.Random(seed)
+    full_loads = []
+    load_content = live.load_content
+    monkeypatch.setattr(live, "load_content", lambda *a, **k: full_loads.append(1) or load_content(*a, **k))
+    for step in range(12):
+        edit = rng.choice(EDITS)
+        if edit == "broken then fixed":
+            target = rng.choice(brief_files(project.root))
+            good = target.read_text(encoding="utf-8")
+            target.write_text(good.replace("type: ", "type: nonsense-", 1), encoding="utf-8")
+            with pytest.raises(BuildFailed):
+                site.rebuild((str(target.resolve()),))
+            target.write_text(good, encoding="utf-8")
+            changed = [target]
+        else:
+            changed = apply(edit, project.root, rng, step)
+        before = len(full_loads)
+        site.rebuild(tuple(str(path.resolve()) for path in changed))
+        if edit in ("body", "title", "correction", "draft", "tags", "related"):
+            assert len(full_loads) == before, f"{edit}: a save of one brief read all of content/"
+        assert_equals_a_fresh_build(site, project.root, tmp_path / f"fresh-{seed}-{step}")
+
+
+def test_a_brief_save_reads_only_that_brief(tmp_path: Path, monkeypatch):
+    project = write_fixture(tmp_path / "project")
+    site = live.LiveSite(BuildOptions.for_root(project.root, base_url=BASE), Store.memory())
+    site.rebuild(None)
+    first = site.current
+    read: list[str] = []
+    import briefing.content.loader as loader
+
+    read_text = loader.read_text
+    monkeypatch.setattr(loader, "read_text", lambda path, *a, **k: read.append(str(path)) or read_text(path, *a, **k))
+    target = project.root / "content/briefs/2023/2023-12-13-handover.md"
+    target.write_text(target.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    second = site.rebuild((str(target.resolve()),))
+    assert read == [str(target)]
+    # Brief pages that show nothing of it are the very objects planned before.
+    kept = [path for path, item in second.files.items() if path.startswith("briefs/") and item is first.files.get(path)]
+    assert "briefs/2021-01-11-moscow-meeting/index.html" in kept
+    assert "briefs/2023-12-13-handover/index.html" not in kept
