@@ -107,7 +107,7 @@ def build_site(options: BuildOptions, store: Store | None = None, progress: Prog
             inputs.contents.clear()
             archive = assemble_archive(content, store)
             renderer = make_renderer(options.templates, options.root, archive, store)
-            plan = plan_site(archive, Urls(archive.config.base_url), renderer.strings)
+            plan = plan_site(archive, Urls(archive.config.base_url), renderer.strings, store)
             check(renderer, plan)
             stats, index = write(options, store, archive, renderer, plan, record, fingerprint, staged, progress)
         finally:
