@@ -30,7 +30,7 @@ def load_yaml_file(path: Path, root: Path, content: Path) -> tuple[ParsedYaml | 
         return None, [Problem(name, exc.line, "yaml", exc.message)]
 
 
-def _load_validated(path: Path, root: Path, content: Path, fields: tuple[FieldSpec, ...]):
+def load_validated(path: Path, root: Path, content: Path, fields: tuple[FieldSpec, ...]):
     """Parse a settings file and check it against `fields`: (name, parsed, values, problems)."""
     name = relative_name(path, root)
     parsed, problems = load_yaml_file(path, root, content)
@@ -42,7 +42,7 @@ def _load_validated(path: Path, root: Path, content: Path, fields: tuple[FieldSp
 
 def load_site_config(root: Path, content: Path, base_url: str | None = None) -> tuple[SiteConfig | None, list[Problem]]:
     """Load site.yaml; `base_url` (from --base-url) overrides the file's value."""
-    name, parsed, values, problems = _load_validated(content / "site.yaml", root, content, SITE_FIELDS)
+    name, parsed, values, problems = load_validated(content / "site.yaml", root, content, SITE_FIELDS)
     if parsed is None:
         return None, problems
     if "language" in values and not _LANGUAGE.match(values["language"]):
@@ -73,7 +73,7 @@ def normalise_base_url(url: str) -> str:
 
 def load_vocabulary(root: Path, content: Path) -> tuple[Vocabulary | None, list[Problem]]:
     """Load vocabulary.yaml: types, actors and tags, each with id, label and description."""
-    name, parsed, values, problems = _load_validated(content / "vocabulary.yaml", root, content, VOCABULARY_FIELDS)
+    name, parsed, values, problems = load_validated(content / "vocabulary.yaml", root, content, VOCABULARY_FIELDS)
     if parsed is None:
         return None, problems
     kinds: dict[str, tuple[Term, ...]] = {}
@@ -87,19 +87,28 @@ def load_vocabulary(root: Path, content: Path) -> tuple[Vocabulary | None, list[
 
 
 def _terms(kind: str, records: list[dict[str, Any]], name: str, parsed: ParsedYaml) -> tuple[tuple[Term, ...], list[Problem]]:
+    kept, problems = checked_ids(records, (kind,), kind, name, parsed)
+    return tuple(Term(record["id"], record.get("label", ""), record.get("description", "")) for record in kept), problems
+
+
+def checked_ids(
+    records: list[dict[str, Any]], at: tuple, label: str, name: str, parsed: ParsedYaml,
+) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """The records of a list (at path `at` of the file) whose `id` is well formed and
+    unique in the list, and a problem for each other one."""
     problems: list[Problem] = []
-    terms: list[Term] = []
+    kept: list[dict[str, Any]] = []
     seen: set[str] = set()
     for index, record in enumerate(records):
         if "id" not in record:
             continue
-        line = parsed.line(kind, index, "id")
-        field = f"{kind}[{index + 1}].id"
+        line = parsed.line(*at, index, "id")
+        field = f"{label}[{index + 1}].id"
         if not TERM_ID.fullmatch(record["id"]):
             problems.append(Problem(name, line, field, f"'{record['id']}' must be lowercase letters, digits and hyphens, starting with a letter"))
         elif record["id"] in seen:
             problems.append(Problem(name, line, field, f"'{record['id']}' is defined twice"))
         else:
             seen.add(record["id"])
-            terms.append(Term(record["id"], record.get("label", ""), record.get("description", "")))
-    return tuple(terms), problems
+            kept.append(record)
+    return kept, problems

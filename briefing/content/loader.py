@@ -22,8 +22,9 @@ from .frontmatter import FrontMatterProblem, SplitFile, split_front_matter
 from .layout import survey_content
 from .lint import lint_brief
 from .markdown_render import BodyTooComplex, MarkdownRenderer
-from ..model import Brief, Correction, Limits, Memo, Page, SiteConfig, Source, Vocabulary
+from ..model import Brief, BriefLayers, Correction, Limits, Memo, Page, SiteConfig, Source, Tracks, Vocabulary
 from .schema import BRIEF_FIELDS, BRIEF_ID, MAX_ID_LENGTH, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, validate_mapping
+from .tracks import LAYER_FIELDS, TrackSource, UnreadTracks, check_layers, check_move_set, load_tracks, term_ids, tracks_digest_part
 from .yamldata import ParsedYaml, parse_yaml_leniently
 
 
@@ -37,6 +38,21 @@ class Content:
     pages: tuple[Page, ...]
     warnings: tuple[Problem, ...] = ()  # what `check` points out without failing (drafts included)
     parsed: tuple[Brief, ...] = ()  # every brief file as parsed, drafts included, in path order
+    tracks: Tracks | None = None  # content/tracks.yaml, if the project has one
+    layers: tuple[BriefLayers, ...] = ()  # the moves and reactions of each of `parsed`, in its order
+
+    def published_layers(self) -> tuple[BriefLayers, ...]:
+        """The moves and reactions of the briefs this build publishes."""
+        ids = {brief.id for brief in self.briefs}
+        return tuple(layer for layer in self.layers if layer.brief_id in ids)
+
+
+@dataclass(frozen=True)
+class ParsedBrief:
+    """A valid brief file: the brief and, kept apart from it, its moves and reactions."""
+
+    brief: Brief
+    layers: BriefLayers
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,7 @@ class BriefRefs:
     path: str  # relative to the project root
     id: str
     related: tuple[tuple[str, int], ...] = ()  # (id, line) of each well-formed related id
+    layers: BriefLayers | None = None  # its moves and reactions that have no problems
 
 
 @dataclass(frozen=True)
@@ -100,11 +117,14 @@ def load_content(
     default limits and any vocabulary id, and nothing is kept.
     """
     config, vocabulary, problems = read_settings(root, content, base_url)
-    settled = config is not None and vocabulary is not None
+    tracks, found = load_tracks(root, content)
+    problems += found
+    settled = config is not None and vocabulary is not None and not found
     limits = config.limits if config else Limits()
     terms = vocabulary if vocabulary is not None else _AnyTerm()
+    layered: TrackSource = UnreadTracks() if found else tracks
     memo = memo if settled else None
-    context = parse_context(vocabulary, limits) if settled else "unsettled"  # type: ignore[arg-type]
+    context = parse_context(vocabulary, limits, tracks) if settled else "unsettled"  # type: ignore[arg-type]
     files = survey_content(root, content)
     problems += files.problems
     brief_files, found = _read_all(files.of("brief"), root, content, limits, preread, digests if memo else None)
@@ -112,24 +132,27 @@ def load_content(
     read_late = functools.partial(read_text, root=root, within=content, max_bytes=limits.max_file_bytes, listed=True)
     parsed = _parse_cached(
         "brief", brief_files, context, memo, map_chunks,
-        functools.partial(_parse_chunk, terms, limits, renderer if map_chunks is None else None, reserved), read_late, progress,
+        functools.partial(_parse_chunk, terms, limits, renderer if map_chunks is None else None, reserved, layered), read_late, progress,
     )
     briefs: list[Brief] = []
+    layers: list[BriefLayers] = []
     refs: list[BriefRefs] = []
     for value, found in parsed:
         problems += found
-        if isinstance(value, Brief):
-            briefs.append(value)
+        if isinstance(value, ParsedBrief):
+            briefs.append(value.brief)
+            layers.append(value.layers)
             refs.append(_refs_of(value))
         elif isinstance(value, BriefRefs):
             refs.append(value)
     problems += check_brief_set(_ids_by_path(files.of("brief"), root), refs)
+    problems += check_move_set(_built_layers(refs, drafts), layered)
     page_files, found = _read_all(files.of("page"), root, content, limits, preread, digests if memo else None)
     problems += found
     pages: list[Page] = []
     for page, found in _parse_cached(
         "page", page_files, context, memo, None,
-        functools.partial(_parse_chunk, terms, limits, renderer, reserved), read_late,
+        functools.partial(_parse_chunk, terms, limits, renderer, reserved, layered), read_late,
     ):
         problems += found
         if page:
@@ -137,7 +160,7 @@ def load_content(
     warnings = [warning for brief in briefs for warning in lint_brief(brief)]
     if problems:
         raise BuildFailed(problems + warnings)
-    return _combined(config, vocabulary, tuple(briefs), tuple(pages), drafts)  # type: ignore[arg-type]
+    return _combined(config, vocabulary, tracks, tuple(briefs), tuple(layers), tuple(pages), drafts)  # type: ignore[arg-type]
 
 
 def reload_briefs(
@@ -151,9 +174,9 @@ def reload_briefs(
     `previous.parsed`) to the digest of its bytes (as store.inputs gives it) and the bytes.
     Raise BuildFailed with the problems of the changed files and across briefs.
     """
-    config, vocabulary = previous.config, previous.vocabulary
+    config, vocabulary, tracks = previous.config, previous.vocabulary, previous.tracks
     position = {brief.path: index for index, brief in enumerate(previous.parsed)}
-    parsed: list[Brief | BriefRefs] = list(previous.parsed)
+    parsed: list[ParsedBrief | BriefRefs] = [ParsedBrief(b, layer) for b, layer in zip(previous.parsed, previous.layers)]
     problems: list[Problem] = []
     files = []
     for name, (file_digest, data) in sorted(changed.items()):
@@ -163,28 +186,42 @@ def reload_briefs(
         else:
             files.append(_ContentFile(root / name, name, text or "", file_digest))
     read_late = functools.partial(read_text, root=root, within=content, max_bytes=config.limits.max_file_bytes, listed=True)
-    parse = functools.partial(_parse_chunk, vocabulary, config.limits, renderer, frozenset())
-    context = parse_context(vocabulary, config.limits)
+    parse = functools.partial(_parse_chunk, vocabulary, config.limits, renderer, frozenset(), tracks)
+    context = parse_context(vocabulary, config.limits, tracks)
     for file, (value, found) in zip(files, _parse_cached("brief", files, context, memo, None, parse, read_late)):
         problems += found
         if value is not None:
             parsed[position[file.name]] = value
-    refs = [_refs_of(value) if isinstance(value, Brief) else value for value in parsed]
-    problems += check_brief_set({value.path: value.id for value in parsed}, refs)
+    refs = [_refs_of(value) if isinstance(value, ParsedBrief) else value for value in parsed]
+    problems += check_brief_set({value.path: value.id for value in refs}, refs)
+    problems += check_move_set(_built_layers(refs, drafts), tracks)
     if problems:
         raise BuildFailed(problems)
-    return _combined(config, vocabulary, tuple(parsed), previous.pages, drafts)  # type: ignore[arg-type]
+    valid = [value for value in parsed if isinstance(value, ParsedBrief)]
+    return _combined(
+        config, vocabulary, tracks, tuple(v.brief for v in valid), tuple(v.layers for v in valid), previous.pages, drafts,
+    )
 
 
-def parse_context(vocabulary: Vocabulary, limits: Limits) -> str:
-    """What a parsed file depends on besides its own bytes (the memo's keys add the engine)."""
-    return digest("parse", repr(vocabulary), repr(limits))
+def parse_context(vocabulary: Vocabulary, limits: Limits, tracks: TrackSource = None) -> str:
+    """What a parsed file depends on besides its own bytes (the memo's keys add the engine):
+    the vocabulary, the limits and tracks.yaml (moves are checked against it)."""
+    return digest("parse", repr(vocabulary), repr(limits), tracks_digest_part(tracks))
 
 
-def _combined(config: SiteConfig, vocabulary: Vocabulary, parsed: tuple[Brief, ...], pages: tuple[Page, ...], drafts: bool) -> Content:
+def _combined(
+    config: SiteConfig, vocabulary: Vocabulary, tracks: Tracks | None, parsed: tuple[Brief, ...], layers: tuple[BriefLayers, ...],
+    pages: tuple[Page, ...], drafts: bool,
+) -> Content:
     warnings = tuple(sorted(warning for brief in parsed for warning in lint_brief(brief)))
     published = tuple(b for b in parsed if drafts or not b.draft)
-    return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed)
+    return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed, tracks, layers)
+
+
+def _built_layers(refs: list[BriefRefs], drafts: bool) -> list[BriefLayers]:
+    """The moves the rules across briefs apply to: those of the briefs this build publishes
+    (a draft's moves count only in a build with --drafts)."""
+    return [ref.layers for ref in refs if ref.layers is not None and (drafts or not ref.layers.draft)]
 
 
 def check_selected(
@@ -197,10 +234,15 @@ def check_selected(
     """
     renderer = renderer or MarkdownRenderer()
     config, vocabulary, problems = read_settings(root, content)
+    tracks, found = load_tracks(root, content)
+    problems += found
+    layered: TrackSource = UnreadTracks() if found else tracks
     limits = config.limits if config else Limits()
     terms = vocabulary if vocabulary is not None else _AnyTerm()
-    ids = _ids_by_path(survey_content(root, content).of("brief"), root)
+    brief_paths = survey_content(root, content).of("brief")
+    ids = _ids_by_path(brief_paths, root)
     warnings: list[Problem] = []
+    checked: list[BriefLayers] = []
     briefs = pages = 0
     for path in paths:
         name = relative_name(path, root)
@@ -213,10 +255,14 @@ def check_selected(
             problems += parse_page(name, text or "", limits, renderer, reserved)[1]
             continue
         briefs += 1
-        brief, refs, found = _parse_brief(name, text or "", terms, limits, renderer)  # type: ignore[arg-type]
+        brief, layers, refs, found = _parse_brief(name, text or "", terms, limits, renderer, tracks=layered)  # type: ignore[arg-type]
         problems += found
         warnings += lint_brief(brief) if brief else []
         problems += check_brief_set({**ids, name: refs.id}, [refs])
+        checked += [refs.layers] if refs.layers is not None else []
+    if checked and isinstance(layered, Tracks):
+        others = _other_layers(root, content, brief_paths, checked, layered, terms, limits)
+        problems += check_move_set([*checked, *others], layered, only=frozenset(layer.path for layer in checked))
     if problems:
         raise BuildFailed(problems + warnings)
     return CheckResult(briefs, pages, tuple(sorted(warnings)))
@@ -244,14 +290,45 @@ def check_brief_set(ids: Mapping[str, str], refs: list[BriefRefs]) -> list[Probl
     return problems
 
 
+def _other_layers(
+    root: Path, content: Path, paths: tuple[Path, ...], checked: list[BriefLayers], tracks: Tracks, terms, limits: Limits,
+) -> list[BriefLayers]:
+    """The moves of the published briefs that move the same tracks as the `checked` ones:
+    only their front matter is read (and only where the text names such a track), so
+    `check FILE` stays quick in a large archive."""
+    names = {layer.path for layer in checked}
+    moved = {move.track for layer in checked for move in layer.moves}
+    if not moved:
+        return []
+    naming = re.compile(r"\btrack\s*:\s*[\"']?(?:" + "|".join(map(re.escape, sorted(moved))) + r")(?![a-z0-9-])")
+    found: list[BriefLayers] = []
+    for path in paths:
+        name = relative_name(path, root)
+        if name in names:
+            continue
+        text, problem = read_text(path, root, content, limits.max_file_bytes)
+        if problem or not naming.search(text or ""):
+            continue
+        front = _read_front_matter(name, text or "", limits)
+        data = front.parsed.data if front.parsed is not None else None
+        if not isinstance(data, dict) or data.get("draft") is True:
+            continue
+        stem = name.rsplit("/", 1)[-1][:-3]
+        checker = Checker(name, front.parsed, term_ids(tracks, terms.ids))  # type: ignore[arg-type]
+        layers, _ = check_layers(name, {"moves": data.get("moves")}, checker, tracks, {}, stem)
+        found.append(layers)
+    return found
+
+
 def _ids_by_path(paths: tuple[Path, ...], root: Path) -> dict[str, str]:
     # The file name makes the id, so a brief with problems still has one.
     return {relative_name(path, root): path.name[: -len(".md")] for path in paths}
 
 
-def _refs_of(brief: Brief) -> BriefRefs:
+def _refs_of(parsed: ParsedBrief) -> BriefRefs:
+    brief = parsed.brief
     lines = brief.related_lines or (1,) * len(brief.related)
-    return BriefRefs(brief.path, brief.id, tuple(zip(brief.related, lines)))
+    return BriefRefs(brief.path, brief.id, tuple(zip(brief.related, lines)), parsed.layers)
 
 
 @dataclass(frozen=True)
@@ -309,8 +386,7 @@ def _parse_cached(
             results[i] = (None, [problem])
             continue
         missing.append(i)
-        # The key goes along: a brief is made with its fingerprint, not copied to add it here.
-        items.append((kind, files[i].name, text, keys[i]))
+        items.append((kind, files[i].name, text))
     fresh = (map_chunks or _map_serially)(parse_chunk, items, progress=progress)
     for index, (value, found) in zip(missing, fresh):
         if value is not None and not found and memo:
@@ -320,18 +396,19 @@ def _parse_cached(
 
 
 def _parse_chunk(
-    vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer | None, reserved: frozenset[str], chunk,
+    vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer | None, reserved: frozenset[str], tracks: TrackSource, chunk,
 ) -> list[tuple[Any, list[Problem]]]:
-    """Parse a chunk of (kind, name, text, key); one Markdown renderer serves the whole chunk.
+    """Parse a chunk of (kind, name, text); one Markdown renderer serves the whole chunk.
 
-    A brief with problems comes back as its BriefRefs, for the rules across briefs.
+    A valid brief comes back as a ParsedBrief, one with problems as its BriefRefs, for the
+    rules across briefs.
     """
     renderer = renderer or MarkdownRenderer()
     results = []
-    for kind, name, text, key in chunk:
+    for kind, name, text in chunk:
         if kind == "brief":
-            brief, refs, problems = _parse_brief(name, text, vocabulary, limits, renderer, fingerprint=key)
-            results.append((brief or refs, problems))
+            brief, layers, refs, problems = _parse_brief(name, text, vocabulary, limits, renderer, tracks)
+            results.append((ParsedBrief(brief, layers) if brief is not None and layers is not None else refs, problems))
         else:
             results.append(parse_page(name, text, limits, renderer, reserved))
     return results
@@ -349,63 +426,64 @@ def _map_serially(function, items, progress: Callable[[int, int], None] | None =
 
 
 def parse_brief(
-    name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, fingerprint: str = "",
+    name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, tracks: TrackSource = None,
 ) -> tuple[Brief | None, list[Problem]]:
-    """Validate one brief file's text; `name` is its path relative to the project root.
-
-    `fingerprint` is the loader's digest of everything the brief is made from (see Brief).
-    """
-    brief, _, problems = _parse_brief(name, text, vocabulary, limits, renderer, fingerprint)
+    """Validate one brief file's text; `name` is its path relative to the project root."""
+    brief, _, _, problems = _parse_brief(name, text, vocabulary, limits, renderer, tracks)
     return brief, problems
 
 
 def _parse_brief(
-    name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, fingerprint: str = "",
-) -> tuple[Brief | None, BriefRefs, list[Problem]]:
+    name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, tracks: TrackSource = None,
+) -> tuple[Brief | None, BriefLayers | None, BriefRefs, list[Problem]]:
     stem = name.rsplit("/", 1)[-1][:-3]
     name_problems = _check_brief_name(name, stem)
     problems = list(name_problems)
     front = _read_front_matter(name, text, limits)
     problems += front.problems
     values: dict[str, Any] = {}
+    layers: BriefLayers | None = None
     if front.parsed is not None:
-        checker = Checker(name, front.parsed, vocabulary.ids)
-        values, found = validate_mapping(front.parsed.data, BRIEF_FIELDS, checker)
+        checker = Checker(name, front.parsed, term_ids(tracks, vocabulary.ids))
+        data = front.parsed.data
+        # Moves and reactions are checked entry by entry (tracks.py), so that one bad
+        # entry does not hide the rules across briefs for the others.
+        values, found = validate_mapping({k: v for k, v in data.items() if k not in LAYER_FIELDS}, BRIEF_FIELDS, checker)
         problems += front.without_skipped(found)
         # A bad file name is reported already; comparing its date to the field adds only noise.
         problems += _check_dates(name, "" if name_problems else stem, values, front.parsed.line)
+        layers, found = check_layers(name, data, checker, tracks, values, stem)
+        problems += front.without_skipped(found)
     related = values.get("related", ())
     related_lines = tuple(front.parsed.line("related", i) for i in range(len(related))) if front.parsed else ()
-    refs = BriefRefs(name, stem, tuple(zip(related, related_lines)))
+    refs = BriefRefs(name, stem, tuple(zip(related, related_lines)), layers)
     body, found = _render_body(name, front.split, renderer, limits)
     problems += found
     if problems or body is None:
-        return None, refs, problems
-    return (
-        Brief(
-            id=stem,
-            path=name,
-            title=values["title"],
-            date=values["date"],
-            type=values["type"],
-            actors=values["actors"],
-            summary=values["summary"],
-            sources=tuple(Source(**record) for record in values["sources"]),
-            body=body,
-            end_date=values.get("end_date"),
-            tags=values.get("tags", ()),
-            related=related,
-            updated=values.get("updated"),
-            corrections=tuple(Correction(**record) for record in values.get("corrections", ())),
-            draft=values.get("draft", False),
-            related_lines=related_lines,
-            source_lines=tuple(front.parsed.line("sources", i) for i in range(len(values["sources"]))),  # type: ignore[union-attr]
-            fingerprint=fingerprint,
-            head=brief_head(stem, values["date"], values["type"], values["actors"], values.get("tags", ()), related),
-        ),
-        refs,
-        [],
+        return None, None, refs, problems
+    brief = Brief(
+        id=stem,
+        path=name,
+        title=values["title"],
+        date=values["date"],
+        type=values["type"],
+        actors=values["actors"],
+        summary=values["summary"],
+        sources=tuple(Source(**record) for record in values["sources"]),
+        body=body,
+        end_date=values.get("end_date"),
+        tags=values.get("tags", ()),
+        related=related,
+        updated=values.get("updated"),
+        corrections=tuple(Correction(**record) for record in values.get("corrections", ())),
+        draft=values.get("draft", False),
+        related_lines=related_lines,
+        source_lines=tuple(front.parsed.line("sources", i) for i in range(len(values["sources"]))),  # type: ignore[union-attr]
+        head=brief_head(stem, values["date"], values["type"], values["actors"], values.get("tags", ()), related),
     )
+    # The digest of the brief's own values: its moves and reactions are not among them, so
+    # the pages that list it do not change with them (see BriefLayers).
+    return replace(brief, fingerprint=digest("brief", repr(brief))), layers, refs, []
 
 
 def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer, reserved: frozenset[str] = frozenset()) -> tuple[Page | None, list[Problem]]:
