@@ -14,12 +14,13 @@ from typing import Sequence
 from . import speedups
 from .build import BuildOptions, build_site, check_content, check_files
 from .content.config import load_vocabulary
+from .content.tracks import load_tracks
 from .content.days import parse_day
 from .content.layout import kind_of, unknown_file_message
 from .errors import BuildFailed, Problem, count, failure_summary, markdown_summary, warning_details
 from .dev.field_docs import render_field_blocks, update_generated_blocks
 from .content.files import is_inside, relative_name
-from .dev.jsonschema_export import SCHEMA_PATH, render_brief_schema
+from .dev.jsonschema_export import SCHEMA_PATH, render_brief_schema, render_data_schemas
 from .dev.scaffold import new_brief_text, slugify
 from .output.search_index import SearchIndexError
 from .output.write import OutputError
@@ -415,9 +416,12 @@ def _value(given: str | None, name: str, prompt: str, parse):
 def _run_schema(args: argparse.Namespace) -> int:
     options = _options(args)
     vocabulary, problems = load_vocabulary(options.root, options.content)
-    if vocabulary is None:
-        raise BuildFailed(problems)
-    outputs = {options.root / SCHEMA_PATH: render_brief_schema(vocabulary)}
+    tracks, found = load_tracks(options.root, options.content)
+    if vocabulary is None or found:
+        raise BuildFailed(problems + found)
+    outputs = {options.root / SCHEMA_PATH: render_brief_schema(vocabulary, tracks)}
+    if tracks is not None:
+        outputs.update({options.root / path: text for path, text in render_data_schemas(options).items()})
     guide = options.root / FIELD_TABLES_PATH
     if guide.exists():
         try:
@@ -428,7 +432,7 @@ def _run_schema(args: argparse.Namespace) -> int:
     if args.check:
         # Reported like content problems, so CI annotates the stale file and summarizes it.
         problems = [
-            Problem(relative_name(path, options.root), 1, "schema", "is out of date with briefing/content/schema.py and content/vocabulary.yaml; run `python build.py schema` (or `make schema`) and commit the result")
+            Problem(relative_name(path, options.root), 1, "schema", "is out of date with the engine, content/vocabulary.yaml, content/tracks.yaml or the UI strings; run `python build.py schema` (or `make schema`) and commit the result")
             for path in stale
         ]
         if problems:

@@ -206,7 +206,13 @@ def reload_briefs(
 def parse_context(vocabulary: Vocabulary, limits: Limits, tracks: TrackSource = None) -> str:
     """What a parsed file depends on besides its own bytes (the memo's keys add the engine):
     the vocabulary, the limits and tracks.yaml (moves are checked against it)."""
-    return digest("parse", repr(vocabulary), repr(limits), tracks_digest_part(tracks))
+    return digest("parse", brief_context(vocabulary, limits), tracks_digest_part(tracks))
+
+
+def brief_context(vocabulary: Vocabulary, limits: Limits) -> str:
+    """What a Brief (not its moves) depends on besides its file: part of its fingerprint, so
+    what is kept by it (feed entries with the vocabulary's labels) follows a vocabulary edit."""
+    return digest("brief", repr(vocabulary), repr(limits))
 
 
 def _combined(
@@ -404,10 +410,11 @@ def _parse_chunk(
     rules across briefs.
     """
     renderer = renderer or MarkdownRenderer()
+    context = brief_context(vocabulary, limits)
     results = []
     for kind, name, text in chunk:
         if kind == "brief":
-            brief, layers, refs, problems = _parse_brief(name, text, vocabulary, limits, renderer, tracks)
+            brief, layers, refs, problems = _parse_brief(name, text, vocabulary, limits, renderer, tracks, context)
             results.append((ParsedBrief(brief, layers) if brief is not None and layers is not None else refs, problems))
         else:
             results.append(parse_page(name, text, limits, renderer, reserved))
@@ -435,6 +442,7 @@ def parse_brief(
 
 def _parse_brief(
     name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, tracks: TrackSource = None,
+    context: str = "",
 ) -> tuple[Brief | None, BriefLayers | None, BriefRefs, list[Problem]]:
     stem = name.rsplit("/", 1)[-1][:-3]
     name_problems = _check_brief_name(name, stem)
@@ -481,9 +489,10 @@ def _parse_brief(
         source_lines=tuple(front.parsed.line("sources", i) for i in range(len(values["sources"]))),  # type: ignore[union-attr]
         head=brief_head(stem, values["date"], values["type"], values["actors"], values.get("tags", ()), related),
     )
-    # The digest of the brief's own values: its moves and reactions are not among them, so
-    # the pages that list it do not change with them (see BriefLayers).
-    return replace(brief, fingerprint=digest("brief", repr(brief))), layers, refs, []
+    # The digest of the brief's own values and what they were read with: its moves and
+    # reactions are not among them, so the pages that list it do not change with them.
+    fingerprint = digest(context or brief_context(vocabulary, limits), repr(brief))
+    return replace(brief, fingerprint=fingerprint), layers, refs, []
 
 
 def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer, reserved: frozenset[str] = frozenset()) -> tuple[Page | None, list[Problem]]:

@@ -77,7 +77,7 @@ MOVE_FIELDS = (
     FieldSpec("as_of", "date", True, "Day the move took effect, YYYY-MM-DD; not before the brief's date."),
     FieldSpec("reason", "text", True, "Why this milestone moved the track, in one sentence.", 300),
     FieldSpec("source", "int", True, "Number of the brief's source that supports the move (1 for the first).", minimum=1),
-    FieldSpec("note", "text", False, "Where the judgement is disputed or contestable: what, and by whom.", 600),
+    FieldSpec("note", "text", False, "Where the judgement is disputed, contestable or rests on uncertain details, and why.", 600),
     FieldSpec("setback", "bool", False, "true for a ladder move to a lower level; required for one."),
 )
 

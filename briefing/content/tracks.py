@@ -137,7 +137,10 @@ def check_layers(
     for index, values, found in _entries("moves", MOVE_FIELDS, raw, checker, problems):
         line = lambda field="": checker.parsed.line("moves", index, field) if field else checker.parsed.line("moves", index)  # noqa: E731
         label = f"moves[{index + 1}]"
-        found += _check_move(name, label, values, tracks, line)
+        entry = raw["moves"][index]
+        # A field with nothing after the colon counts as absent, as everywhere else.
+        given = {key for key, value in entry.items() if value is not None} if isinstance(entry, dict) else set()
+        found += _check_move(name, label, values, given, tracks, line)
         found += _check_common(name, label, values, values.get("as_of"), date, sources, line, "as_of")
         key = (values.get("track", ""), values.get("lane", ""), values.get("as_of"))
         if not found and key in seen:
@@ -187,42 +190,43 @@ def _entry_index(field_name: str, field: str) -> int:
     return int(field_name[len(prefix):].split("]", 1)[0]) - 1
 
 
-def _check_move(name: str, label: str, values: dict[str, Any], tracks: TrackSource, line: Callable[..., int]) -> list[Problem]:
-    """A move's fields against its track's kind, levels, lanes and states."""
+def _check_move(name: str, label: str, values: dict[str, Any], given: set, tracks: TrackSource, line: Callable[..., int]) -> list[Problem]:
+    """A move's fields against its track's kind, levels, lanes and states. `given` names
+    the fields the entry has, valid or not (a bad value is reported already)."""
     track = tracks.track(values["track"]) if isinstance(tracks, Tracks) and "track" in values else None
     if track is None:
         return []
     problems: list[Problem] = []
 
     def problem(field: str, message: str) -> None:
-        problems.append(Problem(name, line(field) if field in values else line(), f"{label}.{field}", message))
+        problems.append(Problem(name, line(field) if field in given else line(), f"{label}.{field}", message))
 
     if track.kind == "arrows":
         for field in ("to", "lane"):
-            if field in values:
+            if field in given:
                 problem(field, f"track '{track.id}' has arrows, not levels or lanes: give direction (improving or worsening) instead of {field}")
-        if "direction" not in values:
+        if "direction" not in given:
             problem("direction", f"required on track '{track.id}', which has arrows: improving or worsening")
         if values.get("setback"):
             problem("setback", f"a move on an arrows track says it is worse with direction: worsening, not setback")
         return problems
-    if "direction" in values:
+    if "direction" in given:
         problem("direction", f"is worked out from the {'levels' if track.kind == 'ladder' else 'states'} on track '{track.id}'; remove it and give to")
     if values.get("setback") and track.kind == "lanes":
         problem("setback", f"the states of a lanes track are not ranked, so no move on '{track.id}' is a setback; remove it")
-    if track.kind == "ladder" and "lane" in values:
+    if track.kind == "ladder" and "lane" in given:
         problem("lane", f"track '{track.id}' is a ladder and has no lanes; remove lane")
     if track.kind == "lanes":
         lanes = [lane.id for lane in track.lanes]
-        if "lane" not in values:
+        if "lane" not in given:
             problem("lane", f"required on track '{track.id}': the lane that moved, one of {', '.join(lanes)}")
-        elif values["lane"] not in lanes:
+        elif "lane" in values and values["lane"] not in lanes:
             problem("lane", unknown_id_message("lane", values["lane"], lanes, f"lanes of '{track.id}' are listed in {_LISTED}"))
     what = "level" if track.kind == "ladder" else "state"
     targets = [level.id for level in track.targets]
-    if "to" not in values:
+    if "to" not in given:
         problem("to", f"required on track '{track.id}': the {what} reached, one of {', '.join(targets)}")
-    elif values["to"] not in targets:
+    elif "to" in values and values["to"] not in targets:
         problem("to", unknown_id_message(what, values["to"], targets, f"{what}s of '{track.id}' are listed in {_LISTED}"))
     return problems
 

@@ -73,7 +73,7 @@ def render_timeline_svg(
     def x_of(day: dt.date) -> float:
         return PAD_X + (day - start).days / span * (WIDTH - 2 * PAD_X)
 
-    lanes = _assign_lanes([x_of(b.date) for b in chosen])
+    lanes = assign_lanes([x_of(b.date) for b in chosen])
     lane_count = max(lanes) + 1
     axis_y = RADIUS + 6 + lane_count * LANE_GAP
     height = axis_y + AXIS_SPACE
@@ -82,7 +82,7 @@ def render_timeline_svg(
         f'role="group" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         # The axis is drawn for the eye; each mark's own name already carries its date.
         '<g aria-hidden="true">',
-        *_year_ticks(start.year, end.year, x_of, axis_y),
+        *year_ticks(start.year, end.year, x_of, axis_y),
         f'<line class="tl-axis" x1="{PAD_X}" y1="{axis_y}" x2="{WIDTH - PAD_X}" y2="{axis_y}"/>',
         "</g>",
     ]
@@ -105,16 +105,17 @@ def render_timeline_svg(
     return TimelineFigure("".join(parts), legend, len(chosen), total, chosen[0].date, chosen[-1].date)
 
 
-def _assign_lanes(xs: list[float]) -> list[int]:
-    """Stack marks that would overlap: each goes to the lowest lane with room (xs ascending)."""
+def assign_lanes(xs: list[float], gap: float = 2 * RADIUS + 2, most: int = MAX_LANES) -> list[int]:
+    """Stack marks that would overlap: each goes to the lowest lane where it is at least
+    `gap` from the last mark (xs ascending); at most `most` lanes."""
     last_x: list[float] = []
     lanes = []
     for x in xs:
         for lane, previous in enumerate(last_x):
-            if x - previous >= 2 * RADIUS + 2:
+            if x - previous >= gap:
                 break
         else:
-            lane = len(last_x) if len(last_x) < MAX_LANES else min(range(MAX_LANES), key=lambda i: last_x[i])
+            lane = len(last_x) if len(last_x) < most else min(range(most), key=lambda i: last_x[i])
             if lane == len(last_x):
                 last_x.append(x)
         last_x[lane] = x
@@ -122,7 +123,7 @@ def _assign_lanes(xs: list[float]) -> list[int]:
     return lanes
 
 
-def _year_ticks(first_year: int, end_year: int, x_of: Callable[[dt.date], float], axis_y: int) -> list[str]:
+def year_ticks(first_year: int, end_year: int, x_of: Callable[[dt.date], float], axis_y: int) -> list[str]:
     """A tick at each 1 January, the year's label centred under its span, and a faint band
     behind every other year so marks are easy to place in their year."""
     year_width = x_of(dt.date(first_year + 1, 1, 1)) - x_of(dt.date(first_year, 1, 1))

@@ -107,13 +107,25 @@ class ReactionView:
 
 
 @dataclass(frozen=True)
+class StanceMark:
+    """A reaction as a cell of the matrix shows it: its stance, linked to the reaction."""
+
+    stance: str
+    stance_label: str
+    stance_symbol: str
+    brief_id: str
+    anchor: str
+
+
+@dataclass(frozen=True)
 class ReactionMatrix:
     """Milestones (rows, newest first) × actors (columns, vocabulary order), each cell the
-    reactions recorded for that pair (empty: not recorded)."""
+    reactions recorded for that pair (empty: not recorded). Only what the cells show is
+    here, so the matrix page does not change with a reaction's paraphrase."""
 
     rows: tuple[tuple[str, str, dt.date], ...]  # brief id, title, date
     actors: tuple[tuple[str, str], ...]  # actor id, label
-    cells: tuple[tuple[tuple[ReactionView, ...], ...], ...]
+    cells: tuple[tuple[tuple[StanceMark, ...], ...], ...]
     milestones: int  # how many milestones the archive has, for "recorded for n of m"
 
 
@@ -223,7 +235,10 @@ def _matrix(reactions_of: Mapping[str, tuple[ReactionView, ...]], vocabulary: Vo
     reacting = {v.actor for v in views}
     actors = tuple((term.id, term.label) for term in vocabulary.actors if term.id in reacting)
     cells = tuple(
-        tuple(tuple(v for v in reactions_of[brief_id] if v.actor == actor) for actor, _ in actors)
+        tuple(
+            tuple(StanceMark(v.stance, v.stance_label, v.stance_symbol, v.brief_id, v.anchor) for v in reactions_of[brief_id] if v.actor == actor)
+            for actor, _ in actors
+        )
         for brief_id, _, _ in rows
     )
     return ReactionMatrix(tuple(rows), actors, cells, milestones)
