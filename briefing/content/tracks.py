@@ -73,17 +73,18 @@ def _track(record: dict[str, Any], index: int, name: str, parsed: ParsedYaml) ->
         for part in ("levels", "lanes", "states"):
             line = parsed.line(*at, part) if part in record else parsed.line(*at, "kind")
             if part not in wanted and part in record:
-                problems.append(Problem(name, line, f"{label}.{part}", f"a {kind} track has no {part}; {_SHAPES[kind]}"))
+                problems.append(Problem(name, line, f"{label}.{part}", f"{_A[kind]} track has no {part}; {_SHAPES[kind]}"))
             elif part in wanted and len(record.get(part, [])) < wanted[part]:
-                problems.append(Problem(name, line, f"{label}.{part}", f"a {kind} track needs at least {wanted[part]} of them; {_SHAPES[kind]}"))
+                problems.append(Problem(name, line, f"{label}.{part}", f"{_A[kind]} track needs at least {wanted[part]} of them; {_SHAPES[kind]}"))
     track = Track(record["id"], record.get("label", ""), record.get("definition", ""), kind, lists["levels"], lists["lanes"], lists["states"])
     return track, problems
 
 
+_A = {"ladder": "a ladder", "lanes": "a lanes", "arrows": "an arrows"}
 _SHAPES = {
     "ladder": "a ladder lists its levels, lowest first",
     "lanes": "a lanes track lists its lanes and the states a lane can be in",
-    "arrows": "an arrows track has no levels: its moves say improving or worsening",
+    "arrows": "its moves say improving or worsening",
 }
 
 
