@@ -17,6 +17,13 @@ PAGES = [
     "years/",
     "methodology/",
     "404.html",
+    "tracks/",
+    "tracks/border/",
+    "tracks/mediation-formats/",
+    "tracks/security/",
+    "reactions/",
+    "actors/russia/",
+    "data/",
 ]
 
 
@@ -37,7 +44,10 @@ def test_axe_finds_no_violations(bundled_site, fixture_site, serve_folder, page,
     reports = []
     # The fixture's brief has what the bundled ones may lack: corrections, an update,
     # sub-headings, a footnote, an archived source.
-    for url in [base + path for path in PAGES] + [fixture + "briefs/2023-12-07-joint-statement/"]:
+    # The fixture's tracks have what the bundled ones lack: a lane never moved, notes with
+    # markup characters, a reaction with a note.
+    fixture_pages = ["briefs/2023-12-07-joint-statement/", "tracks/formats/", "reactions/", "briefs/2024-11-11-tricky-talks/"]
+    for url in [base + path for path in PAGES] + [fixture + path for path in fixture_pages]:
         response = page.goto(url)
         assert response is not None and response.ok, url
         assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")

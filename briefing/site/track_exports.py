@@ -23,7 +23,7 @@ TRACKS_SCHEMA_VERSION = 1
 _DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _ID = {"type": "string", "pattern": r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"}
 _TEXT = {"type": "string"}
-_URL = {"type": "string", "format": "uri"}
+_URL = {"type": "string", "format": "iri"}  # a source's address may hold non-ASCII letters
 _NUMBER = {"type": "integer", "minimum": 1}
 MOVE_FIELDS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("track", _ID), ("lane", _TEXT), ("as_of", _DATE), ("previous", _TEXT), ("to", _TEXT),
