@@ -38,7 +38,7 @@ commands:
   check   validate content and templates only; write nothing
           (`check FILE...` checks just those briefs or pages, in well under a second)
   new     create a new brief with every required field, ready to fill in
-  schema  regenerate schema/brief.schema.json and the field tables in docs/reference.md
+  schema  regenerate schema/*.schema.json and the field tables in docs/reference.md
   serve   build, serve on http://127.0.0.1:8000/, rebuild on save, reload the browser
   links   check every internal link and #anchor of a built site (e.g. site/)
   diff    list the pages added, changed and removed between two builds of the site
@@ -116,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--show-written", action="store_true", help="list every file written, one path per line")
     build.set_defaults(run=_run_build)
 
-    check = commands.add_parser("check", parents=[common], help="validate content only", description="Validate content and templates and report every problem as path:line: field: message. Writes nothing. Given FILEs (briefs or pages), check only those, plus the rules across briefs that involve them (unique ids, related briefs exist); templates are then not checked. Warnings (path:line: field: warning: message), such as a source without an archived copy, are pointed out but never fail the check.")
+    check = commands.add_parser("check", parents=[common], help="validate content only", description="Validate content and templates and report every problem as path:line: field: message. Writes nothing. Given FILEs (briefs or pages), check only those, plus the rules across briefs that involve them (unique ids, related briefs exist, their moves against the other briefs' moves of the same tracks); templates are then not checked. Warnings (path:line: field: warning: message), such as a source without an archived copy, are pointed out but never fail the check.")
     check.add_argument("files", nargs="*", type=Path, metavar="FILE", help="brief or page files to check (default: everything)")
     check.add_argument("--all-warnings", action="store_true", help=f"list every warning (by default more than {WARNINGS_LISTED} are counted, not listed)")
     check.set_defaults(run=_run_check)
@@ -129,7 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--slug", help="file name part after the date (default: made from the title)")
     new.set_defaults(run=_run_new)
 
-    schema = commands.add_parser("schema", parents=[common], help="regenerate the brief schema files", description=f"Write {SCHEMA_PATH} (JSON Schema of brief front matter, for editors) and the field tables in docs/reference.md, both generated from briefing/content/schema.py and the vocabulary.")
+    schema = commands.add_parser("schema", parents=[common], help="regenerate the schema files", description=f"Write {SCHEMA_PATH} (JSON Schema of brief front matter, for editors), the JSON Schemas of the tracks downloads (schema/moves.schema.json, reactions.schema.json, tracks.schema.json, when content/tracks.yaml exists) and the field tables in docs/reference.md, all generated from the engine, the vocabulary, tracks.yaml and the UI strings.")
     schema.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is out of date")
     schema.set_defaults(run=_run_schema)
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 from briefing.content.config import load_vocabulary
+from briefing.content.tracks import load_tracks
 from briefing.dev.field_docs import render_field_table, update_generated_blocks
 from briefing.content.loader import parse_brief
 from briefing.content.markdown_render import MarkdownRenderer
@@ -48,6 +49,18 @@ def test_example_brief_and_correction_pass_the_validator():
     name = "content/briefs/2024/2024-04-19-border-commissions-agree.md"
     brief, problems = parse_brief(name, text, vocabulary, Limits(), MarkdownRenderer())
     assert problems == [] and brief.corrections[0].note.startswith("The commissions agreed four")
+
+
+def test_example_moves_and_reactions_pass_the_validator():
+    vocabulary, _ = load_vocabulary(REPO, REPO / "content")
+    tracks, _ = load_tracks(REPO, REPO / "content")
+    example = code_blocks("markdown")[0]
+    front, body = example.split("---\n")[1:]
+    layers = next(block for block in code_blocks("yaml") if block.startswith("moves:"))
+    text = f"---\n{front}{layers}---\n{body}"
+    name = "content/briefs/2024/2024-04-19-border-commissions-agree.md"
+    brief, problems = parse_brief(name, text, vocabulary, Limits(), MarkdownRenderer(), tracks)
+    assert problems == [] and brief is not None
 
 
 def test_new_example_writes_the_file_it_names(tmp_path):
