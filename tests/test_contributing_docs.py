@@ -40,26 +40,24 @@ def test_field_tables_come_from_the_field_specs():
     assert stale != REFERENCE and update_generated_blocks(stale, {"source-fields": table}) == REFERENCE
 
 
-def test_example_brief_and_correction_pass_the_validator():
+def parse_example_with(first_line: str):
+    """The reference's example brief with the YAML example starting `first_line` added to
+    its front matter, parsed against the bundled vocabulary and tracks."""
     vocabulary, _ = load_vocabulary(REPO, REPO / "content")
-    example = code_blocks("markdown")[0]
-    front, body = example.split("---\n")[1:]
-    correction = next(block for block in code_blocks("yaml") if block.startswith("updated:"))
-    text = f"---\n{front}{correction}---\n{body}"
+    tracks, _ = load_tracks(REPO, REPO / "content")
+    front, body = code_blocks("markdown")[0].split("---\n")[1:]
+    extra = next(block for block in code_blocks("yaml") if block.startswith(first_line))
     name = "content/briefs/2024/2024-04-19-border-commissions-agree.md"
-    brief, problems = parse_brief(name, text, vocabulary, Limits(), MarkdownRenderer())
+    return parse_brief(name, f"---\n{front}{extra}---\n{body}", vocabulary, Limits(), MarkdownRenderer(), tracks)
+
+
+def test_example_brief_and_correction_pass_the_validator():
+    brief, problems = parse_example_with("updated:")
     assert problems == [] and brief.corrections[0].note.startswith("The commissions agreed four")
 
 
 def test_example_moves_and_reactions_pass_the_validator():
-    vocabulary, _ = load_vocabulary(REPO, REPO / "content")
-    tracks, _ = load_tracks(REPO, REPO / "content")
-    example = code_blocks("markdown")[0]
-    front, body = example.split("---\n")[1:]
-    layers = next(block for block in code_blocks("yaml") if block.startswith("moves:"))
-    text = f"---\n{front}{layers}---\n{body}"
-    name = "content/briefs/2024/2024-04-19-border-commissions-agree.md"
-    brief, problems = parse_brief(name, text, vocabulary, Limits(), MarkdownRenderer(), tracks)
+    brief, problems = parse_example_with("moves:")
     assert problems == [] and brief is not None
 
 

@@ -202,15 +202,15 @@ def test_a_track_chart_has_one_named_link_per_move_and_its_table_has_the_same_ro
         hrefs = [mark.get("href") for mark in marks]
         assert hrefs == moves_table_links(tree, f'//table[{css("track-moves")}]/tbody/tr')
         for href, step in zip(hrefs, history.steps):
-            assert href == f"/briefs/{step.brief_id}/#{step.anchor}"
-            assert step.anchor in {e.get("id") for e in page(bundled_site, f"briefs/{step.brief_id}/index.html").iter()}
-            assert step.brief_title in next(m.get("aria-label") for m in marks if m.get("href") == href)
+            assert href == f"/briefs/{step.origin.brief_id}/#{step.anchor}"
+            assert step.anchor in {e.get("id") for e in page(bundled_site, f"briefs/{step.origin.brief_id}/index.html").iter()}
+            assert step.origin.brief_title in next(m.get("aria-label") for m in marks if m.get("href") == href)
 
 
 def test_the_swimlane_marks_every_move_once_and_its_table_lists_the_same(bundled_site, bundled):
     tree = page(bundled_site, "tracks/index.html")
     marks = tree.xpath(f'//*[local-name()="svg"][{css("track-svg")}]//*[local-name()="a"][{css("tr-mark")}]')
-    every = {f"/briefs/{s.brief_id}/#{s.anchor}" for h in bundled.tracks.histories for s in h.steps}
+    every = {f"/briefs/{s.origin.brief_id}/#{s.anchor}" for h in bundled.tracks.histories for s in h.steps}
     hrefs = [m.get("href") for m in marks]
     assert len(hrefs) == len(every) == 27 and set(hrefs) == every
     assert hrefs == moves_table_links(tree, f'//table[{css("track-moves")}]/tbody/tr')
@@ -376,7 +376,7 @@ def test_each_track_has_an_atom_feed_of_its_moves(bundled_site, bundled):
         assert feed.feed.title == f"Armenia–Azerbaijan Normalization Archive: {history.track.label}"
         assert feed.feed.link == f"https://example.org/tracks/{history.track.id}/"
         newest_first = sorted(history.steps, key=lambda s: (s.as_of, s.lane), reverse=True)
-        assert [e.link for e in feed.entries] == [f"https://example.org/briefs/{s.brief_id}/#{s.anchor}" for s in newest_first]
+        assert [e.link for e in feed.entries] == [f"https://example.org/briefs/{s.origin.brief_id}/#{s.anchor}" for s in newest_first]
         assert len({e.id for e in feed.entries}) == len(feed.entries)
         assert [e.published[:10] for e in feed.entries] == [s.as_of.isoformat() for s in newest_first]
         assert all(e.summary for e in feed.entries)
@@ -469,9 +469,9 @@ def test_a_quote_is_only_where_the_brief_cites_a_source_for_it(bundled):
     # archive holds the source text of (shared/sources, News.Az of 8 December 2023).
     for views in bundled.tracks.reactions_of.values():
         for view in views:
-            assert view.source_url
+            assert view.origin.source_url
     quoted = [v for views in bundled.tracks.reactions_of.values() for v in views if v.quote]
-    assert [(v.actor, v.source_url) for v in quoted] == [("russia", "https://news.az/news/moscow-hails-intention-of-baku-yerevan-to-normalize-relations")]
+    assert [(v.actor, v.origin.source_url) for v in quoted] == [("russia", "https://news.az/news/moscow-hails-intention-of-baku-yerevan-to-normalize-relations")]
     held = Path("/work/shared/sources/news-az-2023-12-08-moscow-welcomes-joint-statement.txt")
     if held.is_file():  # the source text is kept outside the repository
         assert quoted[0].quote in held.read_text(encoding="utf-8")

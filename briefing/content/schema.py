@@ -98,7 +98,7 @@ BRIEF_FIELDS = (
     FieldSpec("end_date", "date", False, "Last day of a multi-day event, YYYY-MM-DD."),
     FieldSpec("type", "term", True, "Milestone type id from content/vocabulary.yaml.", vocabulary="types"),
     FieldSpec(
-        "actors", "terms", True, "Actor ids from content/vocabulary.yaml, parties first.",
+        "actors", "terms", True, "Actor ids from content/vocabulary.yaml of those that took part, parties first; a third party that only reacted goes in reactions.",
         vocabulary="actors", min_items=1,
     ),
     FieldSpec("summary", "text", True, "One to three sentences, plain text; shown in lists, feeds and search.", 400),

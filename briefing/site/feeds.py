@@ -187,7 +187,7 @@ def assemble_track_feed(
     page = urls.absolute(urls.track(track.id))
     entries = []
     for step in sorted(history.steps, key=lambda s: (s.as_of, s.lane), reverse=True):
-        brief = archive.by_id[step.brief_id]
+        brief = archive.by_id[step.origin.brief_id]
         value = value_label(step)
         title = strings["feed_track_entry"].format(track=track.label, value=value, date=human_date(step.as_of, months))
         lines = [f"<p>{esc(strings['track_move_from'].format(previous=step.previous_label, value=value))}</p>" if step.previous_label else ""]
@@ -195,7 +195,7 @@ def assemble_track_feed(
         if step.note:
             lines.append(f"<p><em>{esc(strings['track_note_label'])}</em> {esc(step.note)}</p>")
         lines.append(
-            f'<p>{esc(strings["track_source_label"])} {esc(step.source_publisher)}, <a href="{esc(step.source_url)}">{esc(step.source_title)}</a>; '
+            f'<p>{esc(strings["track_source_label"])} {esc(step.origin.source_publisher)}, <a href="{esc(step.origin.source_url)}">{esc(step.origin.source_title)}</a>; '
             f'<a href="{esc(urls.absolute(urls.brief(brief.id)))}">{esc(brief.title)}</a></p>'
         )
         entries.append(FeedEntry(

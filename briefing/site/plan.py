@@ -323,7 +323,7 @@ def track_data_fields() -> dict[str, tuple[str, ...]]:
 
 def _latest_of(archive: Archive, histories) -> dt.date | None:
     # A track's page shows its moves and their briefs' titles: its latest content date.
-    return latest(d for h in histories for s in h.steps for d in (s.as_of, archive.by_id[s.brief_id].last_modified))
+    return latest(d for h in histories for s in h.steps for d in (s.as_of, archive.by_id[s.origin.brief_id].last_modified))
 
 
 def _require_strings(archive: Archive, strings: Mapping[str, Any], texts: tuple[str, ...], mappings: tuple[str, ...]) -> None:

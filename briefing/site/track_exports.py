@@ -13,7 +13,7 @@ import json
 from typing import Any, Mapping
 
 from .exports import csv_cell, neutralise_formula
-from .tracks import ReactionView, Status, Step, TrackData
+from .tracks import Origin, ReactionView, Status, Step, TrackData
 from .urls import Urls
 
 # Bump when a field is renamed, removed or changes meaning (adding a field does not).
@@ -25,18 +25,19 @@ _ID = {"type": "string", "pattern": r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"}
 _TEXT = {"type": "string"}
 _URL = {"type": "string", "format": "iri"}  # a source's address may hold non-ASCII letters
 _NUMBER = {"type": "integer", "minimum": 1}
-MOVE_FIELDS: tuple[tuple[str, dict[str, Any]], ...] = (
-    ("track", _ID), ("lane", _TEXT), ("as_of", _DATE), ("previous", _TEXT), ("to", _TEXT),
-    ("direction", {"type": "string", "enum": ["up", "down", "changed", "improving", "worsening"]}),
-    ("setback", {"type": "boolean"}), ("reason", _TEXT), ("note", _TEXT),
+# Where a move or reaction is recorded: the last columns of both downloads.
+ORIGIN_FIELDS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("brief_id", _TEXT), ("brief_url", _URL), ("brief_title", _TEXT), ("brief_date", _DATE),
     ("source", _NUMBER), ("source_publisher", _TEXT), ("source_title", _TEXT), ("source_url", _URL),
 )
+MOVE_FIELDS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("track", _ID), ("lane", _TEXT), ("as_of", _DATE), ("previous", _TEXT), ("to", _TEXT),
+    ("direction", {"type": "string", "enum": ["up", "down", "changed", "improving", "worsening"]}),
+    ("setback", {"type": "boolean"}), ("reason", _TEXT), ("note", _TEXT), *ORIGIN_FIELDS,
+)
 REACTION_FIELDS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("actor", _ID), ("date", _DATE), ("speaker", _TEXT), ("stance", _ID), ("stance_symbol", _TEXT),
-    ("paraphrase", _TEXT), ("quote", _TEXT), ("note", _TEXT),
-    ("brief_id", _TEXT), ("brief_url", _URL), ("brief_title", _TEXT), ("brief_date", _DATE),
-    ("source", _NUMBER), ("source_publisher", _TEXT), ("source_title", _TEXT), ("source_url", _URL),
+    ("paraphrase", _TEXT), ("quote", _TEXT), ("note", _TEXT), *ORIGIN_FIELDS,
 )
 _LEVEL = {"type": "object", "additionalProperties": False, "required": ["id", "label", "definition"],
           "properties": {"id": _ID, "label": _TEXT, "definition": _TEXT}}
@@ -64,9 +65,7 @@ def move_record(step: Step, urls: Urls) -> dict[str, Any]:
     return {
         "track": step.track, "lane": step.lane, "as_of": step.as_of.isoformat(), "previous": step.previous,
         "to": step.to, "direction": step.direction, "setback": step.setback, "reason": step.reason,
-        "note": step.note, "brief_id": step.brief_id, "brief_url": urls.absolute(urls.brief(step.brief_id)),
-        "brief_title": step.brief_title, "brief_date": step.brief_date.isoformat(), "source": step.source,
-        "source_publisher": step.source_publisher, "source_title": step.source_title, "source_url": step.source_url,
+        "note": step.note, **_origin_record(step.origin, urls),
     }
 
 
@@ -75,9 +74,15 @@ def reaction_record(view: ReactionView, urls: Urls) -> dict[str, Any]:
     return {
         "actor": view.actor, "date": view.date.isoformat(), "speaker": view.speaker, "stance": view.stance,
         "stance_symbol": view.stance_symbol, "paraphrase": view.paraphrase, "quote": view.quote, "note": view.note,
-        "brief_id": view.brief_id, "brief_url": urls.absolute(urls.brief(view.brief_id)), "brief_title": view.brief_title,
-        "brief_date": view.brief_date.isoformat(), "source": view.source, "source_publisher": view.source_publisher,
-        "source_title": view.source_title, "source_url": view.source_url,
+        **_origin_record(view.origin, urls),
+    }
+
+
+def _origin_record(origin: Origin, urls: Urls) -> dict[str, Any]:
+    return {
+        "brief_id": origin.brief_id, "brief_url": urls.absolute(urls.brief(origin.brief_id)), "brief_title": origin.brief_title,
+        "brief_date": origin.brief_date.isoformat(), "source": origin.source, "source_publisher": origin.source_publisher,
+        "source_title": origin.source_title, "source_url": origin.source_url,
     }
 
 
@@ -92,7 +97,7 @@ def assemble_downloads(data: TrackData, urls: Urls, header: Mapping[str, Any]) -
         return {"id": item.id, "label": item.label, "definition": item.definition}
 
     steps = sorted((s for h in data.histories for s in h.steps), key=lambda s: (s.as_of, s.track, s.lane))
-    views = sorted((v for group in data.reactions_of.values() for v in group), key=lambda v: (v.brief_date, v.brief_id, v.anchor))
+    views = sorted((v for group in data.reactions_of.values() for v in group), key=lambda v: (v.origin.brief_date, v.origin.brief_id, v.anchor))
     records = {
         "moves": [move_record(step, urls) for step in steps],
         "reactions": [reaction_record(view, urls) for view in views],

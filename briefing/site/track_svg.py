@@ -123,7 +123,7 @@ def render_track_chart(
         words = text.mark if step.previous_label else text.mark_first
         name = words.format(
             date=text.format_date(step.as_of), value=_lane_prefix(step) + value_label(step, text),
-            previous=previous, brief=step.brief_title,
+            previous=previous, brief=step.origin.brief_title,
         )
         mark = _chart_mark(step, name, text, urls)
         parts.append(_draw(mark, x, y))
@@ -156,7 +156,7 @@ def render_swimlane(histories: Sequence[TrackHistory], span: tuple[dt.date, dt.d
         for step, x, stack in placed:
             name = text.swimlane_mark.format(
                 date=text.format_date(step.as_of), track=track_label,
-                value=_lane_prefix(step) + value_label(step, text), brief=step.brief_title,
+                value=_lane_prefix(step) + value_label(step, text), brief=step.origin.brief_title,
             )
             mark = _chart_mark(step, name, text, urls)
             parts.append(_draw(mark, x, y + stack * STACK))
@@ -232,7 +232,7 @@ _SHAPES = {
 def _chart_mark(step: Step, name: str, text: ChartText, urls: Urls) -> ChartMark:
     return ChartMark(
         step.as_of, step.track, step.track_label, step.lane_label, value_label(step, text), step.direction,
-        step.setback, f"{urls.brief(step.brief_id)}#{step.anchor}", name, step.brief_title,
+        step.setback, f"{urls.brief(step.origin.brief_id)}#{step.anchor}", name, step.origin.brief_title,
     )
 
 

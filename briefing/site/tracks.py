@@ -17,6 +17,19 @@ from ..model import Brief, BriefLayers, Level, Track, Tracks, Vocabulary
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a move or reaction is recorded: its brief, and the brief's source it cites."""
+
+    brief_id: str
+    brief_title: str
+    brief_date: dt.date
+    source: int  # the source's number in the brief (1 = first)
+    source_publisher: str
+    source_title: str
+    source_url: str
+
+
+@dataclass(frozen=True)
 class Step:
     """One move as pages, feeds and data show it: what it changed, why, and where it is recorded."""
 
@@ -33,13 +46,7 @@ class Step:
     as_of: dt.date
     reason: str
     note: str
-    source: int
-    source_publisher: str
-    source_title: str
-    source_url: str
-    brief_id: str
-    brief_title: str
-    brief_date: dt.date
+    origin: Origin
     anchor: str  # id of the move on its brief's page and its track's page
 
 
@@ -96,13 +103,7 @@ class ReactionView:
     paraphrase: str
     quote: str
     note: str
-    source: int
-    source_publisher: str
-    source_title: str
-    source_url: str
-    brief_id: str
-    brief_title: str
-    brief_date: dt.date
+    origin: Origin
     anchor: str  # id on its brief's page
 
 
@@ -174,7 +175,10 @@ def assemble_tracks(tracks: Tracks, layers: Iterable[BriefLayers], briefs: tuple
     for views in reactions_of.values():
         for view in views:
             by_actor.setdefault(view.actor, []).append(view)
-    reactions_by_actor = {actor: tuple(sorted(views, key=lambda v: (v.brief_date, v.date, v.brief_id, v.anchor), reverse=True)) for actor, views in by_actor.items()}
+    reactions_by_actor = {
+        actor: tuple(sorted(views, key=lambda v: (v.origin.brief_date, v.date, v.origin.brief_id, v.anchor), reverse=True))
+        for actor, views in by_actor.items()
+    }
     matrix = _matrix(reactions_of, vocabulary, len(briefs))
     return TrackData(tracks, tuple(histories), board, moves_of, reactions_of, reactions_by_actor, matrix)
 
@@ -191,7 +195,7 @@ def statuses_on(track: Track, steps: tuple[Step, ...], day: dt.date | None) -> t
             last = own[cut - 1]
             statuses.append(Status(
                 track.id, track.label, lane.id, lane.label, last.to, last.to_label, last.direction, last.as_of,
-                last.brief_id, last.brief_title, last.anchor,
+                last.origin.brief_id, last.origin.brief_title, last.anchor,
             ))
         else:
             start = track.levels[0] if track.kind == "ladder" and track.levels else Level("", "", "")
@@ -209,34 +213,35 @@ def _step(track: Track, move, previous: str, brief: Brief) -> Step:
         to, to_label = move.to, labels.get(move.to, move.to)
         ranks = {level.id: rank for rank, level in enumerate(track.levels)}
         direction = "changed" if track.kind == "lanes" else ("down" if ranks.get(move.to, 0) < ranks.get(previous, 0) else "up")
-    source = brief.sources[move.source - 1]
     anchor = "-".join(part for part in ("move", track.id, move.lane, move.as_of.isoformat()) if part)
     return Step(
         track.id, track.label, move.lane, lane_label, to, to_label, previous, labels.get(previous, ""), direction,
-        move.setback, move.as_of, move.reason, move.note, move.source, source.publisher, source.title, source.url,
-        brief.id, brief.title, brief.date, anchor,
+        move.setback, move.as_of, move.reason, move.note, _origin(brief, move.source), anchor,
     )
+
+
+def _origin(brief: Brief, number: int) -> Origin:
+    source = brief.sources[number - 1]
+    return Origin(brief.id, brief.title, brief.date, number, source.publisher, source.title, source.url)
 
 
 def _reaction(tracks: Tracks, vocabulary: Vocabulary, brief: Brief, index: int, reaction) -> ReactionView:
     stance = next(s for s in tracks.stances if s.id == reaction.stance)
     actor = next((t.label for t in vocabulary.actors if t.id == reaction.actor), reaction.actor)
-    source = brief.sources[reaction.source - 1]
     return ReactionView(
         reaction.actor, actor, stance.id, stance.label, stance.symbol, reaction.date, reaction.speaker,
-        reaction.paraphrase, reaction.quote, reaction.note, reaction.source, source.publisher, source.title,
-        source.url, brief.id, brief.title, brief.date, f"reaction-{index + 1}",
+        reaction.paraphrase, reaction.quote, reaction.note, _origin(brief, reaction.source), f"reaction-{index + 1}",
     )
 
 
 def _matrix(reactions_of: Mapping[str, tuple[ReactionView, ...]], vocabulary: Vocabulary, milestones: int) -> ReactionMatrix:
     views = [view for group in reactions_of.values() for view in group]
-    rows = sorted({(v.brief_id, v.brief_title, v.brief_date) for v in views}, key=lambda r: (r[2], r[0]), reverse=True)
+    rows = sorted({(v.origin.brief_id, v.origin.brief_title, v.origin.brief_date) for v in views}, key=lambda r: (r[2], r[0]), reverse=True)
     reacting = {v.actor for v in views}
     actors = tuple((term.id, term.label) for term in vocabulary.actors if term.id in reacting)
     cells = tuple(
         tuple(
-            tuple(StanceMark(v.stance, v.stance_label, v.stance_symbol, v.brief_id, v.anchor) for v in reactions_of[brief_id] if v.actor == actor)
+            tuple(StanceMark(v.stance, v.stance_label, v.stance_symbol, brief_id, v.anchor) for v in reactions_of[brief_id] if v.actor == actor)
             for actor, _ in actors
         )
         for brief_id, _, _ in rows
