@@ -290,3 +290,23 @@ def test_a_build_with_a_broken_move_exits_1_and_leaves_site_as_it_was(project):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{SECOND}:14: moves[1].to: track 'treaty' is already at 'agreed'" in result.stderr
     assert {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()} == before
+
+
+def test_a_label_edit_in_tracks_yaml_parses_no_brief_again_but_an_id_edit_does(project, monkeypatch):
+    import briefing.content.loader as loader
+
+    project.write("content/tracks.yaml", TRACKS)
+    project.brief(extra="moves:\n" + move())
+    project.build(search="skip")
+    parsed: list[str] = []
+    parse = loader._parse_brief
+    monkeypatch.setattr(loader, "_parse_brief", lambda name, *a, **k: parsed.append(name) or parse(name, *a, **k))
+    tracks = project.root / "content/tracks.yaml"
+    tracks.write_text(TRACKS.replace("label: Mandated", "label: Mandated by both"), encoding="utf-8")
+    project.build(search="skip")
+    assert parsed == []
+    assert "Mandated by both" in (project.out / "briefs/2023-12-07-joint-statement/index.html").read_text(encoding="utf-8")
+    tracks.write_text(TRACKS.replace("id: mandated", "id: asked"), encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        project.build(search="skip")
+    assert parsed == [FIRST]  # checked again, against the new ids

@@ -103,8 +103,13 @@ def _unique_symbols(records: list[dict[str, Any]], name: str, parsed: ParsedYaml
 
 
 def tracks_digest_part(tracks: TrackSource) -> str:
-    """What a parsed brief depends on in tracks.yaml (for the parse's cache key)."""
-    return "unread" if isinstance(tracks, UnreadTracks) else repr(tracks)
+    """What a parsed brief depends on in tracks.yaml (for the parse's cache key): the ids
+    and kinds moves and reactions are checked against. Labels and definitions are not
+    part of a parsed brief, so editing them parses no brief again."""
+    if not isinstance(tracks, Tracks):
+        return "unread" if isinstance(tracks, UnreadTracks) else "none"
+    shape = [(t.id, t.kind, [x.id for x in t.levels], [x.id for x in t.lanes], [x.id for x in t.states]) for t in tracks.tracks]
+    return repr((shape, [stance.id for stance in tracks.stances]))
 
 
 def term_ids(tracks: TrackSource, vocabulary_ids: Callable[[str], Any]) -> Callable[[str], Any]:
