@@ -482,3 +482,20 @@ def test_actors_that_only_reacted_are_not_among_the_actors(bundled):
         actors = bundled.by_id[brief_id].actors
         assert not {v.actor for v in views} & set(actors)
     assert "russia" not in bundled.by_id["2023-12-07-first-bilateral-joint-statement"].actors
+
+
+def test_tracks_without_moves_or_briefs_say_so(project):
+    project.write("content/tracks.yaml", TRACKS)
+    project.build(search="skip")  # no brief at all: nothing is dated
+    assert "Every track's status" in page(project.out, "tracks/index.html").text_content()
+    project.brief()
+    project.build(search="skip")
+    tree = page(project.out, "tracks/treaty/index.html")
+    text = " ".join(tree.text_content().split())
+    assert "No mandate (starting level)" in text and "No milestone in the archive has moved this track yet." in text
+    assert not tree.xpath('//*[local-name()="svg"][contains(@class, "track-svg")]')
+    lanes = " ".join(page(project.out, "tracks/formats/index.html").text_content().split())
+    assert "Trilateral format no recorded move" in lanes
+    assert "No reaction is recorded yet." in page(project.out, "reactions/index.html").text_content()
+    moves = json.loads((project.out / "data/moves.json").read_bytes())
+    assert moves["moves"] == [] and moves["as_of"] == "2023-12-07"

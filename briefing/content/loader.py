@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,7 +26,7 @@ from .markdown_render import BodyTooComplex, MarkdownRenderer
 from ..model import Brief, BriefLayers, Correction, Limits, Memo, Page, SiteConfig, Source, Tracks, Vocabulary
 from .schema import BRIEF_FIELDS, BRIEF_ID, MAX_ID_LENGTH, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, validate_mapping
 from .tracks import LAYER_FIELDS, TrackSource, UnreadTracks, check_layers, check_move_set, load_tracks, term_ids, tracks_digest_part
-from .yamldata import ParsedYaml, parse_yaml_leniently
+from .yamldata import ParsedYaml, YamlProblem, parse_yaml, parse_yaml_leniently
 
 
 @dataclass(frozen=True)
@@ -299,31 +300,52 @@ def check_brief_set(ids: Mapping[str, str], refs: list[BriefRefs]) -> list[Probl
 def _other_layers(
     root: Path, content: Path, paths: tuple[Path, ...], checked: list[BriefLayers], tracks: Tracks, terms, limits: Limits,
 ) -> list[BriefLayers]:
-    """The moves of the published briefs that move the same tracks as the `checked` ones:
-    only their front matter is read (and only where the text names such a track), so
-    `check FILE` stays quick in a large archive."""
+    """The moves of the published briefs that move the same tracks as the `checked` ones,
+    as far as they are valid: only files whose text names such a track are read, and of
+    those only the `moves:` block is parsed, so `check FILE` stays quick in a large archive
+    (the rules across briefs are checked in full by `check` and every build)."""
     names = {layer.path for layer in checked}
     moved = {move.track for layer in checked for move in layer.moves}
     if not moved:
         return []
-    naming = re.compile(r"\btrack\s*:\s*[\"']?(?:" + "|".join(map(re.escape, sorted(moved))) + r")(?![a-z0-9-])")
+    # A literal first, so the search skips ahead quickly (a false match only costs a parse).
+    naming = re.compile(r"track\s*:\s*[\"']?(?:" + "|".join(map(re.escape, sorted(moved))) + r")(?![a-z0-9-])")
+    prefix = len(str(root)) + 1
     found: list[BriefLayers] = []
     for path in paths:
-        name = relative_name(path, root)
+        name = str(path)[prefix:].replace(os.sep, "/")  # relative_name, without a Path per file
         if name in names:
             continue
-        text, problem = read_text(path, root, content, limits.max_file_bytes)
+        # `paths` come from survey_content, which follows no link and checks linked files.
+        text, problem = read_text(path, root, content, limits.max_file_bytes, listed=True)
         if problem or not naming.search(text or ""):
             continue
-        front = _read_front_matter(name, text or "", limits)
-        data = front.parsed.data if front.parsed is not None else None
-        if not isinstance(data, dict) or data.get("draft") is True:
+        block = _top_level_blocks(text or "", ("moves", "draft"))
+        try:
+            parsed = parse_yaml(block, max_nodes=limits.max_yaml_values)
+        except YamlProblem:
             continue
-        stem = name.rsplit("/", 1)[-1][:-3]
-        checker = Checker(name, front.parsed, term_ids(tracks, terms.ids))  # type: ignore[arg-type]
-        layers, _ = check_layers(name, {"moves": data.get("moves")}, checker, tracks, {}, stem)
+        if not isinstance(parsed.data, dict) or parsed.data.get("draft") is True:
+            continue
+        checker = Checker(name, parsed, term_ids(tracks, terms.ids))  # type: ignore[arg-type]
+        layers, _ = check_layers(name, parsed.data, checker, tracks, {}, name.rsplit("/", 1)[-1][:-3])
         found.append(layers)
     return found
+
+
+def _top_level_blocks(text: str, keys: tuple[str, ...]) -> str:
+    """The lines of a file's front matter that hold the top-level `keys` (each key's line
+    and the indented or '- ' lines under it)."""
+    lines = text.split("\n")
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() == "---"), len(lines))
+    kept: list[str] = []
+    taking = False
+    for line in lines[1:end]:
+        if line[:1] not in (" ", "-", "#", ""):
+            taking = line.split(":", 1)[0] in keys
+        if taking:
+            kept.append(line)
+    return "\n".join(kept) + "\n"
 
 
 def _ids_by_path(paths: tuple[Path, ...], root: Path) -> dict[str, str]:
