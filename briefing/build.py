@@ -23,11 +23,11 @@ from .store.inputs import InputDigests
 from .content.loader import check_selected, load_content
 from .store.parallel import default_jobs, iterate_shared
 from .site.plan import OutputFile, check_plan, plan_site
-from .output.render import TemplateRenderer, human_date, load_strings
+from .output.render import TemplateRenderer, load_strings
 from .store.rowstore import RowStore
 from .output.search_index import INDEX_FOLDER, IndexReport, index_stamp, write_search_index
 from .site.security import CONTENT_SECURITY_POLICY
-from .site.timeline_svg import render_timeline_svg, type_classes
+from .site.timeline_svg import render_timeline_svg, type_styles
 from .site.urls import Urls
 from .output.write import FileData, check_output_folder, output_note, prepare_staging, write_site, write_site_incremental
 
@@ -322,8 +322,7 @@ def _renderer(options: BuildOptions, archive: Archive, memo=None) -> TemplateRen
     urls = Urls(archive.config.base_url)
     types = archive.vocabulary.types
     timeline = render_timeline_svg(
-        archive.briefs, types, urls, lambda day: human_date(day, strings.get("months", ())),
-        str(strings.get("timeline_figure_label", "")),
+        archive.briefs, types, urls, archive.config.language, str(strings.get("timeline_figure_label", "")),
     )
     return TemplateRenderer(
         options.templates,
@@ -331,7 +330,7 @@ def _renderer(options: BuildOptions, archive: Archive, memo=None) -> TemplateRen
         {
             "site": archive.config, "archive": archive, "urls": urls, "t": strings,
             "vocabulary": archive.vocabulary, "content_security_policy": CONTENT_SECURITY_POLICY,
-            "timeline": timeline, "type_class": type_classes(types),
+            "timeline": timeline, "type_styles": type_styles(types),
         },
         cache_folder=_template_cache(options) if memo is not None else None,
         memo=memo,

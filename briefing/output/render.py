@@ -15,7 +15,7 @@ from typing import Any, Mapping
 import jinja2
 
 from ..hashing import digest
-from ..site.dates import human_date
+from ..site.dates import UnknownLanguage, date_locale, date_span, human_date, locale_tag
 from ..errors import BuildFailed, Problem
 from ..content.files import is_inside, read_text, relative_name
 from ..site.plan import OutputFile
@@ -23,11 +23,16 @@ from ..content.yamldata import YamlProblem, parse_yaml
 
 
 def load_strings(templates: Path, root: Path, language: str) -> Mapping[str, Any]:
-    """Read the UI strings for `language` from templates/i18n/<language>.yaml."""
+    """Read the UI strings for `language` from templates/i18n/<language>.yaml (and check
+    that dates can be written in it)."""
     path = templates / "i18n" / f"{language}.yaml"
     name = relative_name(path, root)
     if not path.is_file():
         raise BuildFailed([Problem(name, 1, "file", f"is missing: every UI string for language '{language}' lives there")])
+    try:
+        date_locale(language)
+    except UnknownLanguage as exc:
+        raise BuildFailed([Problem(name, 1, "language", f"{exc} (CLDR, through Babel, has none)")]) from None
     text, problem = read_text(path, root, templates, 1024 * 1024)
     if problem:
         raise BuildFailed([problem])
@@ -62,7 +67,11 @@ class TemplateRenderer:
         )
         strings = global_vars.get("t", {})
         self.strings: Mapping[str, Any] = strings
-        self.env.filters["human_date"] = lambda d: human_date(d, strings.get("months", ()))
+        site = global_vars.get("site")
+        language = site.language if site is not None else "en"
+        self.env.filters["human_date"] = lambda d: human_date(d, language)
+        self.env.filters["date_span"] = lambda start, end=None: date_span(start, end, language)
+        self.env.globals["date_locale_tag"] = locale_tag(language)
         self.env.filters["iso"] = lambda d: d.isoformat()
         self.env.globals.update(global_vars)
         if isinstance(strings, dict):
