@@ -55,8 +55,9 @@ class Urls:
     def page(self, page_id: str) -> str:
         return self.path(f"{page_id}/")
 
-    def timeline(self, number: int = 1) -> str:
-        return self.path(_paged("timeline/", number))
+    def timeline(self, number: int = 1, order: str = "newest") -> str:
+        """A page of the timeline, newest first or (order 'oldest') oldest first."""
+        return self.path(_paged("timeline/" if order == "newest" else f"timeline/{order}/", number))
 
     def years(self) -> str:
         return self.path("years/")
