@@ -15,7 +15,7 @@ from typing import Any, Mapping
 import jinja2
 
 from ..hashing import digest
-from ..site.dates import UnknownLanguage, date_locale, date_span, human_date, locale_tag
+from ..site.dates import UnknownLanguage, date_locale, date_span, human_date
 from ..errors import BuildFailed, Problem
 from ..content.files import is_inside, read_text, relative_name
 from ..site.plan import OutputFile
@@ -71,7 +71,6 @@ class TemplateRenderer:
         language = site.language if site is not None else "en"
         self.env.filters["human_date"] = lambda d: human_date(d, language)
         self.env.filters["date_span"] = lambda start, end=None: date_span(start, end, language)
-        self.env.globals["date_locale_tag"] = locale_tag(language)
         self.env.filters["iso"] = lambda d: d.isoformat()
         self.env.globals.update(global_vars)
         if isinstance(strings, dict):

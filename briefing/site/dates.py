@@ -41,12 +41,6 @@ def date_locale(language: str) -> Locale:
         raise UnknownLanguage(f"no date formats are known for the language '{language}'") from None
 
 
-def locale_tag(language: str) -> str:
-    """The BCP 47 tag of the date locale (e.g. 'en-GB'), for a browser's Intl API."""
-    locale = date_locale(language)
-    return "-".join(part for part in (locale.language, locale.script, locale.territory) if part)
-
-
 # Pages ask for the same few thousand days over and over (every list shows dates), and
 # formatting through CLDR patterns costs ten times a lookup.
 @functools.lru_cache(maxsize=16384)

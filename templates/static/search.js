@@ -15,7 +15,6 @@ const ANNOUNCE_MS = 700;  // a count is said once the reader has paused, not at 
 
 const root = document.getElementById("search");
 const strings = JSON.parse(root.dataset.strings);
-const dates = new Intl.DateTimeFormat(root.dataset.locale, { dateStyle: "long", timeZone: "UTC" });
 const input = document.getElementById("q");
 const sortSelect = document.getElementById("search-sort");
 const region = document.getElementById("search-region");
@@ -42,19 +41,6 @@ let ready = null;       // resolves to "loaded", "missing" (an archive without b
 
 function format(template, values) {
   return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
-}
-
-function day(iso) {
-  const [year, month, date] = (iso || "").split("-").map(Number);
-  return year && month && date ? new Date(Date.UTC(year, month - 1, date)) : null;
-}
-
-// A brief's day, or its range of days as the site's language writes ranges.
-function when(startIso, endIso) {
-  const start = day(startIso);
-  const end = day(endIso);
-  if (!start) return startIso || "";
-  return end && end > start ? dates.formatRange(start, end) : dates.format(start);
 }
 
 // --- state <-> URL ---------------------------------------------------------------------
@@ -236,7 +222,7 @@ function renderResult(data) {
   meta.className = "meta";
   const time = document.createElement("time");
   time.dateTime = data.meta.date || "";
-  time.textContent = when(data.meta.date, data.meta.end_date);
+  time.textContent = data.meta.when || data.meta.date || "";  // as the brief's page writes it
   const types = (data.filters.type || []).map(typeLabel).join(", ");
   meta.append(time, ` · ${types}`);
   const excerpt = document.createElement("p");
@@ -332,8 +318,10 @@ function start() {
   });
   moreButton.addEventListener("click", () => showMore().catch((error) => failed(generation, stateFromControls(), error)));
   window.addEventListener("popstate", () => {
-    const mine = begin();
     const restored = stateFromUrl();
+    // Following a #fragment link (the skip link) adds a history entry too: nothing to redo.
+    if (queryOf(restored) === queryOf(stateFromControls())) return;
+    const mine = begin();
     showState(restored);
     run(mine, restored).catch((error) => failed(mine, restored, error));
   });
