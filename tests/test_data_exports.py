@@ -148,7 +148,7 @@ def test_data_page_links_the_downloads_and_documents_every_field(data_project):
     documented = {code.text_content() for code in page.xpath("//table[contains(@class,'data-fields')]//th[@scope='row']/code")}
     assert documented == set(document["briefs"][0])
     csv_header = (data_project.out / "data/briefs.csv").read_bytes().decode("utf-8-sig").split("\r\n", 1)[0].split(",")
-    columns = [code.text_content() for code in page.xpath("//table[contains(@class,'data-fields')]//td/code")]
+    columns = [code.text_content() for code in page.xpath("//table[contains(@class,'data-fields')]//td[contains(@class,'csv-cell')]/code")]
     assert columns == csv_header  # every CSV column documented, in file order
     for name in documented:
         description = page.xpath(f"string(//tr[@id='field-{name}']/td[last()])").strip()
