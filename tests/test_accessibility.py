@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from conftest import sized_page
 from site_fixture import REPOSITORY_SETTINGS, build_fixture
 
 # WCAG 2.0-2.2 A and AA rules plus axe's best practices (landmarks, heading order, regions).
@@ -47,10 +48,8 @@ def fixture_site(tmp_path_factory):
 @pytest.mark.parametrize("width", [375, 1280])
 def test_axe_finds_no_violations(bundled_site, fixture_site, serve_folder, browser, axe, scheme, width):
     base, fixture = serve_folder(bundled_site), serve_folder(fixture_site)
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
     reports = []
-    try:
+    with sized_page(browser, width, 900, scheme) as page:
         for url in [base + path for path in PAGES] + [fixture + path for path in FIXTURE_PAGES]:
             response = page.goto(url)
             assert response is not None and response.ok, url
@@ -61,8 +60,6 @@ def test_axe_finds_no_violations(bundled_site, fixture_site, serve_folder, brows
             results = axe.run(page, options=AXE_OPTIONS)
             if results.violations_count:
                 reports.append(f"--- {url} ({scheme}, {width}px)\n{results.generate_report()}")
-    finally:
-        context.close()
     assert reports == [], "\n".join(reports)
 
 

@@ -7,6 +7,9 @@ import re
 
 import pytest
 
+from conftest import sized_page
+from sitecheck import contrast
+
 PAGES = [
     "",
     "timeline/",
@@ -81,9 +84,7 @@ MARKS = """() => {
 @pytest.mark.parametrize("width, height", SCREENS, ids=[f"{w}px" for w, _ in SCREENS])
 def test_every_timeline_mark_is_on_screen_and_at_least_24px(bundled_site, serve_folder, browser, width, height):
     base = serve_folder(bundled_site)
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    try:
+    with sized_page(browser, width, height) as page:
         page.goto(base)
         figures = page.evaluate(MARKS)
         assert len(figures) == 1  # one drawing shown: down the page on phones, across on desktops
@@ -101,30 +102,12 @@ def test_every_timeline_mark_is_on_screen_and_at_least_24px(bundled_site, serve_
                 overlap = a["left"] < b["left"] + b["w"] - 0.5 and b["left"] < a["left"] + a["w"] - 0.5
                 overlap = overlap and a["top"] < b["top"] + b["h"] - 0.5 and b["top"] < a["top"] + a["h"] - 0.5
                 assert not overlap, (a, b)
-    finally:
-        context.close()
-
-
-def _rgb(css: str) -> tuple[float, ...]:
-    return tuple(float(v) for v in re.findall(r"[\d.]+", css)[:3])
-
-
-def _luminance(rgb: tuple[float, ...]) -> float:
-    r, g, b = ((c / 255) / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def _contrast(a: str, b: str) -> float:
-    light, dark = sorted((_luminance(_rgb(a)), _luminance(_rgb(b))), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [375, 1280])
 def test_timeline_marks_have_3_to_1_contrast_with_what_is_behind_them(bundled_site, serve_folder, browser, scheme, width):
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
-    try:
+    with sized_page(browser, width, 900, scheme) as page:
         page.goto(serve_folder(bundled_site))
         colours = page.evaluate("""() => {
           const svg = [...document.querySelectorAll('.timeline-svg')].find(s => getComputedStyle(s).display !== 'none');
@@ -138,12 +121,10 @@ def test_timeline_marks_have_3_to_1_contrast_with_what_is_behind_them(bundled_si
         low = [
             (cls, colour, ground)
             for cls, colour in colours["marks"] for ground in (colours["page"], colours["band"])
-            if _contrast(colour, ground) < 3
+            if contrast(colour, ground) < 3
         ]
         assert colours["marks"] and low == []
-        assert _contrast("rgb(119, 119, 119)", "rgb(255, 255, 255)") < 4.5  # control: the formula works
-    finally:
-        context.close()
+        assert contrast("rgb(119, 119, 119)", "rgb(255, 255, 255)") < 4.5  # control: the formula works
 
 
 WORD_BREAKS = """() => {
@@ -170,9 +151,7 @@ WORD_BREAKS = """() => {
 
 @pytest.mark.parametrize("width", [320, 375, 1280])
 def test_data_page_field_names_never_break_mid_word(bundled_site, serve_folder, browser, width):
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    try:
+    with sized_page(browser, width, 900) as page:
         page.goto(serve_folder(bundled_site) + "data/")
         breaks = page.evaluate(WORD_BREAKS)
         assert [b for b in breaks if b[1] != "_"] == []  # a name wraps only after an underscore
@@ -181,8 +160,6 @@ def test_data_page_field_names_never_break_mid_word(bundled_site, serve_folder, 
         page.evaluate("""() => document.querySelectorAll('.data-fields th code').forEach(code => {
             code.style.overflowWrap = 'anywhere'; code.style.display = 'block'; code.style.width = '2.5em'; })""")
         assert any(b[1] != "_" for b in page.evaluate(WORD_BREAKS))
-    finally:
-        context.close()
 
 
 def test_contents_sit_beside_the_text_on_wide_screens_and_above_it_on_phones(bundled_site, serve_folder, browser):

@@ -18,7 +18,7 @@ from axe_playwright_python.sync_playwright import Axe
 from briefing.build import BuildOptions, build_site
 from briefing.content.loader import load_content
 from briefing.site.archive import assemble_archive
-from conftest import REPO
+from conftest import REPO, sized_page
 
 HANDOVER = "2023-12-13-prisoners-handed-over-at-border"
 # WCAG 2.0-2.2 A and AA rules.
@@ -243,9 +243,7 @@ def test_the_search_page_has_one_search_box(bundled_site, serve_folder, page):
 
 @pytest.mark.parametrize("width, height", SCREENS, ids=[f"{w}px" for w, _ in SCREENS])
 def test_the_first_result_is_on_the_first_screen_and_three_tabs_from_the_box(bundled_site, serve_folder, browser, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    try:
+    with sized_page(browser, width, height) as page:
         search(page, serve_folder(bundled_site), "border")
         assert page.evaluate("scrollY") == 0
         first = page.locator(".search-result h3 a").first.bounding_box()
@@ -257,8 +255,6 @@ def test_the_first_result_is_on_the_first_screen_and_three_tabs_from_the_box(bun
             presses += 1
         assert page.evaluate("document.activeElement.closest('.search-result') === document.querySelector('.search-result')")
         assert presses <= 3, presses
-    finally:
-        context.close()
 
 
 def test_a_skip_link_leads_past_the_form_to_the_results(bundled_site, serve_folder, page):
@@ -350,15 +346,11 @@ def test_without_javascript_the_page_links_to_browse_pages(bundled_site, serve_f
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [375, 1280])
 def test_search_page_with_results_and_open_filters_has_no_axe_violations(bundled_site, serve_folder, browser, scheme, width):
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
-    try:
+    with sized_page(browser, width, 900, scheme) as page:
         search(page, serve_folder(bundled_site), "prisoners")
         choose(page, r"^Prisoner release")
         results = Axe().run(page, options=WCAG_22_AA)
         assert results.violations_count == 0, results.generate_report()
-    finally:
-        context.close()
 
 
 def test_search_works_under_the_csp_without_a_worker(bundled_site, serve_folder, page):

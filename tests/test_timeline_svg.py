@@ -14,6 +14,7 @@ from briefing.model import Brief, RenderedMarkdown, Source, Term
 from briefing.site import timeline_svg
 from briefing.site.timeline_svg import render_timeline_svg, type_styles
 from briefing.site.urls import Urls
+from sitecheck import contrast
 
 TYPES = (Term("statement", "Statement", "d"), Term("summit", "Summit", "d"), Term("ceasefire", "Ceasefire", "d"))
 BODY = RenderedMarkdown("<p>x</p>", (), "x", 1)
@@ -161,19 +162,7 @@ def test_twelve_types_differ_by_shape_or_fill_alone_and_colours_cycle():
 
 
 def _palette(css: str) -> dict[str, str]:
-    found = re.findall(r"--(c\d+|bg|surface):\s*#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b", css)
-    return {name: "#" + (value if len(value) == 6 else "".join(c * 2 for c in value)) for name, value in found}
-
-
-def _luminance(colour: str) -> float:
-    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a: str, b: str) -> float:
-    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
+    return dict(re.findall(r"--(c\d+|bg|surface):\s*(#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3}))\b", css))
 
 
 def test_every_type_colour_has_3_to_1_contrast_on_the_page_and_on_the_year_bands_in_both_schemes():
