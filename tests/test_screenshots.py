@@ -3,7 +3,6 @@ are all on screen and big enough to tap; field names never break mid-word."""
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
