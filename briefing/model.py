@@ -64,6 +64,9 @@ class SiteConfig:
     page_size: int
     feed_size: int
     limits: Limits = field(default_factory=Limits)
+    repository: str = ""  # e.g. https://github.com/OWNER/NAME; '' for none
+    repository_branch: str = "main"
+    contact: str = ""  # an e-mail address; '' for none
 
     @property
     def base_path(self) -> str:

@@ -154,7 +154,9 @@ def test_a_body_edit_rerenders_no_list_page_that_does_not_show_the_brief(generat
     year = target.parent.name
     other_years = {p for p in rewritten if p.startswith("years/") and p.split("/")[1] not in (year, "index.html")}
     assert other_years == set()
-    assert len([p for p in rewritten if p.startswith("timeline/")]) <= 1
+    # At most the one page of each order of the timeline that lists it.
+    assert len([p for p in rewritten if p.startswith("timeline/oldest/")]) <= 1
+    assert len([p for p in rewritten if p.startswith("timeline/") and not p.startswith("timeline/oldest/")]) <= 1
     # Only the one page of each of its terms that lists it (page counts are in the heading).
     for kind in ("types", "actors", "tags"):
         pages = [p for p in rewritten if p.startswith(f"{kind}/") and p.count("/") > 1 and p.endswith(".html")]

@@ -64,3 +64,27 @@ def test_several_tabs_reload_and_a_hidden_tab_lets_go_of_its_connection(project,
         wait_until(lambda: server.state.listeners == 2, what="both tabs to listen again")
         other.close()
         wait_until(lambda: server.state.listeners == 1, what="the closed tab's connection to end")
+
+
+def test_the_error_overlay_can_be_dismissed_and_comes_back_for_new_errors(project, page):
+    path = project.brief(title="A good title")
+    with running_server(project.options()) as server:
+        page.goto(server.url + PAGE)
+        wait_until(lambda: server.state.listeners == 1, what="the page to listen for rebuilds")
+        overlay = page.locator("#briefing-serve-errors")
+
+        path.write_text(path.read_text().replace("type: statement", "type: prisoner-swap"))
+        expect(overlay).to_be_visible(timeout=TIMEOUT_MS)
+        close = overlay.get_by_role("button", name="Dismiss the build errors")
+        close.focus()
+        page.keyboard.press("Enter")  # by keyboard as well as by pointer
+        expect(overlay).to_have_count(0)
+        expect(page.locator("main h1")).to_have_text("A good title")  # the page under it, readable
+
+        path.write_text(path.read_text().replace("type: prisoner-swap", "type: prisoner-swop"))
+        expect(overlay).to_be_visible(timeout=TIMEOUT_MS)  # different errors: shown again
+        expect(overlay.locator("pre")).to_contain_text("prisoner-swop")
+        page.keyboard.press("Escape")
+        expect(overlay).to_have_count(0)
+
+        assert page.console_errors == []

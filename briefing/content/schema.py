@@ -106,6 +106,13 @@ SITE_FIELDS = (
     FieldSpec("page_size", "int", False, "Briefs per page on list pages (default 20).", minimum=1),
     FieldSpec("feed_size", "int", False, "Briefs in each feed (default 20).", minimum=1),
     FieldSpec("limits", "mapping", False, "Resource limits for content files.", item_fields=LIMIT_FIELDS),
+    FieldSpec(
+        "repository", "url", False,
+        "Address of the GitHub repository the archive is kept in, e.g. https://github.com/OWNER/NAME: pages then link "
+        "to its issue forms and to each brief's source file; without it they show no such links.",
+    ),
+    FieldSpec("repository_branch", "text", False, "Branch whose files the 'Edit' links open (default main).", 100),
+    FieldSpec("contact", "text", False, "E-mail address for reports from readers who do not use GitHub.", 200),
 )
 
 PAGE_FIELDS = (

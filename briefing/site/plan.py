@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from .archive import Archive, Group
@@ -146,7 +146,7 @@ def plan_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previou
     add(_html(urls, urls.home(), "index.html", {"kind": "home"}, lastmod=everything))
     add(OutputFile("404.html", "404.html", urls.not_found(), {"kind": "not_found"}))
     add(_html(urls, urls.search(), "search.html", {"kind": "search"}))
-    files += _paginated(urls, archive, archive.briefs, "timeline.html", urls.timeline, {"kind": "timeline"})
+    files += _timeline(urls, archive, "newest") + _timeline(urls, archive, "oldest")
     add(_html(urls, urls.years(), "years.html", {"kind": "years", "groups": archive.years}, lastmod=everything))
     for group in archive.years:
         make = lambda n, y=int(group.key): urls.year(y, n)  # noqa: E731
@@ -270,6 +270,23 @@ def check_plan(files: tuple[OutputFile, ...]) -> list[Problem]:
 
 def _made_in_python(path: str, url: str, data: bytes) -> OutputFile:
     return OutputFile(path, "", url, data=data, made_from=digest("bytes", data))
+
+
+# The orders the timeline is offered in; each has its own address and the same page size.
+TIMELINE_ORDERS = ("newest", "oldest")
+
+
+def _timeline(urls: Urls, archive: Archive, order: str) -> list[OutputFile]:
+    """The timeline's pages in one order; a page whose first year began on the page before
+    is told so (`continued`), for its heading."""
+    briefs = archive.briefs if order == "newest" else archive.briefs[::-1]
+    context = {"kind": "timeline", "order": order, "orders": TIMELINE_ORDERS}
+    pages = _paginated(urls, archive, briefs, "timeline.html", lambda n: urls.timeline(n, order), context)
+    size = archive.config.page_size
+    return [
+        replace(page, context={**page.context, "continued": n > 1 and briefs[(n - 1) * size - 1].year == briefs[(n - 1) * size].year})
+        for n, page in enumerate(pages, 1)
+    ]
 
 
 def _heading(group: Group) -> GroupHeading:
