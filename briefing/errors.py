@@ -68,6 +68,10 @@ class BuildFailed(Exception):
         self.warnings = warnings_of(found)  # found on the way; they alone never fail anything
         super().__init__(f"{len(self.problems)} problem(s)")
 
+    def __reduce__(self):
+        # Raised in a worker process, it travels back pickled: rebuild it from its problems.
+        return type(self), (self.problems + self.warnings,)
+
 
 def failure_summary(problems: tuple[Problem, ...], out_name: str = "site", command: str = "build") -> str:
     """Return the closing line of a failed command, e.g. `build failed: 2 errors in 1 file`.

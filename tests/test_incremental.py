@@ -581,3 +581,24 @@ def test_a_damaged_input_memo_means_reading_every_file(generated: Path, tmp_path
     assert len([path for path in hashed if path.endswith(".md")]) == COUNT + 4
     assert str(target) in hashed
     assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+
+
+def test_a_template_error_in_a_render_worker_is_reported_like_any_other(generated: Path, monkeypatch):
+    monkeypatch.setattr(briefing.store.parallel, "MIN_PARALLEL_ITEMS", 4)  # render on both cores
+    template = generated / "templates" / "brief.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("</article>", "{{ no_such_variable }}</article>"), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failure:
+        build(generated, jobs=2, use_cache=False)
+    assert [p.format().split(" (while")[0] for p in failure.value.problems] == [
+        f"templates/brief.html:{next(n for n, line in enumerate(template.read_text(encoding='utf-8').splitlines(), 1) if 'no_such_variable' in line)}: template: 'no_such_variable' is undefined"
+    ]
+
+
+def test_problems_and_warnings_survive_the_trip_back_from_a_worker():
+    import pickle
+
+    from briefing.errors import Problem
+
+    error, warning = Problem("a.md", 3, "type", "unknown"), Problem("a.md", 5, "sources", "no archived copy", "warning")
+    copy = pickle.loads(pickle.dumps(BuildFailed([error, warning])))
+    assert copy.problems == (error,) and copy.warnings == (warning,)
