@@ -342,7 +342,7 @@ def index_is_current(server) -> bool:
 def test_search_index_is_refreshed_after_the_reload_not_before(project):
     project.brief(title="First title")
     with running_server(project.options()) as server:
-        wait_until(lambda: index_is_current(server), what="the first search index")
+        wait_until(lambda: "search index refreshed" in server.stream.text() and index_is_current(server), what="the first search index")
         events = EventStream(server)
         events.next_state()
         refreshed = server.stream.text().count("search index refreshed")
