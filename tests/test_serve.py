@@ -87,7 +87,7 @@ def test_a_save_is_served_then_a_broken_brief_keeps_the_last_good_site_until_fix
         expected = f"{BRIEF}:4: type: unknown milestone type 'prisoner-swap'"
         assert failed["errors"][0].startswith(expected)
         assert failed["build"] == second["build"]
-        assert "build failed: 1 error in 1 file" in failed["summary"]
+        assert failed["summary"] == "rebuild failed: 1 error in 1 file; still serving the last good build, from memory"
         wait_until(lambda: expected in server.stream.text(), what="the error in the terminal")
         assert "Second title" in text_of(server, page)  # the last good site is still served
         # A page opened now learns about the failure from its first event.

@@ -24,7 +24,7 @@ def test_an_open_page_reloads_after_a_save_and_shows_then_clears_build_errors(pr
         path.write_text(path.read_text().replace("type: statement", "type: <b>prisoner-swap</b>"))
         overlay = page.locator("#briefing-serve-errors")
         expect(overlay).to_be_visible(timeout=TIMEOUT_MS)
-        expect(overlay.locator("h2")).to_contain_text("build failed: 1 error in 1 file")
+        expect(overlay.locator("h2")).to_contain_text("rebuild failed: 1 error in 1 file; still serving the last good build")
         expect(overlay.locator("pre")).to_contain_text(
             "content/briefs/2023/2023-12-07-joint-statement.md:4: type: unknown milestone type '<b>prisoner-swap</b>'"
         )
