@@ -169,11 +169,14 @@ def reload_briefs(
         problems += found
         if value is not None:
             parsed[position[file.name]] = value
-    refs = [_refs_of(value) if isinstance(value, Brief) else value for value in parsed]
-    problems += check_brief_set({value.path: value.id for value in parsed}, refs)
+    # The set of files is the one the previous check passed: only the changed briefs'
+    # references can have broken, and no id can have become a duplicate.
+    changed_refs = [_refs_of(value) if isinstance(value, Brief) else value for value in (parsed[position[f.name]] for f in files)]
+    problems += check_brief_set({value.path: value.id for value in parsed}, changed_refs)
     if problems:
         raise BuildFailed(problems)
-    return _combined(config, vocabulary, tuple(parsed), previous.pages, drafts)  # type: ignore[arg-type]
+    kept = [warning for warning in previous.warnings if warning.path not in changed]
+    return _combined(config, vocabulary, tuple(parsed), previous.pages, drafts, kept, [parsed[position[name]] for name in changed])  # type: ignore[arg-type]
 
 
 def parse_context(vocabulary: Vocabulary, limits: Limits) -> str:
@@ -181,8 +184,13 @@ def parse_context(vocabulary: Vocabulary, limits: Limits) -> str:
     return digest("parse", repr(vocabulary), repr(limits))
 
 
-def _combined(config: SiteConfig, vocabulary: Vocabulary, parsed: tuple[Brief, ...], pages: tuple[Page, ...], drafts: bool) -> Content:
-    warnings = tuple(sorted(warning for brief in parsed for warning in lint_brief(brief)))
+def _combined(
+    config: SiteConfig, vocabulary: Vocabulary, parsed: tuple[Brief, ...], pages: tuple[Page, ...], drafts: bool,
+    warnings_kept: list[Problem] | None = None, linted: list[Brief] | None = None,
+) -> Content:
+    """The content from every parsed brief; the warnings of `linted` (default: all) join `warnings_kept`."""
+    found = (warnings_kept or []) + [warning for brief in (parsed if linted is None else linted) for warning in lint_brief(brief)]
+    warnings = tuple(sorted(found))
     published = tuple(b for b in parsed if drafts or not b.draft)
     return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed)
 

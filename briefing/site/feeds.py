@@ -9,6 +9,7 @@ from __future__ import annotations
 import heapq
 import html
 import json
+import operator
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -67,7 +68,11 @@ def choose_feed_briefs(briefs: tuple[Brief, ...], size: int, ranks: Mapping[str,
     again for each feed.
     """
     ranks = ranks or recency_ranks(briefs)
-    return tuple(heapq.nsmallest(size, briefs, key=lambda brief: ranks[brief.id]))
+    by_id = {brief.id: brief for brief in briefs}
+    return tuple(by_id[i] for i in heapq.nsmallest(size, map(_ID, briefs), key=ranks.__getitem__))
+
+
+_ID = operator.attrgetter("id")
 
 
 def recency_ranks(briefs: tuple[Brief, ...]) -> dict[str, int]:
