@@ -19,6 +19,7 @@ from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTree
 from markdown.util import INLINE_PLACEHOLDER_PREFIX, STX, AtomicString, Registry
 
 from ..model import Heading, Limits, RenderedMarkdown
+from .text_rules import describe_not_carried, find_not_carried
 
 # Prefix for heading ids so a heading called "main" cannot collide with the page's own ids.
 HEADING_ID_PREFIX = "s-"
@@ -58,7 +59,8 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 class BodyTooComplex(Exception):
-    """The Markdown is too large or nests deeper than the renderer can handle safely."""
+    """The Markdown is refused: too large, nested too deep, rendering to too much HTML, or
+    rendering a character XML cannot carry."""
 
 
 # A line's leading containers: indentation, then a quote marker or a list marker.
@@ -387,6 +389,63 @@ class _ListedRegistry(Registry):
         super().deregister(name, strict)
 
 
+class _OutputBudget:
+    """How much HTML the body being rendered may become (set for each body)."""
+
+    limit = Limits().max_body_html_bytes
+    table_bytes = 0  # the least the tables so far render to
+
+    def refuse(self, what: str) -> BodyTooComplex:
+        return BodyTooComplex(f"{what}; the limit is {self.limit} bytes (limits.max_body_html_bytes in content/site.yaml)")
+
+
+# The least one table cell renders to: `<td></td>`.
+_CELL_BYTES = len("<td></td>")
+
+
+def _bounded_table_run(budget: _OutputBudget, run):
+    """Wrap a table processor's run: refuse a table whose cells alone exceed the budget
+    before it builds them (every row gets a cell per column, even a row of one '|')."""
+
+    def bounded(parent: etree.Element, blocks: list[str]):
+        rows = blocks[0].split("\n")
+        # A lower bound on the columns: the delimiter row has a '|' between every two.
+        columns = max(1, rows[1].count("|") - 1) if len(rows) > 1 else 1
+        budget.table_bytes += len(rows) * columns * _CELL_BYTES
+        if budget.table_bytes > budget.limit:
+            raise budget.refuse(f"has a table of {len(rows)} rows and {columns} or more columns: at least {budget.table_bytes} bytes of HTML with the tables before it")
+        return run(parent, blocks)
+
+    return bounded
+
+
+class _SizeGuard(Treeprocessor):
+    """Refuse a body whose element tree already holds more text than its HTML may have.
+
+    Runs after every pass that adds content and before serializing: a reference link or
+    abbreviation used a thousand times shares one string a thousand times, which costs
+    nothing until it is written out. The count is a lower bound on the HTML (escaping only
+    adds), taken with early exit, so its cost is bounded by the limit, not by the output.
+    """
+
+    def __init__(self, md: markdown.Markdown, budget: _OutputBudget):
+        super().__init__(md)
+        self.budget = budget
+
+    def run(self, root: etree.Element) -> None:
+        limit = self.budget.limit
+        total = 0
+        for el in root.iter():
+            total += 2 * len(el.tag) + 5 + len(el.text or "") + len(el.tail or "")
+            for name, value in el.items():
+                total += len(name) + len(value) + 4
+            if total > limit:
+                raise self.budget.refuse(
+                    f"would render to more than {limit} bytes of HTML (each use of a reference link, "
+                    "abbreviation, footnote or [TOC] repeats its address, title or text)"
+                )
+
+
 def _slugify(value: str, separator: str) -> str:
     return HEADING_ID_PREFIX + (slugify_unicode(value, separator) or "section")
 
@@ -417,6 +476,12 @@ class MarkdownRenderer:
         md.treeprocessors.register(_ShiftHeadings(md), "shift_headings", 7)
         md.treeprocessors.register(_AlignToClass(md), "align_to_class", 6)
         md.treeprocessors.register(_QuickUnescape(md), "unescape", 0)  # alone at its priority
+        # The output's size is bounded before it is written out: after every pass that
+        # adds content (the toc pass, at 5, is the last), before unescaping.
+        self._budget = _OutputBudget()
+        md.treeprocessors.register(_SizeGuard(md, self._budget), "size_guard", 1)
+        tables = md.parser.blockprocessors["table"]
+        tables.run = _bounded_table_run(self._budget, tables.run)  # type: ignore[method-assign]
         # Same registry, items and order; it only stops re-listing them for every block.
         md.parser.blockprocessors.__class__ = _ListedRegistry
         md.parser.__class__ = _QuickBlockParser
@@ -426,12 +491,23 @@ class MarkdownRenderer:
         """Render Markdown text to sanitized HTML with its headings and plain text."""
         check_body_shape(text, limits.max_body_bytes, limits.max_body_nesting)
         self._md.reset()
+        self._budget.limit, self._budget.table_bytes = limits.max_body_html_bytes, 0
         try:
             raw_html = self._md.convert(text)
         except RecursionError:
             raise BodyTooComplex("the Markdown nests too deeply to render") from None
         headings = tuple(_flatten(self._md.toc_tokens))
         safe = sanitize_html(raw_html)
+        size = len(safe.encode("utf-8"))
+        if size > limits.max_body_html_bytes:
+            raise BodyTooComplex(
+                f"renders to {size} bytes of HTML; the limit is {limits.max_body_html_bytes} bytes "
+                "(limits.max_body_html_bytes in content/site.yaml)"
+            )
+        bad = find_not_carried(safe)
+        if bad:
+            # Only a character reference can put it there: the source text was checked.
+            raise BodyTooComplex(describe_not_carried(bad[0]).replace("contains", "has a character reference (&#...;) that makes", 1))
         words = html.unescape(_TAG.sub(" ", safe)).split()
         return RenderedMarkdown(html=safe, headings=headings, text=" ".join(words), word_count=len(words))
 
