@@ -6,6 +6,7 @@ anything is written, so the previous site/ stays as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import time
@@ -50,6 +51,7 @@ class BuildOptions:
     # (serve indexes after reloading); "skip": the output has no search index.
     search: str = "build"
     jobs: int = 0  # processes for parsing and rendering; 0 = one per core
+    today: dt.date | None = None  # the day of the build, for refusing later dates; None: the clock's
 
     @classmethod
     def for_root(cls, root: Path, **overrides) -> "BuildOptions":
@@ -75,7 +77,7 @@ class BuildReport:
 
 def check_site(options: BuildOptions) -> Archive:
     """Load and validate all content and templates; write nothing."""
-    content = load_content(options.root, options.content, base_url=options.base_url, drafts=options.drafts)
+    content = load_content(options.root, options.content, base_url=options.base_url, drafts=options.drafts, today=options.today)
     archive = assemble_archive(content)
     renderer = _renderer(options, archive)
     plan = plan_site(archive, Urls(archive.config.base_url), renderer.strings)
@@ -87,7 +89,7 @@ def check_site(options: BuildOptions) -> Archive:
 
 def check_files(options: BuildOptions, paths: tuple[Path, ...]) -> tuple[int, int]:
     """Validate only these brief or page files (plus cross-brief rules involving them)."""
-    return check_selected(options.root, options.content, paths)
+    return check_selected(options.root, options.content, paths, today=options.today)
 
 
 def build_site(options: BuildOptions, cache: BriefCache | None = None, progress: Progress | None = None) -> BuildReport:
@@ -130,7 +132,7 @@ def _build(
     on_parse = (lambda done, total: progress("parsing", done, total)) if progress else None
     content = load_content(
         options.root, options.content, base_url=options.base_url, drafts=options.drafts,
-        cache=cache, jobs=jobs, progress=on_parse, preread=read.contents, digests=read.digests,
+        cache=cache, jobs=jobs, progress=on_parse, preread=read.contents, digests=read.digests, today=options.today,
     )
     read.contents.clear()
     memo = cache.derived(engine_digest()) if cache else None

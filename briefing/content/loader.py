@@ -17,13 +17,17 @@ from .. import ENGINE_VERSION
 from ..hashing import digest
 from ..store.cache import BriefCache, dependency_versions, parse_key
 from .config import load_site_config, load_vocabulary
-from ..errors import BuildFailed, Problem, did_you_mean
+from ..errors import BuildFailed, Problem, Suggestions
 from .files import is_inside, read_text, relative_name
 from .frontmatter import FrontMatterProblem, split_front_matter
 from .markdown_render import BodyTooComplex, MarkdownRenderer
 from ..model import Brief, Correction, Limits, Page, SiteConfig, Source, Vocabulary
 from ..store.parallel import map_chunks
-from .schema import BRIEF_FIELDS, BRIEF_ID, MAX_ID_LENGTH, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, validate_mapping
+from .schema import (
+    BRIEF_FIELDS, BRIEF_ID, MAX_ID_LENGTH, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, check_date_range,
+    describe_impossible_date, today_anywhere, validate_mapping,
+)
+from .text_rules import describe_not_carried, find_not_carried, has_visible_text
 from ..site.urls import RESERVED_NAMES
 from .yamldata import YamlProblem, parse_yaml
 
@@ -52,6 +56,7 @@ def load_content(
     renderer: MarkdownRenderer | None = None,
     cache: BriefCache | None = None, jobs: int = 1, progress: Callable[[int, int], None] | None = None,
     preread: Mapping[str, bytes] | None = None, digests: Mapping[str, str] | None = None,
+    today: dt.date | None = None,
 ) -> Content:
     """Load and validate all content; raise BuildFailed with every problem found.
 
@@ -59,10 +64,13 @@ def load_content(
     again; the rest are parsed on `jobs` processes. `preread` holds bytes of files already
     read (by path), e.g. while digesting the inputs; `digests` the digest of every file's
     bytes (inputs.InputDigests), so a file found in the cache by it need not be read.
+    `today` is the day of the build (default: the clock's, see today_anywhere): later
+    dates are refused.
     """
     config, vocabulary = load_settings(root, content, base_url)
+    today = today or today_anywhere()
     problems: list[Problem] = []
-    context = parse_key(ENGINE_VERSION, dependency_versions(), vocabulary, config.limits)
+    context = parse_key(ENGINE_VERSION, dependency_versions() + checker_versions(), vocabulary, config.limits)
     paths, found = find_markdown(root, content / "briefs", content, recursive=True)
     problems += found
     files, found = _read_all(paths, root, content, config.limits, preread, digests if cache else None)
@@ -70,7 +78,8 @@ def load_content(
     read_late = functools.partial(read_text, root=root, within=content, max_bytes=config.limits.max_file_bytes, listed=True)
     parsed = _parse_cached(
         "brief", files, context, cache, jobs,
-        functools.partial(_parse_chunk, vocabulary, config.limits, renderer if jobs <= 1 else None), read_late, progress,
+        functools.partial(_parse_chunk, vocabulary, config.limits, renderer if jobs <= 1 else None, today), read_late, progress,
+        today,
     )
     briefs: list[Brief] = []
     for brief, found in parsed:
@@ -85,7 +94,7 @@ def load_content(
     pages: list[Page] = []
     for page, found in _parse_cached(
         "page", page_files, context, cache, 1,
-        functools.partial(_parse_chunk, vocabulary, config.limits, renderer), read_late,
+        functools.partial(_parse_chunk, vocabulary, config.limits, renderer, today), read_late,
     ):
         problems += found
         if page:
@@ -96,7 +105,9 @@ def load_content(
     return Content(config, vocabulary, _drop_missing_related(published), tuple(pages))
 
 
-def check_selected(root: Path, content: Path, paths: tuple[Path, ...], renderer: MarkdownRenderer | None = None) -> tuple[int, int]:
+def check_selected(
+    root: Path, content: Path, paths: tuple[Path, ...], renderer: MarkdownRenderer | None = None, today: dt.date | None = None,
+) -> tuple[int, int]:
     """Validate only the given brief and page files, plus the cross-brief rules that involve them.
 
     Other briefs are not parsed: their file names alone give the ids that duplicates and
@@ -104,6 +115,7 @@ def check_selected(root: Path, content: Path, paths: tuple[Path, ...], renderer:
     """
     renderer = renderer or MarkdownRenderer()
     config, vocabulary = load_settings(root, content)
+    today = today or today_anywhere()
     problems: list[Problem] = []
     all_briefs, _ = find_markdown(root, content / "briefs", content, recursive=True)
     ids = {relative_name(p, root): p.stem for p in all_briefs}
@@ -119,7 +131,7 @@ def check_selected(root: Path, content: Path, paths: tuple[Path, ...], renderer:
             problems += parse_page(name, text or "", config.limits, renderer)[1]
             continue
         briefs += 1
-        brief, found = parse_brief(name, text or "", vocabulary, config.limits, renderer)
+        brief, found = parse_brief(name, text or "", vocabulary, config.limits, renderer, today=today)
         problems += found
         if brief:
             problems += check_brief_among(brief, ids)
@@ -135,11 +147,12 @@ def check_brief_among(brief: Brief, ids: dict[str, str]) -> list[Problem]:
         if other != brief.path and other_id.lower() == brief.id.lower():
             problems.append(Problem(brief.path, 1, "id", f"'{brief.id}' is also the id of {other}; ids must be unique"))
     known = set(ids.values())
+    suggestions = Suggestions(known)
     for related, line in zip(brief.related, brief.related_lines or (1,) * len(brief.related)):
         if related == brief.id:
             problems.append(Problem(brief.path, line, "related", "a brief cannot be related to itself"))
         elif related not in known:
-            problems.append(Problem(brief.path, line, "related", f"no brief has the id '{related}'{did_you_mean(related, known)}"))
+            problems.append(Problem(brief.path, line, "related", f"no brief has the id '{related}'{suggestions.hint(related)}"))
     return problems
 
 
@@ -179,6 +192,7 @@ def _read_all(
 def _parse_cached(
     kind: str, files: list[_ContentFile], context: str, cache: BriefCache | None, jobs: int, parse_chunk,
     read_late: Callable[[Path], tuple[str | None, Problem | None]], progress: Callable[[int, int], None] | None = None,
+    today: dt.date | None = None,
 ) -> list[tuple[Any, list[Problem]]]:
     # Only valid results are cached: a file with problems is checked again next time.
     # A file is known by the digest of its bytes when the input walk gave one, else by its text.
@@ -186,6 +200,8 @@ def _parse_cached(
     results: list[tuple[Any, list[Problem]] | None] = []
     for key in keys:
         value = cache.get(key) if cache else None
+        if isinstance(value, Brief) and today is not None and latest_date(value) > today:
+            value = None  # valid on a later day (a clock set back): parse it again to report it
         results.append(None if value is None else (value, []))
     missing, items = [], []
     for i, result in enumerate(results):
@@ -207,13 +223,13 @@ def _parse_cached(
     return results  # type: ignore[return-value]
 
 
-def _parse_chunk(vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer | None, chunk) -> list[tuple[Any, list[Problem]]]:
+def _parse_chunk(vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer | None, today: dt.date | None, chunk) -> list[tuple[Any, list[Problem]]]:
     """Parse a chunk of (kind, name, text, key); one Markdown renderer serves the whole chunk."""
     renderer = renderer or MarkdownRenderer()
     results = []
     for kind, name, text, key in chunk:
         if kind == "brief":
-            results.append(parse_brief(name, text, vocabulary, limits, renderer, fingerprint=key))
+            results.append(parse_brief(name, text, vocabulary, limits, renderer, fingerprint=key, today=today))
         else:
             results.append(parse_page(name, text, limits, renderer))
     return results
@@ -246,10 +262,12 @@ def find_markdown(root: Path, folder: Path, content: Path, recursive: bool) -> t
 
 def parse_brief(
     name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, fingerprint: str = "",
+    today: dt.date | None = None,
 ) -> tuple[Brief | None, list[Problem]]:
     """Validate one brief file's text; `name` is its path relative to the project root.
 
-    `fingerprint` is the loader's digest of everything the brief is made from (see Brief).
+    `fingerprint` is the loader's digest of everything the brief is made from (see Brief);
+    dates after `today` are refused (None: no upper bound, for callers that set none).
     """
     stem = name.rsplit("/", 1)[-1][:-3]
     name_problems = _check_brief_name(name, stem)
@@ -258,7 +276,7 @@ def parse_brief(
     problems += found
     if split is None or parsed is None:
         return None, problems
-    checker = Checker(name, parsed, vocabulary.ids)
+    checker = Checker(name, parsed, vocabulary.ids, today)
     values, found = validate_mapping(parsed.data, BRIEF_FIELDS, checker)
     problems += found
     # A bad file name is reported already; comparing its date to the field adds only noise.
@@ -315,7 +333,8 @@ def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer)
 
 
 def check_brief_set(briefs: list[Brief]) -> list[Problem]:
-    """Rules across briefs: unique ids, and `related` naming briefs that exist."""
+    """Rules across briefs: unique ids, and `related` naming briefs that exist (with a
+    bounded did-you-mean search: see errors.Suggestions)."""
     problems: list[Problem] = []
     by_id: dict[str, Brief] = {}
     for brief in briefs:
@@ -324,14 +343,29 @@ def check_brief_set(briefs: list[Brief]) -> list[Problem]:
             problems.append(Problem(brief.path, 1, "id", f"'{brief.id}' is also the id of {other.path}; ids must be unique"))
         else:
             by_id[brief.id.lower()] = brief
+    suggestions = Suggestions(by_id)
     for brief in briefs:
         for related, line in zip(brief.related, brief.related_lines or (1,) * len(brief.related)):
             if related == brief.id:
                 problems.append(Problem(brief.path, line, "related", "a brief cannot be related to itself"))
             elif related not in by_id:
-                hint = did_you_mean(related, by_id)
-                problems.append(Problem(brief.path, line, "related", f"no brief has the id '{related}'{hint}"))
+                problems.append(Problem(brief.path, line, "related", f"no brief has the id '{related}'{suggestions.hint(related)}"))
     return problems
+
+
+def latest_date(brief: Brief) -> dt.date:
+    """The latest date anywhere in a brief (its sources' dates included)."""
+    dates = [brief.last_modified, *(s.date for s in brief.sources if s.date)]
+    if brief.end_date:
+        dates.append(brief.end_date)
+    return max(dates)
+
+
+def checker_versions() -> tuple[tuple[str, str], ...]:
+    """Versions of the libraries whose verdicts a cached brief rests on (URLs, look-alikes)."""
+    from importlib.metadata import version
+
+    return tuple((name, version(name)) for name in ("ada-url", "disarm"))
 
 
 def _drop_missing_related(briefs: tuple[Brief, ...]) -> tuple[Brief, ...]:
@@ -355,7 +389,7 @@ def _check_brief_name(name: str, stem: str) -> list[Problem]:
     try:
         dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
-        return [Problem(name, 1, "file", f"'{match[1]}-{match[2]}-{match[3]}' in the file name is not a real date")]
+        return [Problem(name, 1, "file", f"the date in the file name is impossible: {describe_impossible_date(f'{match[1]}-{match[2]}-{match[3]}')}")]
     folder = name.rsplit("/", 2)[-2] if name.count("/") >= 1 else ""
     if folder != match[1]:
         return [Problem(name, 1, "file", f"must be in the folder for its year, content/briefs/{match[1]}/")]
@@ -400,8 +434,11 @@ def _check_dates(name: str, stem: str, values: dict[str, Any], line: Callable[..
 
 def _render_body(name: str, body: str, body_line: int, renderer: MarkdownRenderer, limits: Limits):
     stripped = body.strip()
-    if not stripped:
+    if not stripped or not has_visible_text(stripped):
         return None, [Problem(name, body_line, "body", "is empty; write the brief below the closing '---'")]
+    bad = find_not_carried(body)
+    if bad:
+        return None, [Problem(name, body_line + body.count("\n", 0, bad.start()), "body", describe_not_carried(bad[0]))]
     if stripped.startswith(PLACEHOLDER):
         first_text_line = body_line + len(body) - len(body.lstrip("\n"))
         return None, [Problem(name, first_text_line, "body", "still holds the placeholder text from `build.py new`; replace it")]
