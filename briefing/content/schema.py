@@ -237,6 +237,12 @@ def check_plain_text(text: str) -> str | None:
     """
     if not has_visible_text(text):
         return "must not be empty (invisible and blank-looking characters do not count)" if text.strip() else "must not be empty"
+    return check_text_characters(text)
+
+
+def check_text_characters(text: str) -> str | None:
+    """Why `text` cannot be shown as plain text in pages, feeds and data, or None: it holds
+    a character XML cannot carry, a direction mark or override, or a line separator."""
     bad = find_not_carried(text)
     if bad:
         return describe_not_carried(bad[0])

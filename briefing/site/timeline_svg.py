@@ -7,6 +7,7 @@ the stylesheet decides them for light, dark and print; marks are links to their 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from html import escape
 from typing import Callable, Mapping, Sequence
@@ -66,14 +67,15 @@ def render_timeline_svg(
     labels = {term.id: term.label for term in types}
     if not chosen:
         return TimelineFigure("", (), 0, total, None, None)
-    start = dt.date(chosen[0].date.year, 1, 1)
-    end = dt.date(chosen[-1].date.year + 1, 1, 1)
-    span = (end - start).days
+    first_year, end_year = chosen[0].date.year, chosen[-1].date.year + 1
+    start = new_year(first_year)
+    span = new_year(end_year) - start
 
-    def x_of(day: dt.date) -> float:
-        return PAD_X + (day - start).days / span * (WIDTH - 2 * PAD_X)
+    def x_of(day: int) -> float:
+        """Where a day (its ordinal) falls on the axis."""
+        return PAD_X + (day - start) / span * (WIDTH - 2 * PAD_X)
 
-    lanes = _assign_lanes([x_of(b.date) for b in chosen])
+    lanes = _assign_lanes([x_of(b.date.toordinal()) for b in chosen])
     lane_count = max(lanes) + 1
     axis_y = RADIUS + 6 + lane_count * LANE_GAP
     height = axis_y + AXIS_SPACE
@@ -82,12 +84,12 @@ def render_timeline_svg(
         f'role="group" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         # The axis is drawn for the eye; each mark's own name already carries its date.
         '<g aria-hidden="true">',
-        *_year_ticks(start.year, end.year, x_of, axis_y),
+        *_year_ticks(first_year, end_year, x_of, axis_y),
         f'<line class="tl-axis" x1="{PAD_X}" y1="{axis_y}" x2="{WIDTH - PAD_X}" y2="{axis_y}"/>',
         "</g>",
     ]
     for brief, lane in zip(chosen, lanes):
-        x = x_of(brief.date)
+        x = x_of(brief.date.toordinal())
         y = axis_y - RADIUS - 6 - lane * LANE_GAP
         name = f"{format_date(brief.date)}: {brief.title} ({labels.get(brief.type, brief.type)})"
         parts.append(
@@ -122,19 +124,31 @@ def _assign_lanes(xs: list[float]) -> list[int]:
     return lanes
 
 
-def _year_ticks(first_year: int, end_year: int, x_of: Callable[[dt.date], float], axis_y: int) -> list[str]:
+def new_year(year: int) -> int:
+    """The ordinal of 1 January of `year`, for any year from 1 to 10000 (the end of 9999)."""
+    return dt.date(year, 1, 1).toordinal() if year <= dt.MAXYEAR else dt.date.max.toordinal() + 1
+
+
+def _year_ticks(first_year: int, end_year: int, x_of: Callable[[int], float], axis_y: int) -> list[str]:
     """A tick at each 1 January, the year's label centred under its span, and a faint band
-    behind every other year so marks are easy to place in their year."""
-    year_width = x_of(dt.date(first_year + 1, 1, 1)) - x_of(dt.date(first_year, 1, 1))
-    step = max(1, -(-MIN_LABEL_GAP // int(max(year_width, 1))))
+    behind every other year so marks are easy to place in their year. Over more years than
+    there is room for, only the labelled years get a tick and a band, so the figure's size
+    does not grow with its span."""
+    year_width = x_of(new_year(first_year + 1)) - x_of(new_year(first_year))
+    # Years a label stands for: enough that labels are MIN_LABEL_GAP apart (a year narrower
+    # than one unit, over a span of centuries, is not counted as one unit wide).
+    step = max(1, -(-MIN_LABEL_GAP // int(year_width))) if year_width >= 1 else math.ceil(MIN_LABEL_GAP / year_width)
+    every = 1 if year_width >= 2 else step  # ticks a pixel or less apart are one grey smear
     parts = []
     for year in range(first_year, end_year + 1):
-        x = x_of(dt.date(year, 1, 1))
+        if (year - first_year) % every and year != end_year:
+            continue
+        x = x_of(new_year(year))
         parts.append(f'<line class="tl-tick" x1="{x:.1f}" y1="{axis_y - 4}" x2="{x:.1f}" y2="{axis_y + 6}"/>')
-        if year < end_year and (year - first_year) % 2 == 1:
-            width = x_of(dt.date(year + 1, 1, 1)) - x
+        if year < end_year and (year - first_year) // every % 2 == 1:
+            width = x_of(new_year(min(year + every, end_year))) - x
             parts.insert(0, f'<rect class="tl-band" x="{x:.1f}" y="0" width="{width:.1f}" height="{axis_y}"/>')
         if year < end_year and (year - first_year) % step == 0:
-            middle = (x + x_of(dt.date(year + 1, 1, 1))) / 2
+            middle = (x + x_of(new_year(year + 1))) / 2
             parts.append(f'<text class="tl-year" x="{middle:.1f}" y="{axis_y + 22}" text-anchor="middle">{year}</text>')
     return parts
