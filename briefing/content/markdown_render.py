@@ -441,8 +441,8 @@ class _SizeGuard(Treeprocessor):
                 total += len(name) + len(value) + 4
             if total > limit:
                 raise self.budget.refuse(
-                    f"would render to more than {limit} bytes of HTML (each use of a reference link, "
-                    "abbreviation, footnote or [TOC] repeats its address, title or text)"
+                    f"renders to more than {limit} bytes of HTML (counting every repeat of a reference "
+                    "link's address and title, an abbreviation's title, a footnote or [TOC])"
                 )
 
 
