@@ -4,7 +4,6 @@ width and look-alike letters from other scripts are set aside."""
 
 from __future__ import annotations
 
-import unicodedata
 
 import pytest
 from hypothesis import given

@@ -24,8 +24,8 @@ from .markdown_render import BodyTooComplex, MarkdownRenderer
 from ..model import Brief, Correction, Limits, Page, SiteConfig, Source, Vocabulary
 from ..store.parallel import map_chunks
 from .schema import (
-    BRIEF_FIELDS, BRIEF_ID, MAX_ID_LENGTH, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, check_date_range,
-    describe_impossible_date, today_anywhere, validate_mapping,
+    BRIEF_FIELDS, BRIEF_ID, MAX_ID_LENGTH, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, describe_impossible_date,
+    today_anywhere, validate_mapping,
 )
 from .text_rules import describe_not_carried, find_not_carried, has_visible_text
 from ..site.urls import RESERVED_NAMES

@@ -77,7 +77,7 @@ def _check(url: str, public: bool) -> str | None:
     if message:
         return message
     try:
-        parsed = ada_url.parse_url(url)
+        parsed = ada_url.parse_url(url, attributes=("hostname", "host_type"))
     except ValueError:
         return "is not an address browsers can open"
     hostname = parsed["hostname"]
