@@ -16,7 +16,7 @@ from markdown.blockparser import BlockParser
 from markdown.extensions.toc import TocExtension, TocTreeprocessor, slugify_unicode
 from markdown.inlinepatterns import InlineProcessor as InlinePattern
 from markdown.treeprocessors import InlineProcessor, Treeprocessor, UnescapeTreeprocessor
-from markdown.util import INLINE_PLACEHOLDER_PREFIX, STX, AtomicString, Registry
+from markdown.util import ETX, INLINE_PLACEHOLDER_PREFIX, STX, AtomicString, Registry
 
 from ..model import Heading, Limits, RenderedMarkdown
 from .text_rules import describe_not_carried, find_not_carried
@@ -419,6 +419,21 @@ def _bounded_table_run(budget: _OutputBudget, run):
     return bounded
 
 
+# What still stands in for text at this stage, between STX and ETX: a backslash escape
+# (the character's code, one character in the output) or a stashed entity or smart quote
+# (counted as nothing: the count must stay a lower bound).
+_STAND_IN = re.compile(f"{STX}([^{ETX}]*){ETX}")
+
+
+def _least_length(text: str | None) -> int:
+    """The fewest characters `text` can become in the output."""
+    if not text:
+        return 0
+    if STX not in text:
+        return len(text)
+    return len(text) - sum(len(match[0]) - match[1].isdigit() for match in _STAND_IN.finditer(text))
+
+
 class _SizeGuard(Treeprocessor):
     """Refuse a body whose element tree already holds more text than its HTML may have.
 
@@ -436,9 +451,9 @@ class _SizeGuard(Treeprocessor):
         limit = self.budget.limit
         total = 0
         for el in root.iter():
-            total += 2 * len(el.tag) + 5 + len(el.text or "") + len(el.tail or "")
+            total += 2 * len(el.tag) + 5 + _least_length(el.text) + _least_length(el.tail)
             for name, value in el.items():
-                total += len(name) + len(value) + 4
+                total += len(name) + _least_length(value) + 4
             if total > limit:
                 raise self.budget.refuse(
                     f"renders to more than {limit} bytes of HTML (counting every repeat of a reference "
