@@ -10,6 +10,7 @@ from ..errors import Problem
 from .files import read_text, relative_name
 from ..model import Limits, SiteConfig, Term, Vocabulary
 from .schema import SITE_FIELDS, TERM_ID, VOCABULARY_FIELDS, Checker, FieldSpec, validate_mapping
+from .text_rules import label_keys
 from .yamldata import ParsedYaml, YamlProblem, parse_yaml
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -115,6 +116,7 @@ def _terms(kind: str, records: list[dict[str, Any]], name: str, parsed: ParsedYa
     problems: list[Problem] = []
     terms: list[Term] = []
     seen: set[str] = set()
+    labels: dict[str, tuple[int, str]] = {}  # a label key -> (index, label) of the first term with it
     for index, record in enumerate(records):
         if "id" not in record:
             continue
@@ -127,4 +129,19 @@ def _terms(kind: str, records: list[dict[str, Any]], name: str, parsed: ParsedYa
         else:
             seen.add(record["id"])
             terms.append(Term(record["id"], record.get("label", ""), record.get("description", "")))
+        if record.get("label"):
+            problems += _check_label(kind, index, record["label"], labels, name, parsed)
     return tuple(terms), problems
+
+
+def _check_label(kind: str, index: int, label: str, labels: dict[str, tuple[int, str]], name: str, parsed: ParsedYaml) -> list[Problem]:
+    """A label a reader could not tell apart from an earlier one of the same kind."""
+    for key in label_keys(label):
+        if key in labels:
+            other, other_label = labels[key]
+            same = "is the same label as" if other_label == label else "looks the same as"
+            message = f"'{label}' {same} '{other_label}' ({kind}[{other + 1}], line {parsed.line(kind, other, 'label')}); labels must be unique even after case, width and look-alike letters are set aside"
+            return [Problem(name, parsed.line(kind, index, "label"), f"{kind}[{index + 1}].label", message)]
+    for key in label_keys(label):
+        labels[key] = (index, label)
+    return []

@@ -11,11 +11,13 @@ from typing import Any
 
 from ..model import Vocabulary
 from ..content.schema import BRIEF_FIELDS, BRIEF_ID, CONTROL_CHARS, PLACEHOLDER, FieldSpec
+from ..content.url_rules import MAX_URL_LENGTH
 
 SCHEMA_PATH = "schema/brief.schema.json"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-# http(s), optional user info, a host (name or [IPv6]), optional port, then no spaces.
-URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s/?#@]*@)?(\[[0-9A-Fa-f:.]+\]|[^\s/?#@:\[\]]+)(:[^\s/?#]*)?([/?#]\S*)?$"
+# http(s), a host (name or [IPv6]) with no user info, an optional numeric port, then no
+# spaces or backslashes. The validator (content/url_rules.py) checks much more.
+URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://(\[[0-9A-Fa-f:.]+\]|[^\s/?#@:\[\]\\]+)(:[0-9]{1,5})?([/?#][^\s\\]*)?$"
 # What the validator refuses in any text: a leftover placeholder or hidden control characters.
 _FORBIDDEN_TEXT = {"anyOf": [{"pattern": rf"^\s*{PLACEHOLDER}"}, {"pattern": CONTROL_CHARS.pattern}]}
 
@@ -76,7 +78,7 @@ def _value_schema(spec: FieldSpec, vocabulary: Vocabulary) -> dict[str, Any]:
     if kind == "int":
         return {"type": "integer", "minimum": spec.minimum}
     if kind == "url":
-        return {"type": "string", "pattern": URL_PATTERN, "not": _FORBIDDEN_TEXT}
+        return {"type": "string", "maxLength": MAX_URL_LENGTH, "pattern": URL_PATTERN, "not": _FORBIDDEN_TEXT}
     if kind == "term":
         return {"type": "string", "enum": [term.id for term in vocabulary.kind(spec.vocabulary)]}
     if kind == "terms":

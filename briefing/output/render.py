@@ -25,6 +25,7 @@ from ..site.timeline_svg import render_timeline_svg, type_styles
 from ..site.urls import Urls
 from ..content.files import is_inside, read_text, relative_name
 from ..site.plan import OutputFile
+from ..content.schema import check_text_characters
 from ..content.yamldata import YamlProblem, parse_yaml
 
 
@@ -43,11 +44,21 @@ def load_strings(templates: Path, root: Path, language: str) -> Mapping[str, Any
     if problem:
         raise BuildFailed([problem])
     try:
-        data = parse_yaml(text or "").data
+        parsed = parse_yaml(text or "")
     except YamlProblem as exc:
         raise BuildFailed([Problem(name, exc.line, "yaml", exc.message)]) from None
+    data = parsed.data
     if not isinstance(data, dict):
         raise BuildFailed([Problem(name, 1, "yaml", "must be a mapping of string names to texts")])
+    # UI strings reach every page, feed and download, like content text.
+    problems = [
+        Problem(name, parsed.line(key, *at), str(key), message)
+        for key, value in data.items()
+        for at, string in _strings(value)
+        if (message := check_text_characters(string))
+    ]
+    if problems:
+        raise BuildFailed(problems)
     return data
 
 
@@ -66,6 +77,18 @@ def make_renderer(templates: Path, root: Path, archive: Archive, memo: Memo | No
         },
         memo=memo,
     )
+
+
+def _strings(value: Any, at: tuple = ()):
+    """Every string in a UI string's value (a text, or a list such as the month names)."""
+    if isinstance(value, str):
+        yield at, value
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, at + (index,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, at + (key,))
 
 
 class TemplateRenderer:

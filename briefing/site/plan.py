@@ -8,6 +8,7 @@ here as bytes; pages and XML are rendered from templates later.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
@@ -31,6 +32,14 @@ PLAN_STRINGS = (
 PAGER_REACH = 2
 # Term kinds that get their own Atom feed (tags are too many and too fine-grained).
 FEED_KINDS = ("types", "actors")
+# The sitemaps protocol's limits for one sitemap file; beyond either, the sitemap is split
+# into parts listed by a sitemap index at the sitemap's own address.
+SITEMAP_MAX_URLS = 50_000
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+# Bytes of one sitemap entry besides its address (tags, indentation, lastmod), and of a
+# file besides its entries: a little more than templates/sitemap.xml writes.
+_SITEMAP_ENTRY_BYTES = 80
+_SITEMAP_FILE_BYTES = 200
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,14 @@ class SitemapEntry:
 
 
 @dataclass(frozen=True)
+class SitemapPart:
+    """One part of a split sitemap, as the sitemap index lists it."""
+
+    url: str
+    lastmod: dt.date | None
+
+
+@dataclass(frozen=True)
 class OutputFile:
     """A file to write: where it goes and either a template with variables or ready bytes."""
 
@@ -129,7 +146,7 @@ def plan_site(
     pages = sorted((f for f in files if f.is_page), key=lambda f: f.path)
     add = files.append
     entries = tuple(SitemapEntry(f.url, f.lastmod) for f in pages)  # only what the sitemap shows
-    add(OutputFile(output_path(urls, urls.sitemap()), "sitemap.xml", urls.sitemap(), {"pages": entries}))
+    files += plan_sitemaps(urls, entries)
     add(OutputFile(output_path(urls, urls.robots()), "robots.txt", urls.robots(), {}))
     return tuple(sorted(files, key=lambda f: f.path))
 
@@ -222,6 +239,38 @@ def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: M
             )
             files.append(OutputFile(output_path(urls, url), "feed.xml", url, {"feed": feed}))
     return files
+
+
+def plan_sitemaps(urls: Urls, entries: tuple[SitemapEntry, ...]) -> list[OutputFile]:
+    """The sitemap; split into numbered parts and a sitemap index when it would exceed
+    SITEMAP_MAX_URLS addresses or SITEMAP_MAX_BYTES bytes (robots.txt names the index)."""
+    parts = split_sitemap(urls, entries)
+    if len(parts) == 1:
+        return [OutputFile(output_path(urls, urls.sitemap()), "sitemap.xml", urls.sitemap(), {"pages": parts[0]})]
+    files = [
+        OutputFile(output_path(urls, urls.sitemap(number)), "sitemap.xml", urls.sitemap(number), {"pages": part})
+        for number, part in enumerate(parts, start=1)
+    ]
+    index = tuple(SitemapPart(urls.sitemap(n), latest(e.lastmod for e in part)) for n, part in enumerate(parts, start=1))
+    files.append(OutputFile(output_path(urls, urls.sitemap()), "sitemap-index.xml", urls.sitemap(), {"sitemaps": index}))
+    return files
+
+
+def split_sitemap(urls: Urls, entries: tuple[SitemapEntry, ...]) -> list[tuple[SitemapEntry, ...]]:
+    """Entries in order, cut into runs that each fit in one sitemap file (at least one run)."""
+    parts: list[tuple[SitemapEntry, ...]] = []
+    current: list[SitemapEntry] = []
+    size = _SITEMAP_FILE_BYTES
+    for entry in entries:
+        # Each address is written XML-escaped, in UTF-8: counted the same way here.
+        grows = _SITEMAP_ENTRY_BYTES + len(html.escape(urls.absolute(entry.url)).encode("utf-8"))
+        if current and (len(current) >= SITEMAP_MAX_URLS or size + grows > SITEMAP_MAX_BYTES):
+            parts.append(tuple(current))
+            current, size = [], _SITEMAP_FILE_BYTES
+        current.append(entry)
+        size += grows
+    parts.append(tuple(current))
+    return parts
 
 
 def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list[OutputFile]:

@@ -91,8 +91,9 @@ class Urls:
     def json_feed(self) -> str:
         return self.path("feed.json")
 
-    def sitemap(self) -> str:
-        return self.path("sitemap.xml")
+    def sitemap(self, part: int = 0) -> str:
+        """The sitemap (or, when it is split, the sitemap index), or its numbered part."""
+        return self.path(f"sitemap-{part}.xml" if part else "sitemap.xml")
 
     def robots(self) -> str:
         return self.path("robots.txt")
