@@ -101,13 +101,13 @@ def test_a_cached_brief_is_checked_again_when_the_day_of_the_build_is_earlier(pr
 
 
 IMPOSSIBLE = {
-    "2026-02-30": "there is no 30 February 2026: February 2026 has 28 days ('2026-02-30')",
-    "2024-02-30": "there is no 30 February 2024: February 2024 has 29 days ('2024-02-30')",
-    "2023-02-29": "there is no 29 February 2023: February 2023 has 28 days ('2023-02-29')",
-    "2026-04-31": "there is no 31 April 2026: April 2026 has 30 days ('2026-04-31')",
-    "2026-01-00": "there is no 0 January 2026: January 2026 has 31 days ('2026-01-00')",
-    "2026-13-01": "there is no month 13: months run from 01 to 12 ('2026-13-01')",
-    "2026-00-10": "there is no month 00: months run from 01 to 12 ('2026-00-10')",
+    "2026-02-30": "there is no 30 February 2026 (February has 28 days) ('2026-02-30')",
+    "2024-02-30": "there is no 30 February 2024 (February has 29 days) ('2024-02-30')",
+    "2023-02-29": "there is no 29 February 2023 (2023 is not a leap year) ('2023-02-29')",
+    "2026-04-31": "there is no 31 April 2026 (April has 30 days) ('2026-04-31')",
+    "2026-01-00": "there is no day 00 (days run from 01 to 31) ('2026-01-00')",
+    "2026-13-01": "there is no month 13 (months run from 01 to 12) ('2026-13-01')",
+    "2026-00-10": "there is no month 00 (months run from 01 to 12) ('2026-00-10')",
     "0000-01-01": "there is no year 0000 ('0000-01-01')",
 }
 
@@ -125,7 +125,7 @@ def test_an_impossible_date_in_the_file_name_says_what_is_wrong(project):
     project.write("content/briefs/2023/2023-02-29-leap.md", brief_text(date="2023-02-28"))
     with pytest.raises(BuildFailed) as failure:
         check_site(project.options(today=TODAY))
-    assert "there is no 29 February 2023: February 2023 has 28 days" in failure.value.problems[0].message
+    assert "there is no 29 February 2023 (2023 is not a leap year)" in failure.value.problems[0].message
 
 
 # The formatters over the whole range of Python dates, which holds every accepted one.
@@ -133,7 +133,7 @@ def test_an_impossible_date_in_the_file_name_says_what_is_wrong(project):
 def test_every_date_formatter_covers_the_range(day):
     assert rfc3339(day) == f"{day.isoformat()}T00:00:00Z" and len(day.isoformat()) == 10
     months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-    assert human_date(day, months) == f"{day.day} {months[day.month - 1]} {day.year}"
+    assert human_date(day, "en") == f"{day.day} {months[day.month - 1]} {day.year}"
     assert new_year(day.year) <= day.toordinal() < new_year(day.year + 1)
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import time
 
 import briefing.errors as errors
-from briefing.content.loader import check_brief_among, check_brief_set
+from briefing.content.loader import _refs_of, check_brief_set
 from briefing.errors import MAX_SUGGESTION_CANDIDATES, MAX_SUGGESTION_COMPARISONS, Suggestions, did_you_mean
 from briefing.model import Brief, RenderedMarkdown, Source
 
@@ -44,7 +44,7 @@ def test_thousands_of_unknown_related_ids_in_a_large_archive_are_checked_quickly
     unknown = tuple(f"{b.id[:10]}-brief-numbr-{n}" for n, b in enumerate(briefs[:40]))  # near misses
     briefs += [brief(5000 + n, unknown) for n in range(100)]  # 4,000 unknown ids
     started = time.perf_counter()
-    problems = check_brief_set(briefs)
+    problems = check_brief_set({b.path: b.id for b in briefs}, [_refs_of(b) for b in briefs])
     seconds = time.perf_counter() - started
     assert len(problems) == 4000 and all(p.field == "related" for p in problems)
     assert max(counts) <= MAX_SUGGESTION_CANDIDATES and sum(counts) <= MAX_SUGGESTION_COMPARISONS
@@ -57,7 +57,7 @@ def test_check_file_bounds_its_search_too(monkeypatch):
     counts = count_comparisons(monkeypatch)
     ids = {f"content/briefs/x/{n}.md": brief(n).id for n in range(20_000)}
     one = brief(99_999, tuple(f"2001-01-01-unknown-{n}" for n in range(3000)))
-    problems = check_brief_among(one, ids)
+    problems = check_brief_set({**ids, one.path: one.id}, [_refs_of(one)])
     assert len(problems) == 3000
     assert max(counts) <= MAX_SUGGESTION_CANDIDATES and sum(counts) <= MAX_SUGGESTION_COMPARISONS
 

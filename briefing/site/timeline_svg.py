@@ -49,6 +49,8 @@ LABEL_WIDTH = 42  # the year labels' column, left of the axis
 NARROW_LANES = (NARROW_WIDTH - LABEL_WIDTH - 8) // STEP
 MIN_YEAR_HEIGHT = 56.0  # units per year at the smallest scale
 MAX_YEAR_HEIGHT = MIN_YEAR_HEIGHT * 2 ** 5
+MAX_NARROW_AXIS = 6000.0  # longest time axis of the narrow figure, in units: a few phone screens
+CENTURY = 100  # over more years than this, the narrow figure's years are not made taller
 
 
 @dataclass(frozen=True)
@@ -143,8 +145,22 @@ def render_timeline_svg(
     )
 
 
-def _days(day: dt.date, first_year: int) -> int:
-    return (day - dt.date(first_year, 1, 1)).days
+def new_year(year: int) -> int:
+    """The ordinal of 1 January of `year`, for any year from 1 to 10000 (the end of 9999)."""
+    return dt.date(year, 1, 1).toordinal() if year <= dt.MAXYEAR else dt.date.max.toordinal() + 1
+
+
+def _days(day: dt.date | int, first_year: int) -> int:
+    """Days from 1 January of `first_year` to `day` (a date, or the ordinal of one)."""
+    return (day if isinstance(day, int) else day.toordinal()) - new_year(first_year)
+
+
+def _thinned(first_year: int, end_year: int, year_size: float, gap: float) -> tuple[int, int]:
+    """(years one label stands for, years one tick stands for) when a year is `year_size`
+    units long and labels need `gap` units: over centuries only the labelled years get a
+    tick and a band, so the figure's size does not grow with its span."""
+    label = max(1, -(-int(gap) // int(year_size))) if year_size >= 1 else max(1, int(-(-gap // year_size)))
+    return label, 1 if year_size >= 2 else label
 
 
 def _place(positions: Sequence[float], max_lanes: int | None = None) -> list[tuple[int, float]]:
@@ -185,10 +201,10 @@ def _mark(mark: _Mark, x: float, y: float) -> str:
 
 
 def _draw_wide(marks: Sequence[_Mark], first_year: int, end_year: int, title: str) -> str:
-    span = _days(dt.date(end_year, 1, 1), first_year)
+    span = _days(new_year(end_year), first_year)
     scale = (WIDE_WIDTH - 2 * PAD) / span
 
-    def x_of(day: dt.date) -> float:
+    def x_of(day: dt.date | int) -> float:
         return PAD + _days(day, first_year) * scale
 
     # Marks are centred on their day, so their edges are half a step either side.
@@ -196,18 +212,18 @@ def _draw_wide(marks: Sequence[_Mark], first_year: int, end_year: int, title: st
     lanes = max(lane for lane, _ in placed) + 1
     axis_y = PAD + lanes * STEP
     height = axis_y + AXIS_SPACE
-    year_width = 365 * scale
-    step = max(1, -(-MIN_LABEL_GAP // int(max(year_width, 1))))
+    step, every = _thinned(first_year, end_year, 365 * scale, MIN_LABEL_GAP)
     decoration: list[str] = []
-    for year in range(first_year, end_year + 1):
-        x = x_of(dt.date(year, 1, 1))
+    for year in range(first_year, end_year + 1, every):
+        x = x_of(new_year(year))
         decoration.append(f'<line class="tl-tick" x1="{x:.1f}" y1="{axis_y - 4}" x2="{x:.1f}" y2="{axis_y + 6}"/>')
         if year < end_year:
-            following = x_of(dt.date(year + 1, 1, 1))
-            if (year - first_year) % 2 == 1:
+            following = x_of(new_year(min(year + every, end_year)))
+            if (year - first_year) // every % 2 == 1:
                 decoration.insert(0, f'<rect class="tl-band" x="{x:.1f}" y="0" width="{following - x:.1f}" height="{axis_y}"/>')
             if (year - first_year) % step == 0:
-                decoration.append(f'<text class="tl-year" x="{(x + following) / 2:.1f}" y="{axis_y + 22}" text-anchor="middle">{year}</text>')
+                middle = (x + x_of(new_year(year + 1))) / 2
+                decoration.append(f'<text class="tl-year" x="{middle:.1f}" y="{axis_y + 22}" text-anchor="middle">{year}</text>')
     decoration.append(f'<line class="tl-axis" x1="{PAD}" y1="{axis_y}" x2="{WIDE_WIDTH - PAD}" y2="{axis_y}"/>')
     parts = ['<g aria-hidden="true">', *decoration, "</g>"]  # for the eye; each mark's name carries its date
     for mark, (lane, left) in zip(marks, placed):
@@ -218,30 +234,35 @@ def _draw_wide(marks: Sequence[_Mark], first_year: int, end_year: int, title: st
 def _draw_narrow(marks: Sequence[_Mark], first_year: int, end_year: int, title: str) -> str:
     days = [_days(m.day, first_year) for m in marks]
     top = PAD + STEP / 2  # where 1 January of the first year is: room for a mark centred there
-    # The smallest scale at which no mark has to move more than half a step from its day.
-    year_height = MIN_YEAR_HEIGHT
+    # The smallest scale at which no mark has to move more than half a step from its day;
+    # over more years than a phone can scroll through, years shrink (and labels thin out).
+    year_height = min(MIN_YEAR_HEIGHT, MAX_NARROW_AXIS / (end_year - first_year))
+    # Over centuries the scale stays as it is: growing it would outgrow any screen.
+    tallest = MAX_YEAR_HEIGHT if end_year - first_year <= CENTURY else year_height
     while True:
         scale = year_height / 365
         wanted = [top + d * scale - STEP / 2 for d in days]  # each mark's top edge, centred on its day
         placed = _place(wanted, NARROW_LANES)
-        if year_height >= MAX_YEAR_HEIGHT or all(p - w <= STEP / 2 for (_, p), w in zip(placed, wanted)):
+        if year_height >= tallest or all(p - w <= STEP / 2 for (_, p), w in zip(placed, wanted)):
             break
         year_height *= 1.25
 
-    def y_of(day: dt.date) -> float:
+    def y_of(day: dt.date | int) -> float:
         return top + _days(day, first_year) * scale
 
     axis_x = LABEL_WIDTH + 2
-    end = max(y_of(dt.date(end_year, 1, 1)), max(p for _, p in placed) + STEP)  # the axis's last point
+    end = max(y_of(new_year(end_year)), max(p for _, p in placed) + STEP)  # the axis's last point
+    step, every = _thinned(first_year, end_year, year_height, MIN_YEAR_HEIGHT)
     decoration: list[str] = []
-    for year in range(first_year, end_year + 1):
-        y = y_of(dt.date(year, 1, 1))
+    for year in range(first_year, end_year + 1, every):
+        y = y_of(new_year(year))
         decoration.append(f'<line class="tl-tick" x1="{axis_x - 6}" y1="{y:.1f}" x2="{axis_x + 4}" y2="{y:.1f}"/>')
         if year < end_year:
-            following = y_of(dt.date(year + 1, 1, 1)) if year + 1 < end_year else end
-            if (year - first_year) % 2 == 1:
+            following = y_of(new_year(year + every)) if year + every < end_year else end
+            if (year - first_year) // every % 2 == 1:
                 decoration.insert(0, f'<rect class="tl-band" x="0" y="{y:.1f}" width="{NARROW_WIDTH}" height="{following - y:.1f}"/>')
-            decoration.append(f'<text class="tl-year" x="{axis_x - 8}" y="{y + 17:.1f}" text-anchor="end">{year}</text>')
+            if (year - first_year) % step == 0:
+                decoration.append(f'<text class="tl-year" x="{axis_x - 8}" y="{y + 17:.1f}" text-anchor="end">{year}</text>')
     decoration.append(f'<line class="tl-axis" x1="{axis_x}" y1="{top:.1f}" x2="{axis_x}" y2="{end:.1f}"/>')
     parts = ['<g aria-hidden="true">', *decoration, "</g>"]
     for mark, (lane, edge) in zip(marks, placed):

@@ -120,7 +120,8 @@ class Urls:
         return f"{repository}/issues/new?{query}"
 
     def mail(self, address: str, **fields: str) -> str:
-        """A mailto: link with a subject or body filled in (RFC 6068)."""
+        """A mailto: link with a subject or body filled in (RFC 6068: line breaks as CRLF)."""
+        fields = {name: value.replace("\r\n", "\n").replace("\n", "\r\n") for name, value in fields.items()}
         query = urlencode(list(fields.items()), quote_via=quote)
         return f"mailto:{quote(address, safe='@+')}" + (f"?{query}" if query else "")
 
