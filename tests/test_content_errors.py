@@ -51,7 +51,7 @@ CASES = [
         f"{PATH}:6: summary: is 499 characters long; the limit is 400",
     ]),
     ("date that does not exist", with_line(VALID, "date: 2023-12-07", "date: 2023-13-07"), [
-        f"{PATH}:3: date: there is no month 13: months run from 01 to 12 ('2023-13-07')",
+        f"{PATH}:3: date: there is no month 13 (months run from 01 to 12) ('2023-13-07')",
     ]),
     ("date not matching the file name", with_line(VALID, "date: 2023-12-07", "date: 2023-12-08"), [
         f"{PATH}:3: date: 2023-12-08 does not match the file name's date 2023-12-07",

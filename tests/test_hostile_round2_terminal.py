@@ -99,7 +99,7 @@ def test_a_forged_annotation_in_content_prints_no_line_of_its_own(project):
     assert commands and all(c.startswith("::error file=content/briefs/2023/2023-12-07-joint-statement.md,") for c in commands), commands
     assert all(COMMAND.match(c) for c in commands)
     stderr = result.stderr.splitlines()
-    assert all(line.startswith("content/briefs/2023/") or line.startswith("build failed:") for line in stderr), stderr
+    assert all(line.startswith("content/briefs/2023/") or line.startswith(("build failed:", "check failed:")) for line in stderr), stderr
     assert "\x1b" not in result.stdout + result.stderr and "\\x1b]0;title\\x07" in result.stderr
 
 

@@ -101,7 +101,7 @@ FIELDS = {
     "site author": ("content/site.yaml", "author: Test authors", 'author: "Test {c} authors"', "author"),
     "site license": ("content/site.yaml", "license: CC BY 4.0", 'license: "CC {c} BY"', "license"),
     "UI string": ("templates/i18n/en.yaml", "updated_on: Updated on", 'updated_on: "Updated {c} on"', "updated_on"),
-    "UI month name": ("templates/i18n/en.yaml", "months: [January,", 'months: ["Jan{c}uary",', "months"),
+    "UI nested string": ("templates/i18n/en.yaml", "  url: The brief's address on this site.", '  url: "The brief\'s {c} address"', "data_fields"),
 }
 
 
