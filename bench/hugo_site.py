@@ -44,6 +44,7 @@ def convert_project(project: Path, out: Path) -> Path:
             folder.mkdir(parents=True)
             _write(folder / "_index.md", {"title": term["label"], "description": term["description"]}, "")
     _write(out / "content" / "timeline" / "_index.md", {"title": "Timeline"}, "")
+    _write(out / "content" / "timeline" / "oldest" / "_index.md", {"title": "Timeline", "order": "oldest"}, "")
     # The briefs section itself has no page of its own in our site either.
     _write(out / "content" / "briefs" / "_index.md", {"title": "Briefs", "build": {"render": "never", "list": "always"}}, "")
     _write(out / "content" / "search.md", {"title": "Search", "layout": "search", "url": "/search/"}, "")

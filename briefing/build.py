@@ -8,6 +8,7 @@ project's own) keeps what the stages worked out; the stages never look at it the
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import time
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ class BuildOptions:
     search: str = "build"
     jobs: int = 0  # processes for parsing and rendering; 0 = one per core
     wait: bool = True  # wait for another build of the project instead of failing
+    today: dt.date | None = None  # the day of the build, for refusing later dates; None: the clock's
 
     @classmethod
     def for_root(cls, root: Path, **overrides) -> "BuildOptions":
@@ -129,7 +131,7 @@ def load(options: BuildOptions, store: Store, inputs: InputDigests, progress: Pr
         options.root, options.content, base_url=options.base_url, drafts=options.drafts, memo=store,
         map_chunks=functools.partial(parallel.map_chunks, jobs=jobs),
         progress=(lambda done, total: progress("parsing", done, total)) if progress else None,
-        preread=inputs.contents, digests=inputs.digests, reserved=RESERVED_NAMES,
+        preread=inputs.contents, digests=inputs.digests, reserved=RESERVED_NAMES, today=options.today,
     )
 
 
@@ -191,7 +193,7 @@ class CheckReport:
 
 def check_content(options: BuildOptions) -> CheckReport:
     """Load and validate all content and templates; write nothing."""
-    content = load_content(options.root, options.content, base_url=options.base_url, drafts=options.drafts, reserved=RESERVED_NAMES)
+    content = load_content(options.root, options.content, base_url=options.base_url, drafts=options.drafts, reserved=RESERVED_NAMES, today=options.today)
     archive = assemble_archive(content)
     renderer = make_renderer(options.templates, options.root, archive, Store.memory())
     problems = renderer.check_templates() + check_plan(plan_site(archive, Urls(archive.config.base_url), renderer.strings))
@@ -207,7 +209,7 @@ def check_site(options: BuildOptions) -> Archive:
 
 def check_files(options: BuildOptions, paths: tuple[Path, ...]) -> CheckResult:
     """Validate only these brief or page files (plus cross-brief rules involving them)."""
-    return check_selected(options.root, options.content, paths, reserved=RESERVED_NAMES)
+    return check_selected(options.root, options.content, paths, reserved=RESERVED_NAMES, today=options.today)
 
 
 @contextlib.contextmanager

@@ -6,7 +6,11 @@ them in one run.
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import functools
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -33,20 +37,21 @@ class Problem:
         return self.severity == ERROR
 
     def format(self) -> str:
-        """Return the problem as `path:line: field: message` (`field: warning: message` for a warning)."""
+        """Return the problem as `path:line: field: message` (`field: warning: message` for a
+        warning), safe to print on a terminal."""
         kind = "" if self.is_error else f"{self.severity}: "
-        return f"{self.path}:{self.line}: {self.field}: {kind}{self.message}"
+        return f"{escape_terminal(self.path)}:{self.line}: {escape_terminal(self.field)}: {kind}{escape_terminal(self.message)}"
 
     def format_github(self) -> str:
         """Return the problem as a GitHub Actions `::error` or `::warning` workflow command."""
         props = ",".join(
             [
-                f"file={_escape_property(self.path)}",
+                f"file={_escape_property(escape_terminal(self.path))}",
                 f"line={max(self.line, 1)}",
-                f"title={_escape_property(self.field)}",
+                f"title={_escape_property(escape_terminal(self.field))}",
             ]
         )
-        return f"::{self.severity} {props}::{_escape_data(self.message)}"
+        return f"::{self.severity} {props}::{_escape_data(escape_terminal(self.message))}"
 
 
 def errors_of(problems: Iterable[Problem]) -> tuple[Problem, ...]:
@@ -67,6 +72,10 @@ class BuildFailed(Exception):
         self.problems = errors_of(found)
         self.warnings = warnings_of(found)  # found on the way; they alone never fail anything
         super().__init__(f"{len(self.problems)} problem(s)")
+
+    def __reduce__(self):
+        # Raised in a worker process, it travels back pickled: rebuild it from its problems.
+        return type(self), (self.problems + self.warnings,)
 
 
 def failure_summary(problems: tuple[Problem, ...], out_name: str = "site", command: str = "build") -> str:
@@ -105,7 +114,7 @@ def problem_table(problems: tuple[Problem, ...]) -> list[str]:
     if not problems:
         return []
     rows = [
-        f"| `{escape_cell(p.path)}` | {max(p.line, 1)} | `{escape_cell(p.field)}` | {escape_cell(p.message)} |"
+        f"| {code_cell(p.path)} | {max(p.line, 1)} | {code_cell(p.field)} | {code_cell(p.message)} |"
         for p in problems
     ]
     return ["| file | line | field | problem |", "|---|---|---|---|", *rows, ""]
@@ -126,21 +135,104 @@ def warning_details(warnings: tuple[Problem, ...]) -> list[str]:
     ]
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
+# Suggestions compare a word with the choices nearest it in sorted order, at most this many,
+# and only those whose lengths allow a close match: a hostile file with thousands of unknown
+# ids must not make `check` compare each with every brief.
+MAX_SUGGESTION_CANDIDATES = 64
+MAX_SUGGESTED_WORD = 100  # longer words get no suggestion (comparing is quadratic in length)
+# Comparisons one Suggestions may make over all the words it is asked about.
+MAX_SUGGESTION_COMPARISONS = 20_000
+_CUTOFF = 0.6
+
+
+def did_you_mean(word: str, choices: "Iterable[str] | Suggestions") -> str:
     """Return ` (did you mean 'x'?)` for the closest choice, or an empty string."""
-    match = closest(word, choices)
-    return f" (did you mean '{match}'?)" if match else ""
+    if isinstance(choices, Suggestions):
+        return choices.hint(word)
+    key = choices if isinstance(choices, frozenset) else frozenset(map(str, choices))
+    return _hint(str(word), _candidates(str(word), _sorted_choices(key)))
 
 
-def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
-    """The choice most like `word`, or None when none is close enough (0 to 1)."""
-    match = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=cutoff)
+class Suggestions:
+    """Did-you-mean hints over one set of choices, with a budget of comparisons shared by
+    every word asked about: once spent, words get no suggestion."""
+
+    def __init__(self, choices: Iterable[str], budget: int = MAX_SUGGESTION_COMPARISONS):
+        self._ordered = tuple(sorted(set(map(str, choices))))
+        self.budget = budget
+
+    def hint(self, word: str) -> str:
+        """` (did you mean 'x'?)`, or an empty string (also when the budget is spent)."""
+        candidates = _candidates(str(word), self._ordered)[: max(self.budget, 0)]
+        self.budget -= len(candidates)
+        return _hint(str(word), candidates)
+
+
+@functools.lru_cache(maxsize=32)
+def _sorted_choices(choices: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(choices))  # vocabulary ids are asked about once per unknown term
+
+
+def _candidates(word: str, ordered: tuple[str, ...]) -> list[str]:
+    if len(word) > MAX_SUGGESTED_WORD:
+        return []
+    at = bisect.bisect_left(ordered, word)
+    half = MAX_SUGGESTION_CANDIDATES // 2
+    window = ordered[max(0, at - half) : at + half]
+    # A ratio of 2 * matches / total length cannot reach the cutoff when lengths differ too much.
+    return [c for c in window if 2 * min(len(c), len(word)) >= _CUTOFF * (len(c) + len(word))]
+
+
+def _hint(word: str, candidates: list[str]) -> str:
+    match = difflib.get_close_matches(word, candidates, n=1, cutoff=_CUTOFF)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def closest(word: str, choices: Iterable[str], cutoff: float = _CUTOFF) -> str | None:
+    """The choice most like `word`, or None when none is close enough (0 to 1); only the
+    choices nearest it in sorted order are compared (see Suggestions)."""
+    candidates = _candidates(str(word), _sorted_choices(frozenset(map(str, choices))))
+    match = difflib.get_close_matches(str(word), candidates, n=1, cutoff=cutoff)
     return match[0] if match else None
+
+
+# What a printed value must not carry as itself: controls (ESC starts terminal sequences,
+# a newline a forged line), format characters (direction overrides, zero-width and tag
+# characters), line and paragraph separators, lone surrogates (an undecodable byte of a
+# file name) and noncharacters. Each is shown as a visible escape such as \x1b or \u202e.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_SAFE_ASCII = re.compile(r"[ -~]*")
+_NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def escape_terminal(text: str) -> str:
+    """Return `text` with every control, format or undecodable character shown as an escape."""
+    if _SAFE_ASCII.fullmatch(text):
+        return text
+    return "".join(_visible(c) for c in text)
+
+
+def _visible(character: str) -> str:
+    point = ord(character)
+    if unicodedata.category(character) not in _HIDDEN_CATEGORIES and not _is_noncharacter(point):
+        return character
+    if character in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[character]
+    if 0xDC80 <= point <= 0xDCFF:
+        return f"\\x{point - 0xDC00:02x}"  # the byte surrogateescape stood in for
+    if point < 0x100:
+        return f"\\x{point:02x}"
+    return f"\\u{point:04x}" if point < 0x10000 else f"\\U{point:08x}"
+
+
+def _is_noncharacter(point: int) -> bool:
+    return 0xFDD0 <= point <= 0xFDEF or point & 0xFFFE == 0xFFFE
 
 
 def _escape_data(text: str) -> str:
     # GitHub's workflow-command escaping (actions/toolkit `escapeData`): '%' first, so the
-    # escapes themselves are not escaped again; properties also escape ':' and ','.
+    # escapes themselves are not escaped again; properties also escape ':' and ','. Line
+    # breaks are already shown as escapes by escape_terminal; this keeps the toolkit's rule.
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -148,8 +240,13 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def escape_cell(text: str) -> str:
-    """Text made safe for one Markdown table cell."""
-    # A table cell is one line; '|' would end it and '`' or '<' could open code or HTML.
-    text = " ".join(text.split())
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "'").replace("<", "&lt;")
+def code_cell(text: str) -> str:
+    """A Markdown table cell showing `text` literally: a code span, in which nothing is a
+    link, an image, HTML, an entity or a mention. Each '|' is escaped for the table's own
+    cell splitting, which runs first and reads '\\' as an escaped backslash, so the
+    backslashes just before a '|' are doubled; the span's fence outgrows any backtick run."""
+    text = " ".join(escape_terminal(text).split()) or " "
+    text = re.sub(r"(\\*)\|", lambda match: match[1] * 2 + "\\|", text)
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""  # one space each side is dropped
+    return f"{fence}{pad}{text}{pad}{fence}"

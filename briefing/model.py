@@ -49,6 +49,11 @@ class Limits:
     # Python-Markdown is superlinear on dense markup: 24 KiB renders in about 2 s at worst
     # (bench/markdown_shapes.py) and is six times the longest bundled brief.
     max_body_bytes: int = 24 * 1024
+    # What one body may become: reference links, abbreviations, [TOC] and tables repeat
+    # their text, so a small body could render to hundreds of megabytes, embedded again by
+    # every feed. Ten times the largest body (dense markup such as a table of one-letter
+    # cells renders to about six times its size); the bundled briefs render to under 10 KiB.
+    max_body_html_bytes: int = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,9 @@ class SiteConfig:
     page_size: int
     feed_size: int
     limits: Limits = field(default_factory=Limits)
+    repository: str = ""  # e.g. https://github.com/OWNER/NAME; '' for none
+    repository_branch: str = "main"
+    contact: str = ""  # an e-mail address; '' for none
 
     @property
     def base_path(self) -> str:

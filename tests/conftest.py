@@ -3,6 +3,7 @@ static server, and headless Chromium driven by Playwright."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -207,6 +208,16 @@ def browser():
         instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@contextlib.contextmanager
+def sized_page(browser, width: int, height: int = 900, scheme: str = "light", **options):
+    """A page in a fresh browser context with this viewport and colour scheme."""
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme, **options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 @pytest.fixture

@@ -197,12 +197,17 @@ Write to us.
 """
 
 
-def write_fixture(root: Path, base_url: str = "https://example.org/") -> Project:
-    """Write the fixture project under `root` (which must not exist yet)."""
+# site.yaml lines that turn on the links for reporting errors and editing sources.
+REPOSITORY_SETTINGS = "repository: https://github.com/example-org/archive\ncontact: corrections@example.org\n"
+
+
+def write_fixture(root: Path, base_url: str = "https://example.org/", settings: str = "") -> Project:
+    """Write the fixture project under `root` (which must not exist yet); `settings` are
+    more site.yaml lines."""
     project = Project(root)
     site = (project.root / "content" / "site.yaml").read_text(encoding="utf-8")
     site = site.replace("page_size: 20", f"page_size: {PAGE_SIZE}").replace("base_url: https://example.org/", f"base_url: {base_url}")
-    project.write("content/site.yaml", site)
+    project.write("content/site.yaml", site + settings)
     project.write("content/tracks.yaml", TRACKS)
     for stem, text in BRIEFS.items():
         project.write(f"content/briefs/{stem[:4]}/{stem}.md", text)
@@ -210,8 +215,8 @@ def write_fixture(root: Path, base_url: str = "https://example.org/") -> Project
     return project
 
 
-def build_fixture(root: Path, base_url: str = "https://example.org/") -> Path:
+def build_fixture(root: Path, base_url: str = "https://example.org/", settings: str = "") -> Path:
     """Write and build the fixture project; return its output folder."""
-    project = write_fixture(root, base_url)
+    project = write_fixture(root, base_url, settings)
     project.build()
     return project.out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html.parser
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -84,3 +85,21 @@ def broken_links(site: Path, base_url: str) -> list[str]:
                 if unquote(absolute.fragment) not in ids:
                     problems.append(f"{where}: no element with id {absolute.fragment!r}")
     return problems
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours written '#rrggbb', '#rgb' or 'rgb(r, g, b)'."""
+    light, dark = sorted((_luminance(_channels(a)), _luminance(_channels(b))), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _channels(colour: str) -> tuple[float, ...]:
+    if colour.startswith("#"):
+        digits = colour[1:] if len(colour) == 7 else "".join(c * 2 for c in colour[1:4])
+        return tuple(int(digits[i:i + 2], 16) for i in (0, 2, 4))
+    return tuple(float(v) for v in re.findall(r"[\d.]+", colour)[:3])
+
+
+def _luminance(rgb: tuple[float, ...]) -> float:
+    r, g, b = ((c / 255) / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b

@@ -51,7 +51,7 @@ CASES = [
         f"{PATH}:6: summary: is 499 characters long; the limit is 400",
     ]),
     ("date that does not exist", with_line(VALID, "date: 2023-12-07", "date: 2023-13-07"), [
-        f"{PATH}:3: date: '2023-13-07' is not a real date (month must be in 1..12)",
+        f"{PATH}:3: date: there is no month 13 (months run from 01 to 12) ('2023-13-07')",
     ]),
     ("date not matching the file name", with_line(VALID, "date: 2023-12-07", "date: 2023-12-08"), [
         f"{PATH}:3: date: 2023-12-08 does not match the file name's date 2023-12-07",
@@ -90,7 +90,7 @@ CASES = [
         f"{PATH}:10: sources[1].url: has no host name",
     ]),
     ("source url with a space", with_line(VALID, "url: https://news.az/news/moscow-hails", "url: https://news.az/a b"), [
-        f"{PATH}:10: sources[1].url: must not contain spaces or control characters (encode them as %20)",
+        f"{PATH}:10: sources[1].url: must not contain spaces, control or invisible characters (encode them, e.g. a space as %20)",
     ]),
     ("source without publisher", with_line(VALID, "  - publisher: News.Az\n    title:", "  - title:"), [
         f"{PATH}:8: sources[1].publisher: required field is missing",
@@ -138,7 +138,7 @@ CASES = [
         f"{PATH}:14: body: still holds the placeholder text from `build.py new`; replace it",
     ]),
     ("control characters in title", with_line(VALID, "title: Joint statement on prisoners", 'title: "Joint \\u202e statement"'), [
-        f"{PATH}:2: title: contains control or direction-override characters",
+        f"{PATH}:2: title: contains a direction mark or override, U+202E (RIGHT-TO-LEFT OVERRIDE), which would change what readers see; remove it",
     ]),
 ]
 

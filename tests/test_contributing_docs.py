@@ -35,7 +35,7 @@ def test_generated_files_are_up_to_date():
 
 def test_field_tables_come_from_the_field_specs():
     table = render_field_table(SOURCE_FIELDS)
-    assert "| `url` | yes | `http://` or `https://` address | Address of the source (http or https). |" in table
+    assert "| `url` | yes | `http://` or `https://` address | Address of the source (http or https), as a reader's browser reads it: a public host by its name, no user info, at most 2048 characters. |" in table
     stale = REFERENCE.replace("| `url` | yes |", "| `url` | no |")
     assert stale != REFERENCE and update_generated_blocks(stale, {"source-fields": table}) == REFERENCE
 

@@ -27,7 +27,8 @@ def unescape(text: str) -> str:
 class TestGithubFormat:
     def test_escapes_data_and_properties_as_the_workflow_command_spec_says(self):
         problem = Problem("content/a,b:c.md", 0, "sources[1].url", "100% wrong\r\nsee: a, b")
-        assert problem.format_github() == "::error file=content/a%2Cb%3Ac.md,line=1,title=sources[1].url::100%25 wrong%0D%0Asee: a, b"
+        # Line breaks are shown as escapes, as on the terminal, so no value can end the command.
+        assert problem.format_github() == "::error file=content/a%2Cb%3Ac.md,line=1,title=sources[1].url::100%25 wrong\\r\\nsee: a, b"
 
     def test_every_problem_becomes_one_exact_workflow_command_and_the_check_fails(self, project):
         project.brief(type="'50%: a,b'", actors="[armenia, atlantis]")
@@ -56,8 +57,8 @@ class TestGithubFormat:
         table = summary.read_text()
         assert table.startswith("earlier step\n### Content check failed\n")
         assert "check failed: 2 errors in 1 file. Fix each line below" in table
-        assert "| `content/briefs/2023/2023-12-07-joint-statement.md` | 4 | `type` | unknown milestone type 'zzz' (types are listed in content/vocabulary.yaml) |" in table
-        assert "| `content/briefs/2023/2023-12-07-joint-statement.md` | 5 | `actors` | needs at least 1 entry |" in table
+        assert "| `content/briefs/2023/2023-12-07-joint-statement.md` | 4 | `type` | `unknown milestone type 'zzz' (types are listed in content/vocabulary.yaml)` |" in table
+        assert "| `content/briefs/2023/2023-12-07-joint-statement.md` | 5 | `actors` | `needs at least 1 entry` |" in table
 
     def test_a_passing_check_says_so_in_the_job_summary(self, project, tmp_path):
         project.brief(extra="    archived: https://web.archive.org/web/2023/https://news.az/news/moscow-hails\n")
@@ -70,7 +71,8 @@ class TestGithubFormat:
         from briefing.errors import markdown_summary
 
         table = markdown_summary((Problem("a.md", 3, "title", "x | y\nz `code` <b>"),))
-        assert table.splitlines()[-1] == "| `a.md` | 3 | `title` | x \\| y z 'code' &lt;b> |"
+        # Every value is a code span (no links, HTML or mentions); '|' is escaped for the table.
+        assert table.splitlines()[-1] == "| `a.md` | 3 | `title` | ``x \\| y\\nz `code` <b>`` |"
 
 
 class TestCheckFiles:

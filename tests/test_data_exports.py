@@ -144,10 +144,11 @@ def test_data_page_links_the_downloads_and_documents_every_field(data_project):
     links = page.xpath("//main//a/@href")
     assert "/data/briefs.json" in links and "/data/briefs.csv" in links
     document = json.loads((data_project.out / "data/briefs.json").read_bytes())
-    documented = set(page.xpath("//table[contains(@class,'data-fields')]//th[@scope='row']/code/text()"))
+    # Field names may carry <wbr> after their underscores: read each one's whole text.
+    documented = {code.text_content() for code in page.xpath("//table[contains(@class,'data-fields')]//th[@scope='row']/code")}
     assert documented == set(document["briefs"][0])
     csv_header = (data_project.out / "data/briefs.csv").read_bytes().decode("utf-8-sig").split("\r\n", 1)[0].split(",")
-    columns = page.xpath("//table[contains(@class,'data-fields')]//td/code/text()")
+    columns = [code.text_content() for code in page.xpath("//table[contains(@class,'data-fields')]//td[contains(@class,'csv-cell')]/code")]
     assert columns == csv_header  # every CSV column documented, in file order
     for name in documented:
         description = page.xpath(f"string(//tr[@id='field-{name}']/td[last()])").strip()

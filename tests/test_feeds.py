@@ -215,7 +215,8 @@ def test_feeds_use_the_sub_path_of_base_url(three_briefs):
 
 
 def test_hostile_text_stays_text_in_the_feeds(project):
-    project.brief(title="'Talks <script>alert(1)</script> & ]]> done'", body="Body with a form feed \x0c and <b>raw</b> tag.\n")
+    # (A character XML cannot carry, such as a form feed, is refused: test_hostile_round2_xml_chars.)
+    project.brief(title="'Talks <script>alert(1)</script> & ]]> done'", body="Body with a <b>raw</b> tag.\n")
     project.build()
     feed = _parse(project.out / "feed.xml")
     entry = feed.entries[0]

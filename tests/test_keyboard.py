@@ -27,9 +27,12 @@ def test_focused_links_and_timeline_marks_show_a_visible_indicator(bundled_site,
     assert focused.evaluate("el => el.textContent") == "Timeline"
     style, width = focused.evaluate(FOCUS_STYLE)
     assert style != "none" and width >= 2
-    mark = page.locator(".tl-mark").first
-    mark.focus()
-    page.keyboard.press("Shift+Tab")
-    page.keyboard.press("Tab")  # focus arrives by keyboard, so :focus-visible applies
-    stroke = page.locator(".tl-mark circle").first.evaluate("el => parseFloat(getComputedStyle(el).strokeWidth)")
-    assert stroke >= 3
+    for width, drawing in ((1280, ".timeline-wide"), (375, ".timeline-narrow")):
+        page.set_viewport_size({"width": width, "height": 800})
+        mark = page.locator(f"{drawing} .tl-mark").nth(1)
+        mark.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")  # focus arrives by keyboard, so :focus-visible applies
+        assert mark.evaluate("el => el === document.activeElement")
+        ring = mark.locator(".tl-hit").evaluate("el => { const s = getComputedStyle(el); return [parseFloat(s.strokeWidth), s.stroke]; }")
+        assert ring[0] >= 3 and ring[1] not in ("none", "rgba(0, 0, 0, 0)"), ring  # a square around the whole target

@@ -1,12 +1,11 @@
 """The parse stage's shortcuts give what the plain code gave: YAML strings taken straight
-from the node, the whitespace regex, cached vocabulary ids, and briefs made in the worker
+from the node, cached vocabulary ids, and briefs made in the worker
 with their fingerprint."""
 
 from __future__ import annotations
 
 import datetime as dt
 import pickle
-import sys
 
 import yaml
 from hypothesis import given
@@ -18,13 +17,7 @@ from briefing.content.loader import load_content
 from briefing.store.parallel import map_chunks
 from briefing.store.store import Store
 from briefing.model import Term, Vocabulary
-from briefing.content.schema import WHITESPACE
 from briefing.content.yamldata import BadScalar, parse_yaml
-
-
-def test_the_whitespace_regex_is_str_isspace():
-    every_character = "".join(map(chr, range(sys.maxunicode + 1)))
-    assert WHITESPACE.findall(every_character) == [c for c in every_character if c.isspace()]
 
 
 plain_scalars = st.one_of(

@@ -138,10 +138,11 @@ def test_each_kind_of_edit_writes_exactly_the_files_that_show_it(tmp_path: Path)
     project = write_fixture(tmp_path / "project")
     options = BuildOptions.for_root(project.root, search="skip")
     everything = written_by(options)
-    assert len(everything) == 70
+    assert len(everything) == 73
     assert written_by(options) == set()  # nothing changed: nothing written (and up to date)
 
-    # The body of a brief (2023-12-13, page 1 of the timeline at two briefs a page): its
+    # The body of a brief (2023-12-13: page 1 of the timeline at two briefs a page, page 2
+    # oldest first): its
     # page, its neighbours' and the one relating to it (they carry the brief itself), the
     # page of each list that shows it, the term and year indexes (they count whole groups),
     # the home page (newest briefs), the feeds it is in, and the downloads. Not the other
@@ -150,7 +151,7 @@ def test_each_kind_of_edit_writes_exactly_the_files_that_show_it(tmp_path: Path)
         "briefs/2023-12-13-handover/index.html",
         "briefs/2023-12-07-joint-statement/index.html", "briefs/2024-11-11-tricky-talks/index.html",  # neighbours
         "briefs/2020-11-10-ceasefire/index.html",  # related: the prisoners tag
-        "index.html", "timeline/index.html", "years/2023/index.html", "types/prisoner-release/index.html",
+        "index.html", "timeline/index.html", "timeline/oldest/page/2/index.html", "years/2023/index.html", "types/prisoner-release/index.html",
         "actors/armenia/index.html", "actors/azerbaijan/index.html", "tags/prisoners/index.html",
         "years/index.html", "types/index.html", "actors/index.html", "tags/index.html",
         "feed.xml", "feed.json", "types/prisoner-release/feed.xml", "actors/armenia/feed.xml", "actors/azerbaijan/feed.xml",

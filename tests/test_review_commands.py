@@ -90,7 +90,7 @@ class TestDiff:
         assert "removed  /about/  About us" in text
         markdown = format_markdown(changes)
         assert markdown.startswith("### What this pull request changes on the site\n")
-        assert "| `/briefs/2024-01-05-new-talks/` | New talks begin (brief) |" in markdown
+        assert "| `/briefs/2024-01-05-new-talks/` | `New talks begin` (brief) |" in markdown
         assert "**Removed pages**" in markdown and "<details>" in markdown and "`/feed.xml`" in markdown
         result = build_py("diff", str(old), str(new), "--format", "markdown", cwd=project.root)
         assert result.returncode == 0 and result.stdout == markdown
@@ -105,4 +105,4 @@ class TestDiff:
         project.brief("2024-01-05-pipes", title="'A | B `code` <b>'")
         new = built(project, "new")
         markdown = format_markdown(compare_sites(site, new))
-        assert "| `/briefs/2024-01-05-pipes/` | A \\| B 'code' &lt;b> (brief) |" in markdown
+        assert "| `/briefs/2024-01-05-pipes/` | ``A \\| B `code` <b>`` (brief) |" in markdown

@@ -1,6 +1,11 @@
 """Searching the bundled archive in Chromium: queries, stemming, filters, sorting, the URL
-as the state of a search, keyboard use, no-JavaScript fallback and accessibility — at the
-site root and under a sub-path."""
+as the state of a search, keyboard use, phones, no-JavaScript fallback and accessibility —
+at the site root and under a sub-path.
+
+Every step waits for the state the page exposes for it: the results region's aria-busy
+turns "false" (with the query string of what it shows in data-state) once the results and
+count on screen answer the current address. Never for text, which may already be there.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,21 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from briefing.site.archive import assemble_archive
 from briefing.build import BuildOptions, build_site
 from briefing.content.loader import load_content
-from conftest import REPO, build_repository
+from briefing.site.archive import assemble_archive
+from conftest import REPO, build_repository, sized_page
 
 HANDOVER = "2023-12-13-prisoners-handed-over-at-border"
+# WCAG 2.0-2.2 A and AA rules.
+WCAG_22_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+# Phones (the smallest in use, and a common one) and a desktop, with their screen heights.
+SCREENS = [(320, 568), (375, 667), (1280, 800)]
+SETTLED = """() => {
+  const region = document.getElementById('search-region');
+  return region !== null && region.getAttribute('aria-busy') === 'false'
+    && region.dataset.state === location.search.replace(/^\\?/, '');
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -39,32 +53,51 @@ def site(request, bundled_site, serve_folder):
     return serve_folder(request.getfixturevalue("subpath_site"), "/archive/")
 
 
+def settled(page) -> None:
+    """Wait until the results and count on screen are those of the current address."""
+    page.wait_for_function(SETTLED, timeout=20_000)
+
+
+def status(page) -> str:
+    return page.locator("#search-status").inner_text()
+
+
 def result_ids(page) -> list[str]:
     hrefs = page.locator(".search-result h3 a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     return [re.search(r"/briefs/([^/]+)/$", href).group(1) for href in hrefs]
 
 
-def wait_for_status(page, pattern: str) -> str:
-    status = page.locator("#search-status")
-    page.wait_for_function(
-        "([sel, re]) => new RegExp(re).test(document.querySelector(sel).textContent)", arg=["#search-status", pattern],
-        timeout=10_000,
-    )
-    return status.inner_text()
+def open_search(page, base: str, query: str = "") -> None:
+    page.goto(base + "search/" + (f"?{query}" if query else ""))
+    settled(page)
 
 
 def search(page, base: str, query: str) -> None:
-    page.goto(base + "search/")
+    open_search(page, base)
     page.locator("#q").fill(query)  # an input event: results appear without pressing Enter
-    wait_for_status(page, "match")
+    settled(page)
+
+
+def open_filters(page) -> None:
+    toggle = page.locator("#search-filters-toggle")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    page.locator("#search-controls").wait_for(state="visible")
+
+
+def choose(page, name_pattern: str, checked: bool = True) -> None:
+    """Tick or untick a filter and wait for the results that answer it."""
+    open_filters(page)
+    box = page.get_by_role("checkbox", name=re.compile(name_pattern))
+    box.check() if checked else box.uncheck()
+    settled(page)
 
 
 def show_all(page) -> None:
     more = page.locator("#search-more")
     while more.is_visible():
-        count = page.locator(".search-result").count()
         more.click()
-        page.wait_for_function("n => document.querySelectorAll('.search-result').length > n", arg=count)
+        settled(page)
 
 
 def test_prisoner_release_query_finds_the_december_2023_handover_first(site, page):
@@ -84,6 +117,14 @@ def test_prisoner_release_query_finds_the_december_2023_handover_first(site, pag
     assert page.console_errors == []  # includes Content-Security-Policy violations
 
 
+def test_a_multi_day_event_shows_its_range_of_days(bundled_site, serve_folder, page, archive):
+    ranged = next(b for b in archive.briefs if b.end_date and b.end_date.month == b.date.month)
+    search(page, serve_folder(bundled_site), ranged.title)
+    index = result_ids(page).index(ranged.id)
+    meta = page.locator(".search-result .meta").nth(index).inner_text()
+    assert meta.startswith(f"{ranged.date.day}–{ranged.end_date.day} {ranged.date:%B %Y}"), meta
+
+
 def test_stemmed_query_finds_the_root_form(bundled_site, serve_folder, page, archive):
     # "handovers" occurs nowhere in the archive; "handover" does.
     texts = {b.id: f"{b.title} {b.summary} {b.body.text}".lower() for b in archive.briefs}
@@ -97,37 +138,56 @@ def test_a_filter_narrows_results_to_matching_briefs(site, page, archive):
     search(page, site, "border")
     show_all(page)
     unfiltered = set(result_ids(page))
-    page.get_by_role("checkbox", name=re.compile(r"^Border delimitation \(\d+\)$")).check()
-    wait_for_status(page, r"^\d+ milestones? match")
+    choose(page, r"^Border delimitation \(\d+\)$")
     show_all(page)
     filtered = set(result_ids(page))
     of_type = {b.id for b in archive.briefs if b.type == "border-delimitation"}
     assert filtered and filtered < unfiltered and filtered <= of_type
     assert filtered == unfiltered & of_type
     assert parse_qs(urlsplit(page.url).query) == {"q": ["border"], "type": ["border-delimitation"]}
+    assert status(page) == f"{len(filtered)} milestone{'s match' if len(filtered) > 1 else ' matches'} “border”."
     # The facet count for the chosen type is the number of its briefs found.
     label = page.get_by_role("checkbox", name=re.compile(r"^Border delimitation")).locator("xpath=..").inner_text()
     assert label.strip() == f"Border delimitation ({len(filtered)})"
     # A second facet narrows further: year.
     year = max(b.year for b in archive.briefs if b.id in filtered)
-    page.get_by_role("checkbox", name=re.compile(rf"^{year} \(\d+\)$")).check()
-    wait_for_status(page, r"match")
+    choose(page, rf"^{year} \(\d+\)$")
+    show_all(page)
     assert set(result_ids(page)) == {b.id for b in archive.briefs if b.id in filtered and b.year == year}
+
+
+def test_filters_wait_behind_one_control_that_says_how_many_are_active(bundled_site, serve_folder, page):
+    search(page, serve_folder(bundled_site), "border")
+    toggle = page.locator("#search-filters-toggle")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert page.locator(".facet input:visible").count() == 0  # collapsed: not one checkbox in the way
+    assert toggle.text_content().strip() == "Filters and sorting"
+    choose(page, r"^Border delimitation")
+    choose(page, r"^Armenia \(")
+    assert toggle.text_content() == "Filters and sorting (2 active)"
+    assert page.get_by_role("button", name="Filters and sorting (2 active)", exact=True).count() == 1  # its accessible name
+    page.locator("#search-sort").select_option("newest")
+    settled(page)
+    assert toggle.text_content() == "Filters and sorting (2 active, Newest first)"
+    toggle.click()  # closed again, it still tells
+    assert toggle.get_attribute("aria-expanded") == "false" and not page.locator("#search-controls").is_visible()
+    assert "(2 active" in toggle.text_content()
+    open_filters(page)
+    page.locator("#search-clear").click()
+    settled(page)
+    assert toggle.text_content() == "Filters and sorting (Newest first)"
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["border"], "sort": ["newest"]}
 
 
 def test_sorting_by_date_orders_results(site, page):
     search(page, site, "border")
     show_all(page)
     relevant = result_ids(page)
-    all_dates = page.locator(".search-result time").evaluate_all("ts => ts.map(t => t.dateTime)")
+    open_filters(page)
     for choice, reverse in (("newest", True), ("oldest", False)):
         page.locator("#search-sort").select_option(choice)
-        expected_first = max(all_dates) if reverse else min(all_dates)
-        page.wait_for_function(
-            "([choice, first]) => location.search.includes('sort=' + choice)"
-            " && document.querySelector('.search-result time').dateTime === first",
-            arg=[choice, expected_first],
-        )
+        settled(page)
+        assert parse_qs(urlsplit(page.url).query)["sort"] == [choice]
         show_all(page)
         dates = page.locator(".search-result time").evaluate_all("ts => ts.map(t => t.dateTime)")
         assert dates == sorted(dates, reverse=reverse) and len(set(dates)) > 1
@@ -135,32 +195,31 @@ def test_sorting_by_date_orders_results(site, page):
 
 
 def test_url_restores_the_search_and_back_forward_work(site, page):
-    page.goto(site + "search/?q=border&type=border-delimitation&sort=oldest")
-    wait_for_status(page, "match")
+    open_search(page, site, "q=border&type=border-delimitation&sort=oldest")
     assert page.locator("#q").input_value() == "border"
     assert page.locator("#search-sort").input_value() == "oldest"
-    assert page.get_by_role("checkbox", name=re.compile("^Border delimitation")).is_checked()
+    assert page.get_by_role("checkbox", name=re.compile("^Border delimitation"), include_hidden=True).is_checked()
     restored = result_ids(page)
     assert restored and all(
         page.locator(".search-result .meta").nth(i).inner_text().endswith("Border delimitation") for i in range(len(restored))
     )
-    page.get_by_role("checkbox", name=re.compile("^Border delimitation")).uncheck()
-    page.wait_for_function("() => !location.search.includes('type=')")
-    wait_for_status(page, "match")
+    choose(page, "^Border delimitation", checked=False)
+    assert "type=" not in page.url
     assert len(result_ids(page)) >= len(restored)
     page.go_back()
-    page.wait_for_function("() => location.search.includes('type=border-delimitation')")
-    page.wait_for_function("n => document.querySelectorAll('.search-result').length === n", arg=len(restored))
+    page.wait_for_url(re.compile(r"type=border-delimitation"))
+    settled(page)
     assert page.get_by_role("checkbox", name=re.compile("^Border delimitation")).is_checked()
     assert result_ids(page) == restored
     page.go_forward()
-    page.wait_for_function("() => !location.search.includes('type=')")
+    page.wait_for_url(re.compile(r"^(?!.*type=)"))
+    settled(page)
     assert not page.get_by_role("checkbox", name=re.compile("^Border delimitation")).is_checked()
 
 
 def test_empty_result_helps(bundled_site, serve_folder, page):
     search(page, serve_folder(bundled_site), "zzyzxq")
-    assert page.locator("#search-status").inner_text() == "No milestones match “zzyzxq”."
+    assert status(page) == "No milestones match “zzyzxq”."
     help_box = page.locator("#search-empty")
     assert help_box.is_visible() and "Check the spelling" in help_box.inner_text()
     assert help_box.get_by_role("link", name="Timeline").get_attribute("href") == "/timeline/"
@@ -171,13 +230,80 @@ def test_header_search_form_leads_to_results(site, page):
     page.locator("#header-q").fill("prisoners released December 2023")
     page.locator("#header-q").press("Enter")
     page.wait_for_url(re.compile(r"/search/\?q=prisoners\+released"))
-    wait_for_status(page, "match")
+    settled(page)
     assert result_ids(page)[0] == HANDOVER
 
 
+def test_the_search_page_has_one_search_box(bundled_site, serve_folder, page):
+    open_search(page, serve_folder(bundled_site), "q=border")
+    assert page.locator("input[type=search]").count() == 1
+    assert page.locator("#header-q").count() == 0
+    assert page.get_by_role("searchbox", name="Search the archive").count() == 1
+
+
+@pytest.mark.parametrize("width, height", SCREENS, ids=[f"{w}px" for w, _ in SCREENS])
+def test_the_first_result_is_on_the_first_screen_and_three_tabs_from_the_box(bundled_site, serve_folder, browser, width, height):
+    with sized_page(browser, width, height) as page:
+        search(page, serve_folder(bundled_site), "border")
+        assert page.evaluate("scrollY") == 0
+        first = page.locator(".search-result h3 a").first.bounding_box()
+        assert first["y"] >= 0 and first["y"] + first["height"] <= height, (first, height)
+        page.locator("#q").focus()
+        presses = 0
+        while presses < 10 and not page.evaluate("document.activeElement.matches('.search-result h3 a')"):
+            page.keyboard.press("Tab")
+            presses += 1
+        assert page.evaluate("document.activeElement.closest('.search-result') === document.querySelector('.search-result')")
+        assert presses <= 3, presses
+
+
+def test_a_skip_link_leads_past_the_form_to_the_results(bundled_site, serve_folder, page):
+    open_search(page, serve_folder(bundled_site), "q=border")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Tab")
+    skip = page.evaluate_handle("document.activeElement")
+    assert skip.evaluate("el => [el.textContent, el.getBoundingClientRect().top >= 0]") == ["Skip to results", True]
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "search-region"
+    # Following the link changed only the address's #fragment: the results stay as they were.
+    assert page.locator("#search-region").get_attribute("aria-busy") == "false"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.search-result') === document.querySelector('.search-result')")
+
+
+def test_the_count_is_announced_once_politely_when_typing_pauses(bundled_site, serve_folder, page):
+    open_search(page, serve_folder(bundled_site))
+    announcer = page.locator("#search-announcer")
+    assert announcer.get_attribute("role") == "status" and announcer.get_attribute("aria-live") == "polite"
+    page.evaluate("""() => {
+        window.announcements = [];
+        new MutationObserver(() => window.announcements.push(document.getElementById('search-announcer').textContent))
+          .observe(document.getElementById('search-announcer'), {childList: true, characterData: true, subtree: true});
+    }""")
+    page.locator("#q").press_sequentially("border", delay=60)  # results update while typing
+    settled(page)
+    page.wait_for_function("() => window.announcements.length > 0")
+    page.wait_for_timeout(1500)  # long enough for any further announcement to have been made
+    said = page.evaluate("window.announcements")
+    assert said == [status(page)] and re.fullmatch(r"\d+ milestones match “border”\.", said[0]), said
+    # The results region is not itself a live region: it would read every result out.
+    assert page.locator("#search-region").get_attribute("aria-live") is None
+
+
+def test_busy_turns_true_at_once_and_false_with_matching_results(bundled_site, serve_folder, page):
+    """The settled state is honest: busy from the first keystroke, and not settled until
+    the results on screen answer the address."""
+    open_search(page, serve_folder(bundled_site))
+    page.locator("#q").fill("border")
+    assert page.locator("#search-region").get_attribute("aria-busy") == "true"  # set in the input handler
+    settled(page)
+    assert page.locator("#search-region").get_attribute("data-state") == "q=border"
+    assert result_ids(page) and status(page).endswith("“border”.")
+
+
 def test_keyboard_only_search_filter_and_open(bundled_site, serve_folder, page):
-    page.goto(serve_folder(bundled_site) + "search/")
-    page.wait_for_selector("#search:not([hidden])")
+    open_search(page, serve_folder(bundled_site))
 
     def tab_to(predicate: str, limit: int = 80) -> None:
         for _ in range(limit):
@@ -189,11 +315,14 @@ def test_keyboard_only_search_filter_and_open(bundled_site, serve_folder, page):
     tab_to("e.id === 'q'")
     page.keyboard.type("prisoners")
     page.keyboard.press("Enter")
-    wait_for_status(page, "match")
+    settled(page)
+    tab_to("e.id === 'search-filters-toggle'")
+    page.keyboard.press("Enter")
+    assert page.locator("#search-filters-toggle").get_attribute("aria-expanded") == "true"
     tab_to("e.name === 'type' && e.value === 'prisoner-release'")
     page.keyboard.press("Space")
-    page.wait_for_function("() => location.search.includes('type=prisoner-release')")
-    wait_for_status(page, "match")
+    page.wait_for_url(re.compile(r"type=prisoner-release"))
+    settled(page)
     tab_to("e.closest && e.closest('.search-result') !== null")
     target = page.evaluate("() => document.activeElement.getAttribute('href')")
     page.keyboard.press("Enter")
@@ -210,17 +339,18 @@ def test_without_javascript_the_page_links_to_browse_pages(bundled_site, serve_f
     links = message.get_by_role("link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert links == ["/timeline/", "/years/", "/types/", "/actors/", "/tags/"]
     assert not page.locator("#search").is_visible()
+    assert not page.locator(".skip-results").is_visible()  # it would lead to nothing
     context.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_search_page_with_results_has_no_axe_violations(bundled_site, serve_folder, page, scheme):
-    page.emulate_media(color_scheme=scheme)
-    search(page, serve_folder(bundled_site), "prisoners")
-    page.get_by_role("checkbox", name=re.compile(r"^Prisoner release")).check()
-    wait_for_status(page, "match")
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+@pytest.mark.parametrize("width", [375, 1280])
+def test_search_page_with_results_and_open_filters_has_no_axe_violations(bundled_site, serve_folder, browser, scheme, width):
+    with sized_page(browser, width, 900, scheme) as page:
+        search(page, serve_folder(bundled_site), "prisoners")
+        choose(page, r"^Prisoner release")
+        results = Axe().run(page, options=WCAG_22_AA)
+        assert results.violations_count == 0, results.generate_report()
 
 
 def test_search_works_under_the_csp_without_a_worker(bundled_site, serve_folder, page):
@@ -234,9 +364,7 @@ def test_search_works_under_the_csp_without_a_worker(bundled_site, serve_folder,
 
 def test_archive_without_briefs_says_there_is_nothing_to_search(project, serve_folder, page):
     project.build()
-    page.goto(serve_folder(project.out) + "search/?q=border")
-    status = page.locator("#search-status")
-    status.wait_for()
-    page.wait_for_function("() => document.querySelector('#search-status').textContent !== ''")
-    assert status.inner_text() == "There are no milestones to search yet."
+    open_search(page, serve_folder(project.out), "q=border")
+    assert status(page) == "There are no milestones to search yet."
     assert not page.locator(".search-layout").is_visible()
+    assert not page.locator("#search-filters-toggle").is_visible()

@@ -87,7 +87,7 @@ def test_a_save_is_served_then_a_broken_brief_keeps_the_last_good_site_until_fix
         expected = f"{BRIEF}:4: type: unknown milestone type 'prisoner-swap'"
         assert failed["errors"][0].startswith(expected)
         assert failed["build"] == second["build"]
-        assert "build failed: 1 error in 1 file" in failed["summary"]
+        assert failed["summary"] == "rebuild failed: 1 error in 1 file; still serving the last good build, from memory"
         wait_until(lambda: expected in server.stream.text(), what="the error in the terminal")
         assert "Second title" in text_of(server, page)  # the last good site is still served
         # A page opened now learns about the failure from its first event.
@@ -342,7 +342,7 @@ def index_is_current(server) -> bool:
 def test_search_index_is_refreshed_after_the_reload_not_before(project):
     project.brief(title="First title")
     with running_server(project.options()) as server:
-        wait_until(lambda: index_is_current(server), what="the first search index")
+        wait_until(lambda: "search index refreshed" in server.stream.text() and index_is_current(server), what="the first search index")
         events = EventStream(server)
         events.next_state()
         refreshed = server.stream.text().count("search index refreshed")

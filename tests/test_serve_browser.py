@@ -24,7 +24,7 @@ def test_an_open_page_reloads_after_a_save_and_shows_then_clears_build_errors(pr
         path.write_text(path.read_text().replace("type: statement", "type: <b>prisoner-swap</b>"))
         overlay = page.locator("#briefing-serve-errors")
         expect(overlay).to_be_visible(timeout=TIMEOUT_MS)
-        expect(overlay.locator("h2")).to_contain_text("build failed: 1 error in 1 file")
+        expect(overlay.locator("h2")).to_contain_text("rebuild failed: 1 error in 1 file; still serving the last good build")
         expect(overlay.locator("pre")).to_contain_text(
             "content/briefs/2023/2023-12-07-joint-statement.md:4: type: unknown milestone type '<b>prisoner-swap</b>'"
         )
@@ -64,3 +64,27 @@ def test_several_tabs_reload_and_a_hidden_tab_lets_go_of_its_connection(project,
         wait_until(lambda: server.state.listeners == 2, what="both tabs to listen again")
         other.close()
         wait_until(lambda: server.state.listeners == 1, what="the closed tab's connection to end")
+
+
+def test_the_error_overlay_can_be_dismissed_and_comes_back_for_new_errors(project, page):
+    path = project.brief(title="A good title")
+    with running_server(project.options()) as server:
+        page.goto(server.url + PAGE)
+        wait_until(lambda: server.state.listeners == 1, what="the page to listen for rebuilds")
+        overlay = page.locator("#briefing-serve-errors")
+
+        path.write_text(path.read_text().replace("type: statement", "type: prisoner-swap"))
+        expect(overlay).to_be_visible(timeout=TIMEOUT_MS)
+        close = overlay.get_by_role("button", name="Dismiss the build errors")
+        close.focus()
+        page.keyboard.press("Enter")  # by keyboard as well as by pointer
+        expect(overlay).to_have_count(0)
+        expect(page.locator("main h1")).to_have_text("A good title")  # the page under it, readable
+
+        path.write_text(path.read_text().replace("type: prisoner-swap", "type: prisoner-swop"))
+        expect(overlay).to_be_visible(timeout=TIMEOUT_MS)  # different errors: shown again
+        expect(overlay.locator("pre")).to_contain_text("prisoner-swop")
+        page.keyboard.press("Escape")
+        expect(overlay).to_have_count(0)
+
+        assert page.console_errors == []

@@ -101,8 +101,10 @@ def test_page_titles_are_unique(request, which):
 def test_home_shows_counts_latest_and_a_timeline_mark_per_brief(request, which):
     site, archive = request.getfixturevalue(which)
     home = read(site, "index.html")
-    marks = re.findall(r'<a class="tl-mark" href="([^"]+)"', home)
-    assert sorted(marks) == sorted(f"/briefs/{b.id}/" for b in archive.briefs)
+    for drawing in ("timeline-wide", "timeline-narrow"):  # style.css shows one of the two
+        svg = re.findall(rf'<svg class="timeline-svg {drawing}".*?</svg>', home, re.S)[0]
+        marks = re.findall(r'<a class="tl-mark [^"]*" href="([^"]+)"', svg)
+        assert sorted(marks) == sorted(f"/briefs/{b.id}/" for b in archive.briefs)
     legend = re.findall(r'<ul class="legend".*?</ul>', home, re.S)[0]
     used_types = {b.type for b in archive.briefs}
     assert sorted(re.findall(r'href="/types/([^/]+)/"', legend)) == sorted(used_types)
@@ -152,7 +154,8 @@ def test_brief_without_a_neighbour_or_toc_renders_cleanly(fixture):
     assert '<nav class="toc"' not in oldest  # one section is not worth a table of contents
     newest = read(site, "briefs/2024-11-11-tricky-talks/index.html")
     assert 'rel="next"' not in newest
-    assert '<time datetime="2024-11-11">11 November 2024</time> to <time datetime="2024-11-22">' in newest
+    # A multi-day event reads as the language writes ranges, each end machine-readable.
+    assert '<time datetime="2024-11-11">11</time>–<time datetime="2024-11-22">22 November 2024</time>' in newest
 
 
 def test_titles_are_escaped_everywhere(fixture):
@@ -191,6 +194,48 @@ def test_lists_paginate_only_beyond_the_page_size_with_stable_urls(fixture):
     # Each page lists its own slice, newest first.
     listed = re.findall(r'class="brief-item-title"><a href="/briefs/([^/]+)/"', second)
     assert listed == [b.id for b in archive.briefs[PAGE_SIZE : 2 * PAGE_SIZE]]
+
+
+@pytest.mark.parametrize("which", ["bundled", "fixture"])
+def test_counts_agree_across_pages(request, which):
+    """Each count on the home page is the number of entries its page lists."""
+    site, archive = request.getfixturevalue(which)
+    home = read(site, "index.html")
+    for kind in ("types", "actors", "tags"):
+        listed = re.findall(r'<a class="term-name" href="/' + kind + r'/[^/]+/"', read(site, f"{kind}/index.html"))
+        assert f'<dd><a href="/{kind}/">{len(listed)}</a></dd>' in home, kind
+        assert len(listed) == len(archive.vocabulary.kind(kind))
+    years = re.findall(r'<a class="term-name" href="/years/\d{4}/"', read(site, "years/index.html"))
+    assert f'<dd><a href="/years/">{len(years)}</a></dd>' in home
+    timeline = sum(len(re.findall(r'class="brief-item-title"', p.read_text())) for p in [site / "timeline/index.html", *(site / "timeline/page").glob("*/index.html")])
+    assert timeline == len(archive.briefs) and f'<dd><a href="/timeline/">{timeline}</a></dd>' in home
+
+
+def test_timeline_is_offered_oldest_first_with_the_same_pagination(fixture):
+    site, archive = fixture
+    oldest = list(reversed(archive.briefs))
+    pages = -(-len(archive.briefs) // PAGE_SIZE)
+    listed = []
+    for number in range(1, pages + 1):
+        path = "timeline/oldest/index.html" if number == 1 else f"timeline/oldest/page/{number}/index.html"
+        html = read(site, path)
+        listed += re.findall(r'class="brief-item-title"><a href="/briefs/([^/]+)/"', html)
+        years = [int(y) for y in re.findall(r'<h2 id="year-(\d{4})">', html)]
+        assert years == sorted(years)  # oldest year first on every page
+        if number > 1:
+            assert f'<a rel="prev" href="/timeline/oldest/{"" if number == 2 else f"page/{number - 1}/"}">' in html
+            before, first = oldest[(number - 1) * PAGE_SIZE - 1], oldest[(number - 1) * PAGE_SIZE]
+            assert ("(continued)" in html) == (before.year == first.year), number
+    assert listed == [b.id for b in oldest]
+    assert not (site / f"timeline/oldest/page/{pages + 1}").exists()
+    # Each order links the other; the current one is marked.
+    newest_page, oldest_page = read(site, "timeline/index.html"), read(site, "timeline/oldest/index.html")
+    for html, current in ((newest_page, "/timeline/"), (oldest_page, "/timeline/oldest/")):
+        order = re.findall(r'<nav class="timeline-order".*?</nav>', html, re.S)[0]
+        assert re.findall(r'href="([^"]+)"', order) == ["/timeline/", "/timeline/oldest/"]
+        assert f'<a href="{current}" aria-current="page">' in order
+    assert "<title>Timeline, oldest first (page 2) · Test Archive</title>" in read(site, "timeline/oldest/page/2/index.html")
+    assert "oldest first" in oldest_page and "newest first" in newest_page
 
 
 def test_timeline_groups_by_year_and_marks_a_continued_year(fixture):

@@ -157,7 +157,7 @@ def test_each_rule_is_reported_at_its_line(project, extra, second, expected):
 # Text in moves and reactions is checked like every other text field (content/schema.py).
 TEXT_CASES = [
     ("reason with a direction override", move().replace("The leaders asked", "The \u202eleaders asked"),
-     f"{FIRST}:16: moves[1].reason: contains control or direction-override characters"),
+     f"{FIRST}:16: moves[1].reason: contains a direction mark or override, U+202E (RIGHT-TO-LEFT OVERRIDE), which would change what readers see; remove it"),
     ("reason still a placeholder", move().replace("The leaders asked for a treaty.", "TODO why"),
      f"{FIRST}:16: moves[1].reason: still holds the placeholder 'TODO why'; replace it"),
     ("reason too long", move().replace("The leaders asked for a treaty.", "word " * 61),
@@ -175,7 +175,7 @@ def test_quotes_and_speakers_are_checked_as_text(project):
     bad = reaction().replace("speaker: A spokesperson", 'speaker: ""') + "    quote: \"We \u2066welcome\u2069 it.\"\n"
     assert problems_of(project, "reactions:\n" + bad) == [
         f"{FIRST}:15: reactions[1].speaker: must not be empty",
-        f"{FIRST}:19: reactions[1].quote: contains control or direction-override characters",
+        f"{FIRST}:19: reactions[1].quote: contains a direction mark or override, U+2066 (LEFT-TO-RIGHT ISOLATE), which would change what readers see; remove it",
     ]
 
 

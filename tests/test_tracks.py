@@ -229,7 +229,7 @@ def test_direction_is_drawn_by_shape(bundled_site):
 
 def test_charts_are_drawn_the_same_every_time(bundled):
     strings = load_strings(REPO / "templates", REPO, "en")
-    urls, text = Urls("https://example.org/"), chart_text(strings)
+    urls, text = Urls("https://example.org/"), chart_text(strings, "en")
     span = chart_span(D(2020, 11, 10), D(2026, 1, 14))
     for history in bundled.tracks.histories:
         once = render_track_chart(history, span, (D(2020, 11, 10), D(2026, 1, 14)), urls, text)

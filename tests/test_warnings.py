@@ -72,7 +72,7 @@ def test_under_github_actions_warnings_are_annotations_and_in_the_job_summary(pr
     ]
     text = summary.read_text()
     assert "<summary>1 warning in 1 file (they do not fail the check)</summary>" in text
-    assert f"| `content/briefs/2023/2023-12-07-joint-statement.md` | 8 | `sources[1].archived` | {WARNING_TEXT} |" in text
+    assert f"| `content/briefs/2023/2023-12-07-joint-statement.md` | 8 | `sources[1].archived` | `{WARNING_TEXT}` |" in text
 
 
 def test_the_bundled_briefs_warn_but_pass_and_no_archived_address_is_invented():

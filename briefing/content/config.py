@@ -10,9 +10,16 @@ from ..errors import Problem
 from .files import read_text, relative_name
 from ..model import Limits, SiteConfig, Term, Vocabulary
 from .schema import SITE_FIELDS, TERM_ID, VOCABULARY_FIELDS, Checker, FieldSpec, validate_mapping
+from .text_rules import label_keys
 from .yamldata import ParsedYaml, YamlProblem, parse_yaml
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+# A repository's address: https, a host, then exactly an owner and a name (the issue-form
+# and edit links are made by appending GitHub's paths to it).
+_REPOSITORY = re.compile(r"^https://[^/?#@]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+# A branch name git accepts and a URL path can carry as it is (no '..', no leading '-' or '/').
+_BRANCH = re.compile(r"^(?![-/])(?!.*\.\.)(?!.*//)[A-Za-z0-9._/-]+(?<![./])$")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 _CONFIG_MAX_BYTES = 1024 * 1024
 
 
@@ -47,6 +54,7 @@ def load_site_config(root: Path, content: Path, base_url: str | None = None) -> 
         return None, problems
     if "language" in values and not _LANGUAGE.match(values["language"]):
         problems.append(Problem(name, parsed.line("language"), "language", f"'{values['language']}' is not a language tag such as en or hy"))
+    problems += _check_links(name, parsed, values)
     if problems:
         return None, problems
     limits = Limits(**values.get("limits", {}))
@@ -61,9 +69,27 @@ def load_site_config(root: Path, content: Path, base_url: str | None = None) -> 
             page_size=values.get("page_size", 20),
             feed_size=values.get("feed_size", 20),
             limits=limits,
+            repository=values.get("repository", "").removesuffix("/"),
+            repository_branch=values.get("repository_branch", "main"),
+            contact=values.get("contact", ""),
         ),
         [],
     )
+
+
+def _check_links(name: str, parsed: ParsedYaml, values: dict[str, Any]) -> list[Problem]:
+    """The repository, its branch and the contact address, which readers' links are made of."""
+    problems = []
+    repository = values.get("repository", "").removesuffix("/")
+    if repository and (not _REPOSITORY.match(repository) or repository.endswith(".git")):
+        problems.append(Problem(name, parsed.line("repository"), "repository", f"'{repository}' is not a repository's web address such as https://github.com/OWNER/NAME"))
+    branch = values.get("repository_branch")
+    if branch is not None and not _BRANCH.match(branch):
+        problems.append(Problem(name, parsed.line("repository_branch"), "repository_branch", f"'{branch}' is not a branch name such as main"))
+    contact = values.get("contact")
+    if contact is not None and not _EMAIL.match(contact):
+        problems.append(Problem(name, parsed.line("contact"), "contact", f"'{contact}' is not an e-mail address such as corrections@example.org"))
+    return problems
 
 
 def normalise_base_url(url: str) -> str:
@@ -94,11 +120,13 @@ def _terms(kind: str, records: list[dict[str, Any]], name: str, parsed: ParsedYa
 def checked_ids(
     records: list[dict[str, Any]], at: tuple, label: str, name: str, parsed: ParsedYaml,
 ) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """The records of a list (at path `at` of the file) whose `id` is well formed and
-    unique in the list, and a problem for each other one."""
+    """The records of a list (at path `at` of the file, `label` in messages) whose `id` is
+    well formed and unique in the list, and a problem for each other one and for each
+    label a reader could not tell apart from an earlier one of the list."""
     problems: list[Problem] = []
     kept: list[dict[str, Any]] = []
     seen: set[str] = set()
+    labels: dict[str, tuple[int, str]] = {}  # a label key -> (index, label) of the first record with it
     for index, record in enumerate(records):
         if "id" not in record:
             continue
@@ -111,4 +139,19 @@ def checked_ids(
         else:
             seen.add(record["id"])
             kept.append(record)
+        if record.get("label"):
+            problems += _check_label(at, label, index, record["label"], labels, name, parsed)
     return kept, problems
+
+
+def _check_label(at: tuple, kind: str, index: int, label: str, labels: dict[str, tuple[int, str]], name: str, parsed: ParsedYaml) -> list[Problem]:
+    """A label a reader could not tell apart from an earlier one of the same list."""
+    for key in label_keys(label):
+        if key in labels:
+            other, other_label = labels[key]
+            same = "is the same label as" if other_label == label else "looks the same as"
+            message = f"'{label}' {same} '{other_label}' ({kind}[{other + 1}], line {parsed.line(*at, other, 'label')}); labels must be unique even after case, width and look-alike letters are set aside"
+            return [Problem(name, parsed.line(*at, index, "label"), f"{kind}[{index + 1}].label", message)]
+    for key in label_keys(label):
+        labels[key] = (index, label)
+    return []

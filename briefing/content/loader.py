@@ -17,14 +17,15 @@ from typing import Any, Callable, Mapping
 from ..hashing import digest
 from .config import load_site_config, load_vocabulary
 from .days import real_day
-from ..errors import BuildFailed, Problem, did_you_mean
+from ..errors import BuildFailed, Problem, Suggestions
 from .files import is_inside, read_text, relative_name
 from .frontmatter import FrontMatterProblem, SplitFile, split_front_matter
 from .layout import survey_content
 from .lint import lint_brief
 from .markdown_render import BodyTooComplex, MarkdownRenderer
+from .text_rules import describe_not_carried, find_not_carried, has_visible_text
 from ..model import Brief, BriefLayers, Correction, Limits, Memo, Page, SiteConfig, Source, Tracks, Vocabulary
-from .schema import BRIEF_FIELDS, BRIEF_ID, MAX_ID_LENGTH, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, validate_mapping
+from .schema import BRIEF_FIELDS, BRIEF_ID, MAX_ID_LENGTH, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, today_anywhere, validate_mapping
 from .tracks import LAYER_FIELDS, TrackSource, UnreadTracks, check_layers, check_move_set, load_tracks, term_ids, tracks_digest_part
 from .yamldata import ParsedYaml, YamlProblem, parse_yaml, parse_yaml_leniently
 
@@ -106,6 +107,7 @@ def load_content(
     renderer: MarkdownRenderer | None = None,
     memo: Memo | None = None, map_chunks: MapChunks | None = None, progress: Callable[[int, int], None] | None = None,
     preread: Mapping[str, bytes] | None = None, digests: Mapping[str, str] | None = None, reserved: frozenset[str] = frozenset(),
+    today: dt.date | None = None,
 ) -> Content:
     """Load and validate all content; raise BuildFailed with every problem found.
 
@@ -113,11 +115,13 @@ def load_content(
     again; the rest are parsed by `map_chunks` (e.g. on every core; serially by default).
     `preread` holds bytes of files already read (by path), e.g. while digesting the
     inputs; `digests` the digest of every file's bytes (store.inputs), so a file found in
-    the memo by it need not be read. Pages may not take a name in `reserved`.
+    the memo by it need not be read. Pages may not take a name in `reserved`. `today` is
+    the day of the build (default: the clock's, see today_anywhere): later dates are refused.
     Broken settings do not stop the check: briefs and pages are then checked with the
     default limits and any vocabulary id, and nothing is kept.
     """
     config, vocabulary, problems = read_settings(root, content, base_url)
+    today = today or today_anywhere()
     tracks, found = load_tracks(root, content)
     problems += found
     settled = config is not None and vocabulary is not None and not found
@@ -133,7 +137,8 @@ def load_content(
     read_late = functools.partial(read_text, root=root, within=content, max_bytes=limits.max_file_bytes, listed=True)
     parsed = _parse_cached(
         "brief", brief_files, context, memo, map_chunks,
-        functools.partial(_parse_chunk, terms, limits, renderer if map_chunks is None else None, reserved, layered), read_late, progress,
+        functools.partial(_parse_chunk, terms, limits, renderer if map_chunks is None else None, reserved, today, layered), read_late, progress,
+        today,
     )
     briefs: list[Brief] = []
     layers: list[BriefLayers] = []
@@ -153,7 +158,7 @@ def load_content(
     pages: list[Page] = []
     for page, found in _parse_cached(
         "page", page_files, context, memo, None,
-        functools.partial(_parse_chunk, terms, limits, renderer, reserved, layered), read_late,
+        functools.partial(_parse_chunk, terms, limits, renderer, reserved, today, layered), read_late,
     ):
         problems += found
         if page:
@@ -166,7 +171,7 @@ def load_content(
 
 def reload_briefs(
     previous: Content, changed: Mapping[str, tuple[str, bytes]], root: Path, content: Path, memo: Memo | None,
-    drafts: bool = False, renderer: MarkdownRenderer | None = None,
+    drafts: bool = False, renderer: MarkdownRenderer | None = None, today: dt.date | None = None,
 ) -> Content:
     """`previous` with some brief files read again: exactly what load_content would give
     when nothing else under content/ changed, in time proportional to the change.
@@ -187,20 +192,27 @@ def reload_briefs(
         else:
             files.append(_ContentFile(root / name, name, text or "", file_digest))
     read_late = functools.partial(read_text, root=root, within=content, max_bytes=config.limits.max_file_bytes, listed=True)
-    parse = functools.partial(_parse_chunk, vocabulary, config.limits, renderer, frozenset(), tracks)
+    today = today or today_anywhere()
+    parse = functools.partial(_parse_chunk, vocabulary, config.limits, renderer, frozenset(), today, tracks)
     context = parse_context(vocabulary, config.limits, tracks)
-    for file, (value, found) in zip(files, _parse_cached("brief", files, context, memo, None, parse, read_late)):
+    for file, (value, found) in zip(files, _parse_cached("brief", files, context, memo, None, parse, read_late, None, today)):
         problems += found
         if value is not None:
             parsed[position[file.name]] = value
     refs = [_refs_of(value) if isinstance(value, ParsedBrief) else value for value in parsed]
-    problems += check_brief_set({value.path: value.id for value in refs}, refs)
+    # The set of files is the one the previous check passed: only the changed briefs'
+    # references can have broken, and no id can have become a duplicate.
+    changed_refs = [refs[position[f.name]] for f in files]
+    problems += check_brief_set({value.path: value.id for value in refs}, changed_refs)
+    # A changed move can break another brief's (the move after it), so moves are checked whole.
     problems += check_move_set(_built_layers(refs, drafts), tracks)
     if problems:
         raise BuildFailed(problems)
     valid = [value for value in parsed if isinstance(value, ParsedBrief)]
+    kept = [warning for warning in previous.warnings if warning.path not in changed]
+    linted = [parsed[position[name]].brief for name in changed]  # type: ignore[union-attr]
     return _combined(
-        config, vocabulary, tracks, tuple(v.brief for v in valid), tuple(v.layers for v in valid), previous.pages, drafts,
+        config, vocabulary, tracks, tuple(v.brief for v in valid), tuple(v.layers for v in valid), previous.pages, drafts, kept, linted,
     )
 
 
@@ -216,11 +228,15 @@ def brief_context(vocabulary: Vocabulary, limits: Limits) -> str:
     return digest("brief", repr(vocabulary), repr(limits))
 
 
+
+
 def _combined(
     config: SiteConfig, vocabulary: Vocabulary, tracks: Tracks | None, parsed: tuple[Brief, ...], layers: tuple[BriefLayers, ...],
-    pages: tuple[Page, ...], drafts: bool,
+    pages: tuple[Page, ...], drafts: bool, warnings_kept: list[Problem] | None = None, linted: list[Brief] | None = None,
 ) -> Content:
-    warnings = tuple(sorted(warning for brief in parsed for warning in lint_brief(brief)))
+    """The content from every parsed brief; the warnings of `linted` (default: all) join `warnings_kept`."""
+    found = (warnings_kept or []) + [warning for brief in (parsed if linted is None else linted) for warning in lint_brief(brief)]
+    warnings = tuple(sorted(found))
     published = tuple(b for b in parsed if drafts or not b.draft)
     return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed, tracks, layers)
 
@@ -231,8 +247,11 @@ def _built_layers(refs: list[BriefRefs], drafts: bool) -> list[BriefLayers]:
     return [ref.layers for ref in refs if ref.layers is not None and (drafts or not ref.layers.draft)]
 
 
+
+
 def check_selected(
     root: Path, content: Path, paths: tuple[Path, ...], renderer: MarkdownRenderer | None = None, reserved: frozenset[str] = frozenset(),
+    today: dt.date | None = None,
 ) -> CheckResult:
     """Validate only the given brief and page files, plus the cross-brief rules that involve them.
 
@@ -262,7 +281,7 @@ def check_selected(
             problems += parse_page(name, text or "", limits, renderer, reserved)[1]
             continue
         briefs += 1
-        brief, layers, refs, found = _parse_brief(name, text or "", terms, limits, renderer, tracks=layered)  # type: ignore[arg-type]
+        brief, layers, refs, found = _parse_brief(name, text or "", terms, limits, renderer, tracks=layered, today=today or today_anywhere())  # type: ignore[arg-type]
         problems += found
         warnings += lint_brief(brief) if brief else []
         problems += check_brief_set({**ids, name: refs.id}, [refs])
@@ -284,6 +303,7 @@ def check_brief_set(ids: Mapping[str, str], refs: list[BriefRefs]) -> list[Probl
         # A malformed name is reported by itself; ids are lowercase, so case cannot clash.
         if BRIEF_ID.fullmatch(brief_id):
             by_id.setdefault(brief_id, []).append(path)
+    suggestions = Suggestions(by_id)
     for brief in refs:
         others = [path for path in by_id.get(brief.id, ()) if path != brief.path]
         if others:
@@ -292,7 +312,7 @@ def check_brief_set(ids: Mapping[str, str], refs: list[BriefRefs]) -> list[Probl
             if related == brief.id:
                 problems.append(Problem(brief.path, line, "related", "a brief cannot be related to itself"))
             elif related not in by_id:
-                hint = did_you_mean(related, by_id)
+                hint = suggestions.hint(related)
                 problems.append(Problem(brief.path, line, "related", f"no brief has the id '{related}'{hint}"))
     return problems
 
@@ -395,6 +415,7 @@ def _read_all(
 def _parse_cached(
     kind: str, files: list[_ContentFile], context: str, memo: Memo | None, map_chunks: MapChunks | None, parse_chunk,
     read_late: Callable[[Path], tuple[str | None, Problem | None]], progress: Callable[[int, int], None] | None = None,
+    today: dt.date | None = None,
 ) -> list[tuple[Any, list[Problem]]]:
     # Only valid results are cached: a file with problems is checked again next time.
     # A file is known by the digest of its bytes when the input walk gave one, else by its text.
@@ -403,6 +424,8 @@ def _parse_cached(
     results: list[tuple[Any, list[Problem]] | None] = []
     for key in keys:
         value = memo.get(key, counted=True) if memo else None
+        if isinstance(value, ParsedBrief) and today is not None and latest_date(value.brief, value.layers) > today:
+            value = None  # valid on a later day (a clock set back): parse it again to report it
         results.append(None if value is None else (value, []))
     missing, items = [], []
     for i, result in enumerate(results):
@@ -424,7 +447,8 @@ def _parse_cached(
 
 
 def _parse_chunk(
-    vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer | None, reserved: frozenset[str], tracks: TrackSource, chunk,
+    vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer | None, reserved: frozenset[str], today: dt.date | None,
+    tracks: TrackSource, chunk,
 ) -> list[tuple[Any, list[Problem]]]:
     """Parse a chunk of (kind, name, text); one Markdown renderer serves the whole chunk.
 
@@ -436,7 +460,7 @@ def _parse_chunk(
     results = []
     for kind, name, text in chunk:
         if kind == "brief":
-            brief, layers, refs, problems = _parse_brief(name, text, vocabulary, limits, renderer, tracks, context)
+            brief, layers, refs, problems = _parse_brief(name, text, vocabulary, limits, renderer, tracks, context, today)
             results.append((ParsedBrief(brief, layers) if brief is not None and layers is not None else refs, problems))
         else:
             results.append(parse_page(name, text, limits, renderer, reserved))
@@ -456,15 +480,16 @@ def _map_serially(function, items, progress: Callable[[int, int], None] | None =
 
 def parse_brief(
     name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, tracks: TrackSource = None,
+    today: dt.date | None = None,
 ) -> tuple[Brief | None, list[Problem]]:
     """Validate one brief file's text; `name` is its path relative to the project root."""
-    brief, _, _, problems = _parse_brief(name, text, vocabulary, limits, renderer, tracks)
+    brief, _, _, problems = _parse_brief(name, text, vocabulary, limits, renderer, tracks, today=today)
     return brief, problems
 
 
 def _parse_brief(
     name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, tracks: TrackSource = None,
-    context: str = "",
+    context: str = "", today: dt.date | None = None,
 ) -> tuple[Brief | None, BriefLayers | None, BriefRefs, list[Problem]]:
     stem = name.rsplit("/", 1)[-1][:-3]
     name_problems = _check_brief_name(name, stem)
@@ -474,7 +499,7 @@ def _parse_brief(
     values: dict[str, Any] = {}
     layers: BriefLayers | None = None
     if front.parsed is not None:
-        checker = Checker(name, front.parsed, term_ids(tracks, vocabulary.ids))
+        checker = Checker(name, front.parsed, term_ids(tracks, vocabulary.ids), today)
         data = front.parsed.data
         # Moves and reactions are checked entry by entry (tracks.py), so that one bad
         # entry does not hide the rules across briefs for the others.
@@ -540,6 +565,16 @@ def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer,
     if problems or body is None:
         return None, problems
     return Page(stem, name, values["title"], values["summary"], values.get("order", 100), body), []
+
+
+def latest_date(brief: Brief, layers: BriefLayers | None = None) -> dt.date:
+    """The latest date anywhere in a brief (its sources' dates, moves and reactions included)."""
+    dates = [brief.last_modified, *(s.date for s in brief.sources if s.date)]
+    if brief.end_date:
+        dates.append(brief.end_date)
+    if layers is not None:
+        dates += [move.as_of for move in layers.moves] + [reaction.date for reaction in layers.reactions]
+    return max(dates)
 
 
 def _drop_missing_related(briefs: tuple[Brief, ...]) -> tuple[Brief, ...]:
@@ -635,8 +670,11 @@ def _render_body(name: str, split: SplitFile | None, renderer: MarkdownRenderer,
         return None, []  # no front matter block, so no body to speak of
     body, body_line = split.body, split.body_line
     stripped = body.strip()
-    if not stripped:
+    if not stripped or not has_visible_text(stripped):
         return None, [Problem(name, body_line, "body", "is empty; write the brief below the closing '---'")]
+    bad = find_not_carried(body)
+    if bad:
+        return None, [Problem(name, body_line + body.count("\n", 0, bad.start()), "body", describe_not_carried(bad[0]))]
     placeholders = [
         Problem(name, body_line + index, "body", "still holds the placeholder text from `build.py new`; replace it")
         for index, line in enumerate(body.split("\n"))

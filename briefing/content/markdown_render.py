@@ -14,10 +14,12 @@ import markdown
 import nh3
 from markdown.extensions.toc import TocExtension, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import ETX, STX
 
 from .. import speedups
 from ..model import Heading, Limits, RenderedMarkdown
 from ..speedups import markdown as quick_markdown
+from .text_rules import describe_not_carried, find_not_carried
 
 # Prefix for heading ids so a heading called "main" cannot collide with the page's own ids.
 HEADING_ID_PREFIX = "s-"
@@ -57,7 +59,8 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 class BodyTooComplex(Exception):
-    """The Markdown is too large or nests deeper than the renderer can handle safely."""
+    """The Markdown is refused: too large, nested too deep, rendering to too much HTML, or
+    rendering a character XML cannot carry."""
 
 
 # A line's leading containers: indentation, then a quote marker or a list marker.
@@ -154,6 +157,78 @@ class _AlignToClass(Treeprocessor):
                 el.set("class", f"align-{el.attrib.pop('align')}")
 
 
+class _OutputBudget:
+    """How much HTML the body being rendered may become (set for each body)."""
+
+    limit = Limits().max_body_html_bytes
+    table_bytes = 0  # the least the tables so far render to
+
+    def refuse(self, what: str) -> BodyTooComplex:
+        return BodyTooComplex(f"{what}; the limit is {self.limit} bytes (limits.max_body_html_bytes in content/site.yaml)")
+
+
+# The least one table cell renders to: `<td></td>`.
+_CELL_BYTES = len("<td></td>")
+
+
+def _bounded_table_run(budget: _OutputBudget, run):
+    """Wrap a table processor's run: refuse a table whose cells alone exceed the budget
+    before it builds them (every row gets a cell per column, even a row of one '|')."""
+
+    def bounded(parent: etree.Element, blocks: list[str]):
+        rows = blocks[0].split("\n")
+        # A lower bound on the columns: the delimiter row has a '|' between every two.
+        columns = max(1, rows[1].count("|") - 1) if len(rows) > 1 else 1
+        budget.table_bytes += len(rows) * columns * _CELL_BYTES
+        if budget.table_bytes > budget.limit:
+            raise budget.refuse(f"has a table of {len(rows)} rows and {columns} or more columns: at least {budget.table_bytes} bytes of HTML with the tables before it")
+        return run(parent, blocks)
+
+    return bounded
+
+
+# What still stands in for text at this stage, between STX and ETX: a backslash escape
+# (the character's code, one character in the output) or a stashed entity or smart quote
+# (counted as nothing: the count must stay a lower bound).
+_STAND_IN = re.compile(f"{STX}([^{ETX}]*){ETX}")
+
+
+def _least_length(text: str | None) -> int:
+    """The fewest characters `text` can become in the output."""
+    if not text:
+        return 0
+    if STX not in text:
+        return len(text)
+    return len(text) - sum(len(match[0]) - match[1].isdigit() for match in _STAND_IN.finditer(text))
+
+
+class _SizeGuard(Treeprocessor):
+    """Refuse a body whose element tree already holds more text than its HTML may have.
+
+    Runs after every pass that adds content and before serializing: a reference link or
+    abbreviation used a thousand times shares one string a thousand times, which costs
+    nothing until it is written out. The count is a lower bound on the HTML (escaping only
+    adds), taken with early exit, so its cost is bounded by the limit, not by the output.
+    """
+
+    def __init__(self, md: markdown.Markdown, budget: _OutputBudget):
+        super().__init__(md)
+        self.budget = budget
+
+    def run(self, root: etree.Element) -> None:
+        limit = self.budget.limit
+        total = 0
+        for el in root.iter():
+            total += 2 * len(el.tag) + 5 + _least_length(el.text) + _least_length(el.tail)
+            for name, value in el.items():
+                total += len(name) + _least_length(value) + 4
+            if total > limit:
+                raise self.budget.refuse(
+                    f"renders to more than {limit} bytes of HTML (counting every repeat of a reference "
+                    "link's address and title, an abbreviation's title, a footnote or [TOC])"
+                )
+
+
 def _slugify(value: str, separator: str) -> str:
     return HEADING_ID_PREFIX + (slugify_unicode(value, separator) or "section")
 
@@ -179,18 +254,35 @@ class MarkdownRenderer:
             quick_markdown.quicken(md)  # before our own passes join priority 6
         md.treeprocessors.register(_ShiftHeadings(md), "shift_headings", 7)
         md.treeprocessors.register(_AlignToClass(md), "align_to_class", 6)
+        # The output's size is bounded before it is written out: after every pass that
+        # adds content (the toc pass, at 5, is the last), before unescaping.
+        self._budget = _OutputBudget()
+        md.treeprocessors.register(_SizeGuard(md, self._budget), "size_guard", 1)
+        tables = md.parser.blockprocessors["table"]
+        tables.run = _bounded_table_run(self._budget, tables.run)  # type: ignore[method-assign]
         self._md = md
 
     def render(self, text: str, limits: Limits = Limits()) -> RenderedMarkdown:
         """Render Markdown text to sanitized HTML with its headings and plain text."""
         check_body_shape(text, limits.max_body_bytes, limits.max_body_nesting)
         self._md.reset()
+        self._budget.limit, self._budget.table_bytes = limits.max_body_html_bytes, 0
         try:
             raw_html = self._md.convert(text)
         except RecursionError:
             raise BodyTooComplex("the Markdown nests too deeply to render") from None
         headings = tuple(_flatten(self._md.toc_tokens))
         safe = sanitize_html(raw_html)
+        size = len(safe.encode("utf-8"))
+        if size > limits.max_body_html_bytes:
+            raise BodyTooComplex(
+                f"renders to {size} bytes of HTML; the limit is {limits.max_body_html_bytes} bytes "
+                "(limits.max_body_html_bytes in content/site.yaml)"
+            )
+        bad = find_not_carried(safe)
+        if bad:
+            # Only a character reference can put it there: the source text was checked.
+            raise BodyTooComplex(describe_not_carried(bad[0]).replace("contains", "has a character reference (&#...;) that makes", 1))
         words = html.unescape(_TAG.sub(" ", safe)).split()
         return RenderedMarkdown(html=safe, headings=headings, text=" ".join(words), word_count=len(words))
 

@@ -10,10 +10,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
+from .days import real_day
 from ..errors import Problem, did_you_mean
 from ..model import DIRECTIONS, TRACK_KINDS
+from .text_rules import BIDI_CONTROLS, describe_code_point, describe_not_carried, find_not_carried, has_visible_text
+from .url_rules import MAX_URL_LENGTH, check_base_url, check_source_url
 from .yamldata import BadScalar, ParsedYaml
 
 # Ids become folder names in site/: ASCII lowercase only (case-insensitive file systems
@@ -24,9 +26,14 @@ TERM_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 BRIEF_ID = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 MAX_ID_LENGTH = 100
 PLACEHOLDER = "TODO"
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-# `\s` in a str pattern is exactly the characters str.isspace() accepts (one C scan).
-WHITESPACE = re.compile(r"\s")
+# Characters no plain text field may hold: controls (line and paragraph separators
+# included, which YAML would fold away unseen), direction marks and overrides, and the
+# noncharacters of the first plane. A summary for editors' JSON Schema; the validator's
+# own checks (text_rules) are complete and say which character is wrong.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff]")
+_LINE_SEPARATORS = re.compile("[\r\u2028\u2029]")
+# Dates the archive accepts: none before this, and none after the day of the build.
+EARLIEST_DATE = dt.date(1900, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -58,9 +65,9 @@ TERM_SOURCES = {
 SOURCE_FIELDS = (
     FieldSpec("publisher", "text", True, "Who published the source (outlet, ministry, agency).", 200),
     FieldSpec("title", "text", True, "The source's headline or document title.", 300),
-    FieldSpec("url", "url", True, "Address of the source (http or https)."),
+    FieldSpec("url", "url", True, f"Address of the source (http or https), as a reader's browser reads it: a public host by its name, no user info, at most {MAX_URL_LENGTH} characters."),
     FieldSpec("date", "date", False, "Publication date shown by the source, YYYY-MM-DD."),
-    FieldSpec("archived", "url", False, "Address of an archived copy (http or https)."),
+    FieldSpec("archived", "url", False, "Address of an archived copy (http or https), with the same rules as url."),
     FieldSpec("note", "text", False, "Caveat about this source, e.g. a title taken from the URL.", 400),
 )
 
@@ -159,18 +166,26 @@ LIMIT_FIELDS = (
     FieldSpec("max_yaml_values", "int", False, "Most YAML values one file may expand to.", minimum=100),
     FieldSpec("max_body_nesting", "int", False, "Deepest nesting of lists and quotes, and most '[' or '(' open at once, in a body.", minimum=2),
     FieldSpec("max_body_bytes", "int", False, "Largest accepted Markdown body, in bytes.", minimum=1024),
+    FieldSpec("max_body_html_bytes", "int", False, "Largest HTML one Markdown body may render to, in bytes (pages and feeds embed it).", minimum=1024),
 )
 
 SITE_FIELDS = (
     FieldSpec("title", "text", True, "Site title.", 200),
     FieldSpec("description", "text", True, "One-sentence description of the archive.", 400),
-    FieldSpec("base_url", "url", True, "Absolute address the site is published at, e.g. https://example.org/archive/."),
+    FieldSpec("base_url", "site_url", True, "Absolute address the site is published at, e.g. https://example.org/archive/ (no user info, query or fragment)."),
     FieldSpec("language", "text", True, "Language tag of the content, e.g. en.", 20),
     FieldSpec("author", "text", True, "Who publishes the archive (used in feeds and citations).", 200),
     FieldSpec("license", "text", True, "Licence of the content, e.g. CC BY 4.0.", 100),
     FieldSpec("page_size", "int", False, "Briefs per page on list pages (default 20).", minimum=1),
     FieldSpec("feed_size", "int", False, "Briefs in each feed (default 20).", minimum=1),
     FieldSpec("limits", "mapping", False, "Resource limits for content files.", item_fields=LIMIT_FIELDS),
+    FieldSpec(
+        "repository", "url", False,
+        "Address of the GitHub repository the archive is kept in, e.g. https://github.com/OWNER/NAME: pages then link "
+        "to its issue forms and to each brief's source file; without it they show no such links.",
+    ),
+    FieldSpec("repository_branch", "text", False, "Branch whose files the 'Edit' links open (default main).", 100),
+    FieldSpec("contact", "text", False, "E-mail address for reports from readers who do not use GitHub.", 200),
 )
 
 PAGE_FIELDS = (
@@ -187,6 +202,7 @@ class Checker:
     path: str
     parsed: ParsedYaml
     vocabulary_ids: Callable[[str], frozenset[str]]
+    today: dt.date | None = None  # the day of the build: later dates are refused
 
 
 def validate_mapping(
@@ -275,11 +291,10 @@ def _check_text(spec: FieldSpec, raw: Any, checker: Checker):
         raw = raw.text
     if not isinstance(raw, str):
         return None, f"expected text, got {_kind_of(raw)}; put the value in quotes"
+    message = check_plain_text(raw)
+    if message:
+        return None, message
     text = " ".join(raw.split())
-    if not text:
-        return None, "must not be empty"
-    if CONTROL_CHARS.search(raw):
-        return None, "contains control or direction-override characters"
     if spec.max_length and len(text) > spec.max_length:
         return None, f"is {len(text)} characters long; the limit is {spec.max_length}"
     if text.startswith(PLACEHOLDER):
@@ -287,19 +302,72 @@ def _check_text(spec: FieldSpec, raw: Any, checker: Checker):
     return text, None
 
 
+def check_plain_text(text: str) -> str | None:
+    """What is wrong with a plain text value (a title, label, site field), or None.
+
+    It must show something (invisible and blank-looking characters do not count), hold
+    only characters XML and JSON can carry, and no direction marks or overrides.
+    """
+    if not has_visible_text(text):
+        return "must not be empty (invisible and blank-looking characters do not count)" if text.strip() else "must not be empty"
+    return check_text_characters(text)
+
+
+def check_text_characters(text: str) -> str | None:
+    """Why `text` cannot be shown as plain text in pages, feeds and data, or None: it holds
+    a character XML cannot carry, a direction mark or override, or a line separator."""
+    bad = find_not_carried(text)
+    if bad:
+        return describe_not_carried(bad[0])
+    bidi = BIDI_CONTROLS.search(text) or _LINE_SEPARATORS.search(text)
+    if bidi:
+        what = "a direction mark or override" if BIDI_CONTROLS.match(bidi[0]) else "a line or paragraph separator"
+        return f"contains {what}, {describe_code_point(bidi[0])}, which would change what readers see; remove it"
+    return None
+
+
 def _check_date(spec: FieldSpec, raw: Any, checker: Checker):
     if isinstance(raw, BadScalar):
-        return None, f"'{raw.text}' is not a real date ({raw.reason})"
+        return None, describe_impossible_date(raw.text)
     if isinstance(raw, dt.datetime):
         return None, "must be a day (YYYY-MM-DD) without a time"
-    if isinstance(raw, dt.date):
-        return raw, None
-    if isinstance(raw, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
+    if isinstance(raw, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw.strip()):
         try:
-            return dt.date.fromisoformat(raw.strip()), None
-        except ValueError as exc:
-            return None, f"'{raw.strip()}' is not a real date ({exc})"
+            raw = dt.date.fromisoformat(raw.strip())
+        except ValueError:
+            return None, describe_impossible_date(raw.strip())
+    if isinstance(raw, dt.date):
+        return raw, check_date_range(raw, checker.today)
     return None, f"expected a date as YYYY-MM-DD, got {_kind_of(raw)}"
+
+
+def today_anywhere() -> dt.date:
+    """The latest date it is anywhere on Earth now (UTC+14): a brief written on its own day
+    in any time zone is not yet in the future. Validation reads the clock; output never does."""
+    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=14)).date()
+
+
+def check_date_range(day: dt.date, today: dt.date | None) -> str | None:
+    """Why a date is outside what the archive accepts (EARLIEST_DATE to `today`), or None."""
+    if day < EARLIEST_DATE:
+        return f"{day.isoformat()} is before {EARLIEST_DATE.isoformat()}, the earliest date the archive accepts"
+    if today is not None and day > today:
+        return f"{day.isoformat()} is after the day of this build ({today.isoformat()}); a brief records what has happened"
+    return None
+
+
+_DATE_PARTS = re.compile(r"\s*([0-9]{1,4})-([0-9]{1,2})-([0-9]{1,2})")
+
+
+def describe_impossible_date(text: str) -> str:
+    """Say exactly what is wrong with a YYYY-MM-DD text that is not a date."""
+    match = _DATE_PARTS.match(text)
+    if not match:
+        return f"'{_shorten(text)}' is not a date as YYYY-MM-DD"
+    if match.end() != len(text.rstrip()):
+        return f"'{_shorten(text)}' is not a date as YYYY-MM-DD (a day, without a time)"
+    _, wrong = real_day(*(int(part) for part in match.groups()))
+    return f"{wrong} ('{_shorten(text)}')" if wrong else f"'{_shorten(text)}' is not a date as YYYY-MM-DD"
 
 
 def _check_bool(spec: FieldSpec, raw: Any, checker: Checker):
@@ -317,22 +385,21 @@ def _check_int(spec: FieldSpec, raw: Any, checker: Checker):
 
 
 def _check_url(spec: FieldSpec, raw: Any, checker: Checker):
+    return _url_value(raw, check_source_url)
+
+
+def _check_site_url(spec: FieldSpec, raw: Any, checker: Checker):
+    return _url_value(raw, check_base_url)
+
+
+def _url_value(raw: Any, check: Callable[[str], str | None]):
     if not isinstance(raw, str) or not raw.strip():
         return None, f"expected an http(s) address, got {_kind_of(raw)}"
     url = raw.strip()
     if url.startswith(PLACEHOLDER):
         return None, f"still holds the placeholder '{_shorten(url)}'; replace it"
-    if CONTROL_CHARS.search(url) or WHITESPACE.search(url):
-        return None, "must not contain spaces or control characters (encode them as %20)"
-    try:
-        parts = urlsplit(url)
-    except ValueError as exc:
-        return None, f"is not a valid address ({exc})"
-    if parts.scheme.lower() not in ("http", "https"):
-        return None, f"must start with http:// or https://, got '{_shorten(url)}'"
-    if not parts.hostname:
-        return None, "has no host name"
-    return url, None
+    message = check(url)
+    return (None, message) if message else (url, None)
 
 
 def _check_term(spec: FieldSpec, raw: Any, checker: Checker):
@@ -373,6 +440,7 @@ _SCALAR_CHECKS = {
     "bool": _check_bool,
     "int": _check_int,
     "url": _check_url,
+    "site_url": _check_site_url,
     "term": _check_term,
     "choice": _check_choice,
 }

@@ -16,12 +16,14 @@ from ..output.render import load_strings
 from ..site.track_exports import render_schemas
 from ..site.urls import Urls
 from ..content.schema import BRIEF_FIELDS, BRIEF_ID, CONTROL_CHARS, PLACEHOLDER, FieldSpec
+from ..content.url_rules import MAX_URL_LENGTH
 
 SCHEMA_PATH = "schema/brief.schema.json"
 DATA_SCHEMA_FOLDER = "schema"  # schema/moves.schema.json, ...: the tracks downloads' schemas
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-# http(s), optional user info, a host (name or [IPv6]), optional port, then no spaces.
-URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://([^\s/?#@]*@)?(\[[0-9A-Fa-f:.]+\]|[^\s/?#@:\[\]]+)(:[^\s/?#]*)?([/?#]\S*)?$"
+# http(s), a host (name or [IPv6]) with no user info, an optional numeric port, then no
+# spaces or backslashes. The validator (content/url_rules.py) checks much more.
+URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://(\[[0-9A-Fa-f:.]+\]|[^\s/?#@:\[\]\\]+)(:[0-9]{1,5})?([/?#][^\s\\]*)?$"
 # What the validator refuses in any text: a leftover placeholder or hidden control characters.
 _FORBIDDEN_TEXT = {"anyOf": [{"pattern": rf"^\s*{PLACEHOLDER}"}, {"pattern": CONTROL_CHARS.pattern}]}
 
@@ -114,7 +116,7 @@ def _value_schema(spec: FieldSpec, vocabulary: _Terms) -> dict[str, Any]:
     if kind == "int":
         return {"type": "integer", "minimum": spec.minimum}
     if kind == "url":
-        return {"type": "string", "pattern": URL_PATTERN, "not": _FORBIDDEN_TEXT}
+        return {"type": "string", "maxLength": MAX_URL_LENGTH, "pattern": URL_PATTERN, "not": _FORBIDDEN_TEXT}
     if kind == "term":
         ids = [term.id for term in vocabulary.kind(spec.vocabulary)]
         return {"type": "string", "enum": ids} if ids else {"type": "string", "not": {}}

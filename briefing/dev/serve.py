@@ -422,7 +422,7 @@ class DevServer:
                 generation = self.site.rebuild(changed or None)
         except BuildFailed as failure:
             lines = tuple(problem.format() for problem in failure.problems)
-            self._fail(lines, failure_summary(failure.problems, "").replace("; / left unchanged", "; still serving the last good build"))
+            self._fail(lines, failure_summary(failure.problems, command="rebuild") + "; still serving the last good build, from memory")
             return False
         except Exception:  # noqa: BLE001 - an engine bug must not kill the server
             self._fail(tuple(traceback.format_exc().rstrip().splitlines()), "internal error (a bug in the engine, not in your content)")

@@ -16,33 +16,49 @@ import jinja2
 from .. import speedups
 from ..speedups import jinja as quick_jinja
 from ..hashing import digest
-from ..site.dates import human_date
+from ..site.dates import UnknownLanguage, date_locale, date_span, human_date
 from ..errors import BuildFailed, Problem
 from ..model import Memo
 from ..site.archive import Archive
 from ..site.security import CONTENT_SECURITY_POLICY
-from ..site.timeline_svg import render_timeline_svg, type_classes
+from ..site.timeline_svg import render_timeline_svg, type_styles
 from ..site.urls import Urls
 from ..content.files import is_inside, read_text, relative_name
 from ..site.plan import OutputFile
+from ..content.schema import check_text_characters
 from ..content.yamldata import YamlProblem, parse_yaml
 
 
 def load_strings(templates: Path, root: Path, language: str) -> Mapping[str, Any]:
-    """Read the UI strings for `language` from templates/i18n/<language>.yaml."""
+    """Read the UI strings for `language` from templates/i18n/<language>.yaml (and check
+    that dates can be written in it)."""
     path = templates / "i18n" / f"{language}.yaml"
     name = relative_name(path, root)
     if not path.is_file():
         raise BuildFailed([Problem(name, 1, "file", f"is missing: every UI string for language '{language}' lives there")])
+    try:
+        date_locale(language)
+    except UnknownLanguage as exc:
+        raise BuildFailed([Problem(name, 1, "language", f"{exc} (CLDR, through Babel, has none)")]) from None
     text, problem = read_text(path, root, templates, 1024 * 1024)
     if problem:
         raise BuildFailed([problem])
     try:
-        data = parse_yaml(text or "").data
+        parsed = parse_yaml(text or "")
     except YamlProblem as exc:
         raise BuildFailed([Problem(name, exc.line, "yaml", exc.message)]) from None
+    data = parsed.data
     if not isinstance(data, dict):
         raise BuildFailed([Problem(name, 1, "yaml", "must be a mapping of string names to texts")])
+    # UI strings reach every page, feed and download, like content text.
+    problems = [
+        Problem(name, parsed.line(key, *at), str(key), message)
+        for key, value in data.items()
+        for at, string in _strings(value)
+        if (message := check_text_characters(string))
+    ]
+    if problems:
+        raise BuildFailed(problems)
     return data
 
 
@@ -51,19 +67,28 @@ def make_renderer(templates: Path, root: Path, archive: Archive, memo: Memo | No
     strings = load_strings(templates, root, archive.config.language)
     urls = Urls(archive.config.base_url)
     types = archive.vocabulary.types
-    timeline = render_timeline_svg(
-        archive.briefs, types, urls, lambda day: human_date(day, strings.get("months", ())),
-        str(strings.get("timeline_figure_label", "")),
-    )
+    timeline = render_timeline_svg(archive.briefs, types, urls, archive.config.language, str(strings.get("timeline_figure_label", "")))
     return TemplateRenderer(
         templates, root,
         {
             "site": archive.config, "archive": archive, "urls": urls, "t": strings,
             "vocabulary": archive.vocabulary, "content_security_policy": CONTENT_SECURITY_POLICY,
-            "timeline": timeline, "type_class": type_classes(types),
+            "timeline": timeline, "type_styles": type_styles(types),
         },
         memo=memo,
     )
+
+
+def _strings(value: Any, at: tuple = ()):
+    """Every string in a UI string's value (a text, or a list such as the month names)."""
+    if isinstance(value, str):
+        yield at, value
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, at + (index,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, at + (key,))
 
 
 class TemplateRenderer:
@@ -87,7 +112,10 @@ class TemplateRenderer:
         )
         strings = global_vars.get("t", {})
         self.strings: Mapping[str, Any] = strings
-        self.env.filters["human_date"] = lambda d: human_date(d, strings.get("months", ()))
+        site = global_vars.get("site")
+        language = site.language if site is not None else "en"
+        self.env.filters["human_date"] = lambda d: human_date(d, language)
+        self.env.filters["date_span"] = lambda start, end=None: date_span(start, end, language)
         self.env.filters["iso"] = lambda d: d.isoformat()
         self.env.globals.update(global_vars)
         if speedups.enabled():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import count, escape_cell
+from ..errors import code_cell, count
 from .builtsite import base_path_of, base_url_of, page_title, site_files, url_of
 
 
@@ -94,12 +94,12 @@ def format_markdown(changes: SiteChanges) -> str:
         pages = [c for c in group if c.is_page]
         if pages:
             lines += [f"**{label} pages**", "", "| page | title |", "|---|---|"]
-            lines += [f"| `{escape_cell(c.url)}` | {escape_cell(c.title) or '(no title)'}{' (brief)' if c.is_brief else ''} |" for c in pages]
+            lines += [f"| {code_cell(c.url)} | {code_cell(c.title) if c.title else '(no title)'}{' (brief)' if c.is_brief else ''} |" for c in pages]
             lines.append("")
     others = [(label, c) for label, group in (("added", changes.added), ("changed", changes.changed), ("removed", changes.removed)) for c in group if not c.is_page]
     if others:
         lines += ["<details>", f"<summary>{count(len(others), 'other file')} (feeds, data downloads, sitemap, theme)</summary>", ""]
-        lines += [f"- {label}: `{escape_cell(c.url)}`" for label, c in others]
+        lines += [f"- {label}: {code_cell(c.url)}" for label, c in others]
         lines += ["", "</details>", ""]
     return "\n".join(lines)
 

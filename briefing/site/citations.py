@@ -81,11 +81,11 @@ def assemble_citation(brief: Brief, archive: Archive, urls: Urls, strings: Mappi
 
 def render_plain(brief: Brief, archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> str:
     """A reference in running text: author, title, site, date (and last change), URL."""
-    months = strings.get("months", ())
+    language = archive.config.language
     changed = brief.last_modified != brief.date
     return strings["cite_plain_updated" if changed else "cite_plain"].format(
         author=archive.config.author, title=brief.title, site=archive.config.title,
-        date=human_date(brief.date, months), updated=human_date(brief.last_modified, months),
+        date=human_date(brief.date, language), updated=human_date(brief.last_modified, language),
         url=urls.absolute(urls.brief(brief.id)),
     )
 

@@ -10,6 +10,7 @@ import datetime as dt
 import heapq
 import html
 import json
+import operator
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -69,7 +70,11 @@ def choose_feed_briefs(briefs: tuple[Brief, ...], size: int, ranks: Mapping[str,
     again for each feed.
     """
     ranks = ranks or recency_ranks(briefs)
-    return tuple(heapq.nsmallest(size, briefs, key=lambda brief: ranks[brief.id]))
+    by_id = {brief.id: brief for brief in briefs}
+    return tuple(by_id[i] for i in heapq.nsmallest(size, map(_ID, briefs), key=ranks.__getitem__))
+
+
+_ID = operator.attrgetter("id")
 
 
 def recency_ranks(briefs: tuple[Brief, ...]) -> dict[str, int]:
@@ -154,20 +159,19 @@ def _entry(archive: Archive, urls: Urls, strings: Mapping[str, Any], brief: Brie
         categories += [Category(urls.absolute(urls.terms(kind)), i, archive.term_label(kind, i)) for i in ids]
     return FeedEntry(
         id=url, url=url, title=brief.title, summary=brief.summary,
-        content_html=render_entry_html(brief, strings), published=rfc3339(brief.date),
+        content_html=render_entry_html(brief, strings, archive.config.language), published=rfc3339(brief.date),
         updated=rfc3339(brief.last_modified), categories=tuple(categories),
     )
 
 
-def render_entry_html(brief: Brief, strings: Mapping[str, Any]) -> str:
+def render_entry_html(brief: Brief, strings: Mapping[str, Any], language: str) -> str:
     """The brief's body followed by its corrections and sources, as one HTML fragment."""
-    months = strings.get("months", ())
     esc = html.escape
     parts = [brief.body.html.strip()]
     if brief.updated:
-        parts.append(f"<p><em>{esc(strings['updated_on'])} {esc(human_date(brief.updated, months))}</em></p>")
+        parts.append(f"<p><em>{esc(strings['updated_on'])} {esc(human_date(brief.updated, language))}</em></p>")
     if brief.corrections:
-        items = "".join(f"<li>{esc(human_date(c.date, months))}: {esc(c.note)}</li>" for c in brief.corrections)
+        items = "".join(f"<li>{esc(human_date(c.date, language))}: {esc(c.note)}</li>" for c in brief.corrections)
         parts.append(f"<h2>{esc(strings['corrections_title'])}</h2><ul>{items}</ul>")
     sources = "".join(
         f'<li>{esc(s.publisher)}, <a href="{esc(s.url)}">{esc(s.title)}</a></li>' for s in brief.sources
@@ -181,7 +185,7 @@ def assemble_track_feed(
 ) -> Feed:
     """The Atom feed of one track: an entry per move, newest first. An entry's id stays
     the same when its brief is corrected; `updated` follows the brief's last change."""
-    months = strings.get("months", ())
+    language = archive.config.language
     esc = html.escape
     track = history.track
     page = urls.absolute(urls.track(track.id))
@@ -189,7 +193,7 @@ def assemble_track_feed(
     for step in sorted(history.steps, key=lambda s: (s.as_of, s.lane), reverse=True):
         brief = archive.by_id[step.origin.brief_id]
         value = value_label(step)
-        title = strings["feed_track_entry"].format(track=track.label, value=value, date=human_date(step.as_of, months))
+        title = strings["feed_track_entry"].format(track=track.label, value=value, date=human_date(step.as_of, language))
         lines = [f"<p>{esc(strings['track_move_from'].format(previous=step.previous_label, value=value))}</p>" if step.previous_label else ""]
         lines.append(f"<p>{esc(step.reason)}</p>")
         if step.note:

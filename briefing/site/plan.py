@@ -8,8 +8,9 @@ here as bytes; pages and XML are rendered from templates later.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from .archive import Archive, Group
@@ -39,6 +40,14 @@ TRACK_STRINGS = (
 PAGER_REACH = 2
 # Term kinds that get their own Atom feed (tags are too many and too fine-grained).
 FEED_KINDS = ("types", "actors")
+# The sitemaps protocol's limits for one sitemap file; beyond either, the sitemap is split
+# into parts listed by a sitemap index at the sitemap's own address.
+SITEMAP_MAX_URLS = 50_000
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+# Bytes of one sitemap entry besides its address (tags, indentation, lastmod), and of a
+# file besides its entries: a little more than templates/sitemap.xml writes.
+_SITEMAP_ENTRY_BYTES = 80
+_SITEMAP_FILE_BYTES = 200
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,14 @@ class SitemapEntry:
 
 
 @dataclass(frozen=True)
+class SitemapPart:
+    """One part of a split sitemap, as the sitemap index lists it."""
+
+    url: str
+    lastmod: dt.date | None
+
+
+@dataclass(frozen=True)
 class OutputFile:
     """A file to write: where it goes and either a template with variables or ready bytes."""
 
@@ -135,7 +152,7 @@ def plan_site(
     pages = sorted((f for f in files if f.is_page), key=lambda f: f.path)
     add = files.append
     entries = tuple(SitemapEntry(f.url, f.lastmod) for f in pages)  # only what the sitemap shows
-    add(OutputFile(output_path(urls, urls.sitemap()), "sitemap.xml", urls.sitemap(), {"pages": entries}))
+    files += plan_sitemaps(urls, entries)
     add(OutputFile(output_path(urls, urls.robots()), "robots.txt", urls.robots(), {}))
     return tuple(sorted(files, key=lambda f: f.path))
 
@@ -152,7 +169,7 @@ def plan_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previou
     add(_html(urls, urls.home(), "index.html", {"kind": "home"}, lastmod=everything))
     add(OutputFile("404.html", "404.html", urls.not_found(), {"kind": "not_found"}))
     add(_html(urls, urls.search(), "search.html", {"kind": "search"}))
-    files += _paginated(urls, archive, archive.briefs, "timeline.html", urls.timeline, {"kind": "timeline"})
+    files += _timeline(urls, archive, "newest") + _timeline(urls, archive, "oldest")
     add(_html(urls, urls.years(), "years.html", {"kind": "years", "groups": archive.years}, lastmod=everything))
     for group in archive.years:
         make = lambda n, y=int(group.key): urls.year(y, n)  # noqa: E731
@@ -239,6 +256,38 @@ def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: M
     return files
 
 
+def plan_sitemaps(urls: Urls, entries: tuple[SitemapEntry, ...]) -> list[OutputFile]:
+    """The sitemap; split into numbered parts and a sitemap index when it would exceed
+    SITEMAP_MAX_URLS addresses or SITEMAP_MAX_BYTES bytes (robots.txt names the index)."""
+    parts = split_sitemap(urls, entries)
+    if len(parts) == 1:
+        return [OutputFile(output_path(urls, urls.sitemap()), "sitemap.xml", urls.sitemap(), {"pages": parts[0]})]
+    files = [
+        OutputFile(output_path(urls, urls.sitemap(number)), "sitemap.xml", urls.sitemap(number), {"pages": part})
+        for number, part in enumerate(parts, start=1)
+    ]
+    index = tuple(SitemapPart(urls.sitemap(n), latest(e.lastmod for e in part)) for n, part in enumerate(parts, start=1))
+    files.append(OutputFile(output_path(urls, urls.sitemap()), "sitemap-index.xml", urls.sitemap(), {"sitemaps": index}))
+    return files
+
+
+def split_sitemap(urls: Urls, entries: tuple[SitemapEntry, ...]) -> list[tuple[SitemapEntry, ...]]:
+    """Entries in order, cut into runs that each fit in one sitemap file (at least one run)."""
+    parts: list[tuple[SitemapEntry, ...]] = []
+    current: list[SitemapEntry] = []
+    size = _SITEMAP_FILE_BYTES
+    for entry in entries:
+        # Each address is written XML-escaped, in UTF-8: counted the same way here.
+        grows = _SITEMAP_ENTRY_BYTES + len(html.escape(urls.absolute(entry.url)).encode("utf-8"))
+        if current and (len(current) >= SITEMAP_MAX_URLS or size + grows > SITEMAP_MAX_BYTES):
+            parts.append(tuple(current))
+            current, size = [], _SITEMAP_FILE_BYTES
+        current.append(entry)
+        size += grows
+    parts.append(tuple(current))
+    return parts
+
+
 def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list[OutputFile]:
     """The Data page and the downloads it documents.
 
@@ -275,7 +324,7 @@ def plan_tracks(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> lis
     if data is None:
         return []
     _require_strings(archive, strings, TRACK_STRINGS, ("track_directions", "data_fields_moves", "data_fields_reactions", "data_fields_tracks", "data_fields_stances"))
-    text = chart_text(strings)
+    text = chart_text(strings, archive.config.language)
     as_of = data.board.as_of
     first = min((b.date for b in archive.briefs), default=as_of)
     span = chart_span(first, as_of)
@@ -304,11 +353,10 @@ def plan_tracks(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> lis
     return files
 
 
-def chart_text(strings: Mapping[str, Any]) -> ChartText:
-    """The words of the tracks' charts, from the UI strings."""
-    months = strings.get("months", ())
+def chart_text(strings: Mapping[str, Any], language: str) -> ChartText:
+    """The words of the tracks' charts, from the UI strings, with dates in `language`."""
     return ChartText(
-        lambda day: human_date(day, months), strings["track_directions"], strings["track_mark"], strings["track_mark_first"],
+        lambda day: human_date(day, language), strings["track_directions"], strings["track_mark"], strings["track_mark_first"],
         strings["swimlane_mark"], strings["track_figure_label"], strings["swimlane_figure_label"],
     )
 
@@ -352,6 +400,23 @@ def check_plan(files: tuple[OutputFile, ...]) -> list[Problem]:
 
 def _made_in_python(path: str, url: str, data: bytes) -> OutputFile:
     return OutputFile(path, "", url, data=data, made_from=digest("bytes", data))
+
+
+# The orders the timeline is offered in; each has its own address and the same page size.
+TIMELINE_ORDERS = ("newest", "oldest")
+
+
+def _timeline(urls: Urls, archive: Archive, order: str) -> list[OutputFile]:
+    """The timeline's pages in one order; a page whose first year began on the page before
+    is told so (`continued`), for its heading."""
+    briefs = archive.briefs if order == "newest" else archive.briefs[::-1]
+    context = {"kind": "timeline", "order": order, "orders": TIMELINE_ORDERS}
+    pages = _paginated(urls, archive, briefs, "timeline.html", lambda n: urls.timeline(n, order), context)
+    size = archive.config.page_size
+    return [
+        replace(page, context={**page.context, "continued": n > 1 and briefs[(n - 1) * size - 1].year == briefs[(n - 1) * size].year})
+        for n, page in enumerate(pages, 1)
+    ]
 
 
 def _heading(group: Group) -> GroupHeading:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 # Top-level folders the engine writes; a standalone page may not take one of these names.
 RESERVED_NAMES = frozenset(
@@ -55,8 +55,9 @@ class Urls:
     def page(self, page_id: str) -> str:
         return self.path(f"{page_id}/")
 
-    def timeline(self, number: int = 1) -> str:
-        return self.path(_paged("timeline/", number))
+    def timeline(self, number: int = 1, order: str = "newest") -> str:
+        """A page of the timeline, newest first or (order 'oldest') oldest first."""
+        return self.path(_paged("timeline/" if order == "newest" else f"timeline/{order}/", number))
 
     def years(self) -> str:
         return self.path("years/")
@@ -71,8 +72,6 @@ class Urls:
         return self.path(_paged(f"{kind}/{term_id}/", number))
 
     def search(self, query: str = "") -> str:
-        from urllib.parse import quote
-
         return self.path("search/") + (f"?q={quote(query)}" if query else "")
 
     def search_bundle(self) -> str:
@@ -92,8 +91,9 @@ class Urls:
     def json_feed(self) -> str:
         return self.path("feed.json")
 
-    def sitemap(self) -> str:
-        return self.path("sitemap.xml")
+    def sitemap(self, part: int = 0) -> str:
+        """The sitemap (or, when it is split, the sitemap index), or its numbered part."""
+        return self.path(f"sitemap-{part}.xml" if part else "sitemap.xml")
 
     def robots(self) -> str:
         return self.path("robots.txt")
@@ -116,6 +116,29 @@ class Urls:
     def reactions(self) -> str:
         """The matrix of milestones and the third parties that reacted to them."""
         return self.path("reactions/")
+
+
+    # Addresses outside the site: the repository the archive is kept in (GitHub's paths)
+    # and e-mail. Every value is percent-encoded, so a title or path cannot change them.
+
+    def repository_file(self, repository: str, branch: str, path: str) -> str:
+        """A file of the repository as the repository's web page shows it."""
+        return f"{repository}/blob/{quote(branch, safe='/')}/{quote(path, safe='/')}"
+
+    def edit_source(self, repository: str, branch: str, path: str) -> str:
+        """The repository's web editor for one file (it offers a fork to those who cannot push)."""
+        return f"{repository}/edit/{quote(branch, safe='/')}/{quote(path, safe='/')}"
+
+    def issue_form(self, repository: str, form: str, **fields: str) -> str:
+        """A new issue on the repository's issue form `form`, with fields filled in by id."""
+        query = urlencode([("template", form), *fields.items()], quote_via=quote)
+        return f"{repository}/issues/new?{query}"
+
+    def mail(self, address: str, **fields: str) -> str:
+        """A mailto: link with a subject or body filled in (RFC 6068: line breaks as CRLF)."""
+        fields = {name: value.replace("\r\n", "\n").replace("\n", "\r\n") for name, value in fields.items()}
+        query = urlencode(list(fields.items()), quote_via=quote)
+        return f"mailto:{quote(address, safe='@+')}" + (f"?{query}" if query else "")
 
 
 def _paged(folder: str, number: int) -> str:

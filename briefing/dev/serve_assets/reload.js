@@ -1,13 +1,15 @@
 // Live reload for `build.py serve` (added to pages as they are served, never to site/).
 // Listens to the dev server's event stream: reloads the page after a successful rebuild,
-// shows the build errors over the page while a rebuild fails. A hidden tab lets go of
-// its connection and catches up when it is shown again.
+// shows the build errors over the page while a rebuild fails. The errors can be dismissed
+// (the close button or Escape) to look at the page; different errors show again. A hidden
+// tab lets go of its connection and catches up when it is shown again.
 (function () {
   "use strict";
   var script = document.currentScript;
   var pageBuild = script ? script.getAttribute("data-serve-build") : "";
   var source = null;
   var overlay = null;
+  var dismissed = "";  // the errors the reader closed, as one text
 
   function addStyles() {
     var link = document.createElement("link");
@@ -17,6 +19,11 @@
   }
 
   function showErrors(state) {
+    var text = state.summary + "\n" + state.errors.join("\n");
+    if (text === dismissed) {
+      return;
+    }
+    dismissed = "";
     if (!overlay) {
       addStyles();
       overlay = document.createElement("section");
@@ -24,11 +31,25 @@
       overlay.setAttribute("role", "alert");
       document.body.appendChild(overlay);
     }
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "briefing-serve-close";
+    close.textContent = "Dismiss";
+    close.setAttribute("aria-label", "Dismiss the build errors");
+    close.addEventListener("click", function () {
+      dismiss(text);
+    });
     var heading = document.createElement("h2");
     heading.textContent = state.summary;
     var list = document.createElement("pre");
     list.textContent = state.errors.join("\n");
-    overlay.replaceChildren(heading, list);
+    overlay.replaceChildren(close, heading, list);
+    overlay.setAttribute("data-errors", text);
+  }
+
+  function dismiss(text) {
+    dismissed = text;
+    hideErrors();
   }
 
   function hideErrors() {
@@ -38,6 +59,12 @@
     }
   }
 
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && overlay) {
+      dismiss(overlay.getAttribute("data-errors"));
+    }
+  });
+
   function onState(event) {
     var state = JSON.parse(event.data);
     if (state.errors.length) {
@@ -46,6 +73,7 @@
       disconnect();
       window.location.reload();
     } else {
+      dismissed = "";
       hideErrors();
     }
   }
