@@ -373,10 +373,11 @@ def _ids_by_path(paths: tuple[Path, ...], root: Path) -> dict[str, str]:
     return {relative_name(path, root): path.name[: -len(".md")] for path in paths}
 
 
-def _refs_of(parsed: ParsedBrief) -> BriefRefs:
-    brief = parsed.brief
+def _refs_of(parsed: ParsedBrief | Brief) -> BriefRefs:
+    """What the rules across briefs need of a valid brief (its moves too, when it has them)."""
+    brief, layers = (parsed.brief, parsed.layers) if isinstance(parsed, ParsedBrief) else (parsed, None)
     lines = brief.related_lines or (1,) * len(brief.related)
-    return BriefRefs(brief.path, brief.id, tuple(zip(brief.related, lines)), parsed.layers)
+    return BriefRefs(brief.path, brief.id, tuple(zip(brief.related, lines)), layers)
 
 
 @dataclass(frozen=True)
