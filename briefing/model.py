@@ -143,9 +143,9 @@ class Brief:
     # Where each related id and each source stands in the file, for messages about them.
     related_lines: tuple[int, ...] = ()
     source_lines: tuple[int, ...] = ()
-    # Digest of everything this brief was made from (file path and text, vocabulary,
-    # limits, versions), set by the loader: page fingerprints use it instead of walking
-    # the whole brief. Empty for briefs made elsewhere (they are walked field by field).
+    # Digest of all the values above, set by the loader: page fingerprints use it instead
+    # of walking the whole brief. Its moves and reactions are not part of a Brief (see
+    # BriefLayers). Empty for briefs made elsewhere (they are walked field by field).
     fingerprint: str = ""
     # Digest of what related briefs are chosen by (id, date, type, actors, tags, related);
     # empty for briefs made elsewhere.
@@ -197,3 +197,117 @@ class Memo(Protocol):
     def key(self, kind: str, *inputs: Any) -> str: ...
     def get(self, key: str, counted: bool = False) -> Any: ...
     def put(self, key: str, value: Any) -> None: ...
+
+
+@dataclass(frozen=True)
+class Level:
+    """A named step of a track (a ladder's level, a lane, or a lane's state), with the
+    definition a source must meet."""
+
+    id: str
+    label: str
+    definition: str
+
+
+TRACK_KINDS = ("ladder", "lanes", "arrows")
+DIRECTIONS = ("improving", "worsening")  # what a move on an arrows track says
+
+
+@dataclass(frozen=True)
+class Track:
+    """A negotiation track from content/tracks.yaml.
+
+    A ladder has ordered levels (lowest first) and starts at the first; a lanes track
+    has lanes (e.g. mediation formats), each in one of `states`; an arrows track has no
+    levels: each move says whether a milestone made things better or worse.
+    """
+
+    id: str
+    label: str
+    definition: str
+    kind: str  # one of TRACK_KINDS
+    levels: tuple[Level, ...] = ()
+    lanes: tuple[Level, ...] = ()
+    states: tuple[Level, ...] = ()
+
+    @property
+    def targets(self) -> tuple[Level, ...]:
+        """What a move's `to` may name: a ladder's levels or a lanes track's states."""
+        return self.levels if self.kind == "ladder" else self.states
+
+
+@dataclass(frozen=True)
+class Stance:
+    """One step of the published scale of third parties' reactions."""
+
+    id: str
+    label: str
+    symbol: str  # shown beside the word, so a stance never rests on colour
+    definition: str
+
+
+@dataclass(frozen=True)
+class Tracks:
+    """Everything content/tracks.yaml defines: the tracks and the stance scale, in file order."""
+
+    tracks: tuple[Track, ...]
+    stances: tuple[Stance, ...]
+
+    def ids(self, kind: str) -> frozenset[str]:
+        """The ids of 'tracks' or 'stances'."""
+        return frozenset(item.id for item in (self.tracks if kind == "tracks" else self.stances))
+
+    def track(self, track_id: str) -> Track | None:
+        """The track with this id, or None."""
+        return next((t for t in self.tracks if t.id == track_id), None)
+
+
+@dataclass(frozen=True)
+class Move:
+    """What a milestone changed on one track, as its brief records it. The level before
+    it is never entered: it is worked out from the moves before it."""
+
+    track: str
+    as_of: dt.date
+    reason: str
+    source: int  # number of the brief's source that supports it (1 = first)
+    lane: str = ""  # lanes tracks only
+    to: str = ""  # ladder level or lane state; empty on arrows tracks
+    direction: str = ""  # arrows tracks only: one of DIRECTIONS
+    note: str = ""  # where the judgement is disputed
+    setback: bool = False  # a ladder move down must say so
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """A third party's public reaction to a milestone."""
+
+    actor: str
+    date: dt.date
+    speaker: str
+    stance: str
+    paraphrase: str
+    source: int
+    quote: str = ""  # verbatim words only, as the cited source holds them
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BriefLayers:
+    """A brief's moves and reactions, kept apart from the Brief itself: a page that lists
+    a brief (and its fingerprint) does not depend on them, so editing a move re-renders
+    only the pages that show moves."""
+
+    brief_id: str
+    path: str
+    date: dt.date
+    draft: bool
+    moves: tuple[Move, ...] = ()
+    reactions: tuple[Reaction, ...] = ()
+    # Per move, the (field, line) of each of its keys, for messages about it.
+    move_lines: tuple[tuple[tuple[str, int], ...], ...] = ()
+
+    def line_of(self, index: int, name: str = "") -> int:
+        """The line of move `index`'s field `name` (its first line if that field is absent)."""
+        lines = dict(self.move_lines[index]) if index < len(self.move_lines) else {}
+        return lines.get(name) or lines.get("", 1)

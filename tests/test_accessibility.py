@@ -28,12 +28,21 @@ PAGES = [
     "data/",
     "search/",
     "404.html",
+    "tracks/",  # status table, swimlane chart and its table
+    "tracks/border/",  # a ladder: step chart, moves, levels, disputed judgements
+    "tracks/mediation-formats/",  # lanes
+    "tracks/security/",  # arrows
+    "reactions/",  # the matrix
+    "actors/russia/",  # took part and reacted
 ]
 # The fixture adds what the bundled archive may lack: corrections, an update, sub-headings,
 # a footnote, an archived source, and the links a repository and contact address bring.
 FIXTURE_PAGES = ["briefs/2023-12-07-joint-statement/", "about/", "timeline/page/2/"]
+# ... and tracks the bundled archive lacks: notes full of markup characters, a reaction with a note.
+FIXTURE_PAGES += ["tracks/formats/", "reactions/", "briefs/2024-11-11-tricky-talks/"]
 # On a phone, the pages whose layout changes there (the rest only narrow their column).
 PHONE_PAGES = {"", "timeline/", "briefs/2023-09-19-karabakh-military-operation-and-ceasefire/", "data/", "search/", "types/"}
+PHONE_PAGES |= {"tracks/", "tracks/border/", "tracks/mediation-formats/", "tracks/security/", "reactions/"}
 
 
 @pytest.fixture(scope="module")

@@ -43,9 +43,12 @@ MISPLACED = [
      "is not read: pages live in content/pages/ and briefs in content/briefs/YYYY/, each ending in .md; move it to one of them"),
     ("settings as .yml", "content/site.yml",
      "is not a file the build reads (did you mean content/site.yaml?); the build reads only content/site.yaml, "
-     "content/vocabulary.yaml, content/briefs/YYYY/YYYY-MM-DD-slug.md, content/pages/NAME.md; move or remove it"),
-    ("a file no issue has added yet", "content/tracks.yaml",
-     "is not a file the build reads; the build reads only content/site.yaml, content/vocabulary.yaml, "
+     "content/vocabulary.yaml, content/tracks.yaml, content/briefs/YYYY/YYYY-MM-DD-slug.md, content/pages/NAME.md; move or remove it"),
+    ("tracks as .yml", "content/tracks.yml",
+     "is not a file the build reads (did you mean content/tracks.yaml?); the build reads only content/site.yaml, "
+     "content/vocabulary.yaml, content/tracks.yaml, content/briefs/YYYY/YYYY-MM-DD-slug.md, content/pages/NAME.md; move or remove it"),
+    ("a file no issue has added yet", "content/names.yaml",
+     "is not a file the build reads; the build reads only content/site.yaml, content/vocabulary.yaml, content/tracks.yaml, "
      "content/briefs/YYYY/YYYY-MM-DD-slug.md, content/pages/NAME.md; move or remove it"),
 ]
 
@@ -102,20 +105,21 @@ def test_a_folder_that_cannot_be_listed_is_named(project, monkeypatch):
 
 
 def test_the_known_kinds_are_one_table():
-    assert [kind.name for kind in KNOWN_KINDS] == ["settings", "vocabulary", "brief", "page"]
+    assert [kind.name for kind in KNOWN_KINDS] == ["settings", "vocabulary", "tracks", "brief", "page"]
     assert kind_of("site.yaml").name == "settings" and kind_of("vocabulary.yaml").name == "vocabulary"
+    assert kind_of("tracks.yaml").name == "tracks"
     assert kind_of("briefs/2023/2023-12-07-x.md").name == "brief" and kind_of("pages/about.md").name == "page"
-    for unknown in ("site.yml", "pages/a/b.md", "briefs/2023/x.MD", "tracks.yaml", "x.md"):
+    for unknown in ("site.yml", "pages/a/b.md", "briefs/2023/x.MD", "names.yaml", "x.md"):
         assert kind_of(unknown) is None, unknown
 
 
 def test_a_new_kind_is_one_row(project, monkeypatch):
-    # What a later issue does to add content/tracks.yaml: the walk then files it by kind.
-    row = layout.FileKind("tracks", "tracks.yaml", layout.re.compile(r"tracks\.yaml"))
+    # What a later issue does to add content/names.yaml: the walk then files it by kind.
+    row = layout.FileKind("names", "names.yaml", layout.re.compile(r"names\.yaml"))
     monkeypatch.setattr(layout, "KNOWN_KINDS", (*KNOWN_KINDS, row))
-    project.write("content/tracks.yaml", "tracks: []\n")
+    project.write("content/names.yaml", "names: []\n")
     found = survey_content(project.root, project.root / "content")
-    assert found.problems == () and found.of("tracks") == (project.root / "content/tracks.yaml",)
+    assert found.problems == () and found.of("names") == (project.root / "content/names.yaml",)
 
 
 def test_check_of_a_misplaced_file_gives_the_same_hint(project):

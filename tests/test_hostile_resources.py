@@ -170,6 +170,10 @@ def test_defaults_are_sane():
     limits = Limits()
     assert limits.max_body_bytes <= limits.max_file_bytes
     assert 10 <= limits.max_body_nesting <= 50
-    # The longest bundled brief or page fits many times over.
-    longest = max(len(p.read_bytes()) for p in (REPO / "content").rglob("*.md"))
-    assert longest * 4 < limits.max_body_bytes
+    # The longest bundled body and front matter fit many times over (moves and reactions
+    # make a front matter long, not a body).
+    from briefing.content.frontmatter import split_front_matter
+
+    files = [split_front_matter(p.read_text(encoding="utf-8")) for p in (REPO / "content").rglob("*.md")]
+    assert max(len(f.body.encode("utf-8")) for f in files) * 4 < limits.max_body_bytes
+    assert max(len(f.front_matter.encode("utf-8")) for f in files) * 4 < limits.max_front_matter_bytes

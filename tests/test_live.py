@@ -47,7 +47,10 @@ def brief_files(root: Path) -> list[Path]:
     return sorted((root / "content/briefs").rglob("*.md"))
 
 
-EDITS = ["body", "title", "date-tail", "tags", "related", "draft", "correction", "new brief", "delete", "vocabulary", "template", "broken then fixed"]
+EDITS = [
+    "body", "title", "date-tail", "tags", "related", "draft", "correction", "new brief", "delete", "vocabulary", "template",
+    "broken then fixed", "move", "reaction", "tracks",
+]
 
 
 def apply(edit: str, root: Path, rng: random.Random, step: int) -> list[Path]:
@@ -74,8 +77,28 @@ def apply(edit: str, root: Path, rng: random.Random, step: int) -> list[Path]:
         new = root / "content/briefs/2022" / f"2022-06-{step % 27 + 1:02d}-added-{step}.md"
         new.parent.mkdir(parents=True, exist_ok=True)
         text = re.sub(r"(?m)^date: .*$", f"date: {new.name[:10]}", files[0].read_text(encoding="utf-8"), count=1)
+        text = re.sub(r"(?m)^(moves|reactions):\n(?:  .*\n)*", "", text)  # a copy's moves would repeat the original's
         new.write_text(re.sub(r"(?m)^(updated|draft|related): .*\n", "", text), encoding="utf-8")
         return [new]
+    elif edit == "move":
+        if "direction: worsening" in text or "direction: improving" in text:
+            flipped = text.replace("direction: worsening", "direction: @").replace("direction: improving", "direction: worsening")
+            target.write_text(flipped.replace("direction: @", "direction: improving"), encoding="utf-8")
+        elif "\nmoves:\n" in text:
+            target.write_text(re.sub(r"reason: .*", f"reason: Step {step} gives another reason.", text, count=1), encoding="utf-8")
+        else:
+            day = re.search(r"(?m)^date: (.*)$", text)[1]
+            move = f"moves:\n  - track: security\n    direction: worsening\n    as_of: {day}\n    reason: Step {step}.\n    source: 1\n"
+            target.write_text(text.replace("\n---\n", f"\n{move}---\n", 1), encoding="utf-8")
+    elif edit == "reaction":
+        if "stance: critical" in text or "stance: mixed" in text:
+            target.write_text(text.replace("stance: critical", "stance: @").replace("stance: mixed", "stance: critical").replace("stance: @", "stance: mixed"), encoding="utf-8")
+        else:
+            target.write_text(re.sub(r"paraphrase: .*", f"paraphrase: Step {step} paraphrase.", text, count=1) if "paraphrase:" in text else text + "\n", encoding="utf-8")
+    elif edit == "tracks":
+        tracks = root / "content/tracks.yaml"
+        tracks.write_text(tracks.read_text(encoding="utf-8").replace("label: Signed", f"label: Signed {step}"), encoding="utf-8")
+        return [tracks]
     elif edit == "delete":
         if len(files) > 3:
             target.unlink()
@@ -114,7 +137,7 @@ def test_every_save_gives_what_a_fresh_build_gives(tmp_path: Path, seed: int, mo
             changed = apply(edit, project.root, rng, step)
         before = len(full_loads)
         site.rebuild(tuple(str(path.resolve()) for path in changed))
-        if edit in ("body", "title", "correction", "draft", "tags", "related"):
+        if edit in ("body", "title", "correction", "draft", "tags", "related", "move", "reaction"):
             assert len(full_loads) == before, f"{edit}: a save of one brief read all of content/"
         assert_equals_a_fresh_build(site, project.root, tmp_path / f"fresh-{seed}-{step}")
 
@@ -137,3 +160,38 @@ def test_a_brief_save_reads_only_that_brief(tmp_path: Path, monkeypatch):
     kept = [path for path, item in second.files.items() if path.startswith("briefs/") and item is first.files.get(path)]
     assert "briefs/2021-01-11-moscow-meeting/index.html" in kept
     assert "briefs/2023-12-13-handover/index.html" not in kept
+
+
+def test_saves_of_moves_reactions_and_tracks_give_what_a_fresh_build_gives(tmp_path: Path, monkeypatch):
+    """Each kind of tracks edit, in turn: moves and reactions take the short way (the rules
+    across briefs run there too), tracks.yaml reads content/ again."""
+    project = write_fixture(tmp_path / "project")
+    site = live.LiveSite(BuildOptions.for_root(project.root, base_url=BASE), Store.memory())
+    site.rebuild(None)
+    full_loads = []
+    load_content = live.load_content
+    monkeypatch.setattr(live, "load_content", lambda *a, **k: full_loads.append(1) or load_content(*a, **k))
+    rng = random.Random(7)
+    for step, edit in enumerate(["move", "reaction", "move", "tracks", "reaction", "move", "move"]):
+        changed = apply(edit, project.root, rng, step)
+        before = len(full_loads)
+        site.rebuild(tuple(str(path.resolve()) for path in changed))
+        assert (len(full_loads) > before) == (edit == "tracks"), edit
+        assert_equals_a_fresh_build(site, project.root, tmp_path / f"fresh-{step}")
+
+
+def test_a_save_that_breaks_a_rule_across_briefs_is_refused_by_the_short_way(tmp_path: Path):
+    """reload_briefs runs the rules across briefs as load_content does: a move to the level
+    its track already has is an error naming the brief, and the last good site stays."""
+    project = write_fixture(tmp_path / "project")
+    site = live.LiveSite(BuildOptions.for_root(project.root, base_url=BASE), Store.memory())
+    good = site.rebuild(None)
+    target = project.root / "content/briefs/2024/2024-11-11-tricky-talks.md"
+    target.write_text(target.read_text(encoding="utf-8").replace("to: signed", "to: agreed"), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failure:
+        site.rebuild((str(target.resolve()),))
+    assert [p.format() for p in failure.value.problems] == [
+        "content/briefs/2024/2024-11-11-tricky-talks.md:16: moves[1].to: track 'treaty' is already at 'agreed' "
+        "since 2023-12-07 (content/briefs/2023/2023-12-07-joint-statement.md); a move must change it"
+    ]
+    assert site.current is good

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,9 +24,10 @@ from .layout import survey_content
 from .lint import lint_brief
 from .markdown_render import BodyTooComplex, MarkdownRenderer
 from .text_rules import describe_not_carried, find_not_carried, has_visible_text
-from ..model import Brief, Correction, Limits, Memo, Page, SiteConfig, Source, Vocabulary
+from ..model import Brief, BriefLayers, Correction, Limits, Memo, Page, SiteConfig, Source, Tracks, Vocabulary
 from .schema import BRIEF_FIELDS, BRIEF_ID, MAX_ID_LENGTH, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, today_anywhere, validate_mapping
-from .yamldata import ParsedYaml, parse_yaml_leniently
+from .tracks import LAYER_FIELDS, TrackSource, UnreadTracks, check_layers, check_move_set, load_tracks, term_ids, tracks_digest_part
+from .yamldata import ParsedYaml, YamlProblem, parse_yaml, parse_yaml_leniently
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,21 @@ class Content:
     pages: tuple[Page, ...]
     warnings: tuple[Problem, ...] = ()  # what `check` points out without failing (drafts included)
     parsed: tuple[Brief, ...] = ()  # every brief file as parsed, drafts included, in path order
+    tracks: Tracks | None = None  # content/tracks.yaml, if the project has one
+    layers: tuple[BriefLayers, ...] = ()  # the moves and reactions of each of `parsed`, in its order
+
+    def published_layers(self) -> tuple[BriefLayers, ...]:
+        """The moves and reactions of the briefs this build publishes."""
+        ids = {brief.id for brief in self.briefs}
+        return tuple(layer for layer in self.layers if layer.brief_id in ids)
+
+
+@dataclass(frozen=True)
+class ParsedBrief:
+    """A valid brief file: the brief and, kept apart from it, its moves and reactions."""
+
+    brief: Brief
+    layers: BriefLayers
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,7 @@ class BriefRefs:
     path: str  # relative to the project root
     id: str
     related: tuple[tuple[str, int], ...] = ()  # (id, line) of each well-formed related id
+    layers: BriefLayers | None = None  # its moves and reactions that have no problems
 
 
 @dataclass(frozen=True)
@@ -104,11 +122,14 @@ def load_content(
     """
     config, vocabulary, problems = read_settings(root, content, base_url)
     today = today or today_anywhere()
-    settled = config is not None and vocabulary is not None
+    tracks, found = load_tracks(root, content)
+    problems += found
+    settled = config is not None and vocabulary is not None and not found
     limits = config.limits if config else Limits()
     terms = vocabulary if vocabulary is not None else _AnyTerm()
+    layered: TrackSource = UnreadTracks() if found else tracks
     memo = memo if settled else None
-    context = parse_context(vocabulary, limits) if settled else "unsettled"  # type: ignore[arg-type]
+    context = parse_context(vocabulary, limits, tracks) if settled else "unsettled"  # type: ignore[arg-type]
     files = survey_content(root, content)
     problems += files.problems
     brief_files, found = _read_all(files.of("brief"), root, content, limits, preread, digests if memo else None)
@@ -116,25 +137,28 @@ def load_content(
     read_late = functools.partial(read_text, root=root, within=content, max_bytes=limits.max_file_bytes, listed=True)
     parsed = _parse_cached(
         "brief", brief_files, context, memo, map_chunks,
-        functools.partial(_parse_chunk, terms, limits, renderer if map_chunks is None else None, reserved, today), read_late, progress,
+        functools.partial(_parse_chunk, terms, limits, renderer if map_chunks is None else None, reserved, today, layered), read_late, progress,
         today,
     )
     briefs: list[Brief] = []
+    layers: list[BriefLayers] = []
     refs: list[BriefRefs] = []
     for value, found in parsed:
         problems += found
-        if isinstance(value, Brief):
-            briefs.append(value)
+        if isinstance(value, ParsedBrief):
+            briefs.append(value.brief)
+            layers.append(value.layers)
             refs.append(_refs_of(value))
         elif isinstance(value, BriefRefs):
             refs.append(value)
     problems += check_brief_set(_ids_by_path(files.of("brief"), root), refs)
+    problems += check_move_set(_built_layers(refs, drafts), layered)
     page_files, found = _read_all(files.of("page"), root, content, limits, preread, digests if memo else None)
     problems += found
     pages: list[Page] = []
     for page, found in _parse_cached(
         "page", page_files, context, memo, None,
-        functools.partial(_parse_chunk, terms, limits, renderer, reserved, today), read_late,
+        functools.partial(_parse_chunk, terms, limits, renderer, reserved, today, layered), read_late,
     ):
         problems += found
         if page:
@@ -142,7 +166,7 @@ def load_content(
     warnings = [warning for brief in briefs for warning in lint_brief(brief)]
     if problems:
         raise BuildFailed(problems + warnings)
-    return _combined(config, vocabulary, tuple(briefs), tuple(pages), drafts)  # type: ignore[arg-type]
+    return _combined(config, vocabulary, tracks, tuple(briefs), tuple(layers), tuple(pages), drafts)  # type: ignore[arg-type]
 
 
 def reload_briefs(
@@ -156,9 +180,9 @@ def reload_briefs(
     `previous.parsed`) to the digest of its bytes (as store.inputs gives it) and the bytes.
     Raise BuildFailed with the problems of the changed files and across briefs.
     """
-    config, vocabulary = previous.config, previous.vocabulary
+    config, vocabulary, tracks = previous.config, previous.vocabulary, previous.tracks
     position = {brief.path: index for index, brief in enumerate(previous.parsed)}
-    parsed: list[Brief | BriefRefs] = list(previous.parsed)
+    parsed: list[ParsedBrief | BriefRefs] = [ParsedBrief(b, layer) for b, layer in zip(previous.parsed, previous.layers)]
     problems: list[Problem] = []
     files = []
     for name, (file_digest, data) in sorted(changed.items()):
@@ -169,36 +193,60 @@ def reload_briefs(
             files.append(_ContentFile(root / name, name, text or "", file_digest))
     read_late = functools.partial(read_text, root=root, within=content, max_bytes=config.limits.max_file_bytes, listed=True)
     today = today or today_anywhere()
-    parse = functools.partial(_parse_chunk, vocabulary, config.limits, renderer, frozenset(), today)
-    context = parse_context(vocabulary, config.limits)
+    parse = functools.partial(_parse_chunk, vocabulary, config.limits, renderer, frozenset(), today, tracks)
+    context = parse_context(vocabulary, config.limits, tracks)
     for file, (value, found) in zip(files, _parse_cached("brief", files, context, memo, None, parse, read_late, None, today)):
         problems += found
         if value is not None:
             parsed[position[file.name]] = value
+    refs = [_refs_of(value) if isinstance(value, ParsedBrief) else value for value in parsed]
     # The set of files is the one the previous check passed: only the changed briefs'
     # references can have broken, and no id can have become a duplicate.
-    changed_refs = [_refs_of(value) if isinstance(value, Brief) else value for value in (parsed[position[f.name]] for f in files)]
-    problems += check_brief_set({value.path: value.id for value in parsed}, changed_refs)
+    changed_refs = [refs[position[f.name]] for f in files]
+    problems += check_brief_set({value.path: value.id for value in refs}, changed_refs)
+    # A changed move can break another brief's (the move after it), so moves are checked whole.
+    problems += check_move_set(_built_layers(refs, drafts), tracks)
     if problems:
         raise BuildFailed(problems)
+    valid = [value for value in parsed if isinstance(value, ParsedBrief)]
     kept = [warning for warning in previous.warnings if warning.path not in changed]
-    return _combined(config, vocabulary, tuple(parsed), previous.pages, drafts, kept, [parsed[position[name]] for name in changed])  # type: ignore[arg-type]
+    linted = [parsed[position[name]].brief for name in changed]  # type: ignore[union-attr]
+    return _combined(
+        config, vocabulary, tracks, tuple(v.brief for v in valid), tuple(v.layers for v in valid), previous.pages, drafts, kept, linted,
+    )
 
 
-def parse_context(vocabulary: Vocabulary, limits: Limits) -> str:
-    """What a parsed file depends on besides its own bytes (the memo's keys add the engine)."""
-    return digest("parse", repr(vocabulary), repr(limits))
+def parse_context(vocabulary: Vocabulary, limits: Limits, tracks: TrackSource = None) -> str:
+    """What a parsed file depends on besides its own bytes (the memo's keys add the engine):
+    the vocabulary, the limits and tracks.yaml (moves are checked against it)."""
+    return digest("parse", brief_context(vocabulary, limits), tracks_digest_part(tracks))
+
+
+def brief_context(vocabulary: Vocabulary, limits: Limits) -> str:
+    """What a Brief (not its moves) depends on besides its file: part of its fingerprint, so
+    what is kept by it (feed entries with the vocabulary's labels) follows a vocabulary edit."""
+    return digest("brief", repr(vocabulary), repr(limits))
+
+
 
 
 def _combined(
-    config: SiteConfig, vocabulary: Vocabulary, parsed: tuple[Brief, ...], pages: tuple[Page, ...], drafts: bool,
-    warnings_kept: list[Problem] | None = None, linted: list[Brief] | None = None,
+    config: SiteConfig, vocabulary: Vocabulary, tracks: Tracks | None, parsed: tuple[Brief, ...], layers: tuple[BriefLayers, ...],
+    pages: tuple[Page, ...], drafts: bool, warnings_kept: list[Problem] | None = None, linted: list[Brief] | None = None,
 ) -> Content:
     """The content from every parsed brief; the warnings of `linted` (default: all) join `warnings_kept`."""
     found = (warnings_kept or []) + [warning for brief in (parsed if linted is None else linted) for warning in lint_brief(brief)]
     warnings = tuple(sorted(found))
     published = tuple(b for b in parsed if drafts or not b.draft)
-    return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed)
+    return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed, tracks, layers)
+
+
+def _built_layers(refs: list[BriefRefs], drafts: bool) -> list[BriefLayers]:
+    """The moves the rules across briefs apply to: those of the briefs this build publishes
+    (a draft's moves count only in a build with --drafts)."""
+    return [ref.layers for ref in refs if ref.layers is not None and (drafts or not ref.layers.draft)]
+
+
 
 
 def check_selected(
@@ -212,10 +260,15 @@ def check_selected(
     """
     renderer = renderer or MarkdownRenderer()
     config, vocabulary, problems = read_settings(root, content)
+    tracks, found = load_tracks(root, content)
+    problems += found
+    layered: TrackSource = UnreadTracks() if found else tracks
     limits = config.limits if config else Limits()
     terms = vocabulary if vocabulary is not None else _AnyTerm()
-    ids = _ids_by_path(survey_content(root, content).of("brief"), root)
+    brief_paths = survey_content(root, content).of("brief")
+    ids = _ids_by_path(brief_paths, root)
     warnings: list[Problem] = []
+    checked: list[BriefLayers] = []
     briefs = pages = 0
     for path in paths:
         name = relative_name(path, root)
@@ -228,10 +281,14 @@ def check_selected(
             problems += parse_page(name, text or "", limits, renderer, reserved)[1]
             continue
         briefs += 1
-        brief, refs, found = _parse_brief(name, text or "", terms, limits, renderer, today=today or today_anywhere())  # type: ignore[arg-type]
+        brief, layers, refs, found = _parse_brief(name, text or "", terms, limits, renderer, tracks=layered, today=today or today_anywhere())  # type: ignore[arg-type]
         problems += found
         warnings += lint_brief(brief) if brief else []
         problems += check_brief_set({**ids, name: refs.id}, [refs])
+        checked += [refs.layers] if refs.layers is not None else []
+    if checked and isinstance(layered, Tracks):
+        others = _other_layers(root, content, brief_paths, checked, layered, terms, limits)
+        problems += check_move_set([*checked, *others], layered, only=frozenset(layer.path for layer in checked))
     if problems:
         raise BuildFailed(problems + warnings)
     return CheckResult(briefs, pages, tuple(sorted(warnings)))
@@ -260,14 +317,67 @@ def check_brief_set(ids: Mapping[str, str], refs: list[BriefRefs]) -> list[Probl
     return problems
 
 
+def _other_layers(
+    root: Path, content: Path, paths: tuple[Path, ...], checked: list[BriefLayers], tracks: Tracks, terms, limits: Limits,
+) -> list[BriefLayers]:
+    """The moves of the published briefs that move the same tracks as the `checked` ones,
+    as far as they are valid: only files whose text names such a track are read, and of
+    those only the `moves:` block is parsed, so `check FILE` stays quick in a large archive
+    (the rules across briefs are checked in full by `check` and every build)."""
+    names = {layer.path for layer in checked}
+    moved = {move.track for layer in checked for move in layer.moves}
+    if not moved:
+        return []
+    # A literal first, so the search skips ahead quickly (a false match only costs a parse).
+    naming = re.compile(r"track\s*:\s*[\"']?(?:" + "|".join(map(re.escape, sorted(moved))) + r")(?![a-z0-9-])")
+    prefix = len(str(root)) + 1
+    found: list[BriefLayers] = []
+    for path in paths:
+        name = str(path)[prefix:].replace(os.sep, "/")  # relative_name, without a Path per file
+        if name in names:
+            continue
+        # `paths` come from survey_content, which follows no link and checks linked files.
+        text, problem = read_text(path, root, content, limits.max_file_bytes, listed=True)
+        if problem or not naming.search(text or ""):
+            continue
+        block = _top_level_blocks(text or "", ("moves", "draft"))
+        try:
+            parsed = parse_yaml(block, max_nodes=limits.max_yaml_values)
+        except YamlProblem:
+            continue
+        if not isinstance(parsed.data, dict) or parsed.data.get("draft") is True:
+            continue
+        checker = Checker(name, parsed, term_ids(tracks, terms.ids))  # type: ignore[arg-type]
+        layers, _ = check_layers(name, parsed.data, checker, tracks, {}, name.rsplit("/", 1)[-1][:-3])
+        found.append(layers)
+    return found
+
+
+def _top_level_blocks(text: str, keys: tuple[str, ...]) -> str:
+    """The lines of a file's front matter that hold the top-level `keys` (each key's line
+    and the indented or '- ' lines under it)."""
+    lines = text.split("\n")
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() == "---"), len(lines))
+    kept: list[str] = []
+    taking = False
+    for line in lines[1:end]:
+        if line[:1] not in (" ", "-", "#", ""):
+            taking = line.split(":", 1)[0] in keys
+        if taking:
+            kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
 def _ids_by_path(paths: tuple[Path, ...], root: Path) -> dict[str, str]:
     # The file name makes the id, so a brief with problems still has one.
     return {relative_name(path, root): path.name[: -len(".md")] for path in paths}
 
 
-def _refs_of(brief: Brief) -> BriefRefs:
+def _refs_of(parsed: ParsedBrief | Brief) -> BriefRefs:
+    """What the rules across briefs need of a valid brief (its moves too, when it has them)."""
+    brief, layers = (parsed.brief, parsed.layers) if isinstance(parsed, ParsedBrief) else (parsed, None)
     lines = brief.related_lines or (1,) * len(brief.related)
-    return BriefRefs(brief.path, brief.id, tuple(zip(brief.related, lines)))
+    return BriefRefs(brief.path, brief.id, tuple(zip(brief.related, lines)), layers)
 
 
 @dataclass(frozen=True)
@@ -315,7 +425,7 @@ def _parse_cached(
     results: list[tuple[Any, list[Problem]] | None] = []
     for key in keys:
         value = memo.get(key, counted=True) if memo else None
-        if isinstance(value, Brief) and today is not None and latest_date(value) > today:
+        if isinstance(value, ParsedBrief) and today is not None and latest_date(value.brief, value.layers) > today:
             value = None  # valid on a later day (a clock set back): parse it again to report it
         results.append(None if value is None else (value, []))
     missing, items = [], []
@@ -328,8 +438,7 @@ def _parse_cached(
             results[i] = (None, [problem])
             continue
         missing.append(i)
-        # The key goes along: a brief is made with its fingerprint, not copied to add it here.
-        items.append((kind, files[i].name, text, keys[i]))
+        items.append((kind, files[i].name, text))
     fresh = (map_chunks or _map_serially)(parse_chunk, items, progress=progress)
     for index, (value, found) in zip(missing, fresh):
         if value is not None and not found and memo:
@@ -339,18 +448,21 @@ def _parse_cached(
 
 
 def _parse_chunk(
-    vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer | None, reserved: frozenset[str], today: dt.date | None, chunk,
+    vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer | None, reserved: frozenset[str], today: dt.date | None,
+    tracks: TrackSource, chunk,
 ) -> list[tuple[Any, list[Problem]]]:
-    """Parse a chunk of (kind, name, text, key); one Markdown renderer serves the whole chunk.
+    """Parse a chunk of (kind, name, text); one Markdown renderer serves the whole chunk.
 
-    A brief with problems comes back as its BriefRefs, for the rules across briefs.
+    A valid brief comes back as a ParsedBrief, one with problems as its BriefRefs, for the
+    rules across briefs.
     """
     renderer = renderer or MarkdownRenderer()
+    context = brief_context(vocabulary, limits)
     results = []
-    for kind, name, text, key in chunk:
+    for kind, name, text in chunk:
         if kind == "brief":
-            brief, refs, problems = _parse_brief(name, text, vocabulary, limits, renderer, fingerprint=key, today=today)
-            results.append((brief or refs, problems))
+            brief, layers, refs, problems = _parse_brief(name, text, vocabulary, limits, renderer, tracks, context, today)
+            results.append((ParsedBrief(brief, layers) if brief is not None and layers is not None else refs, problems))
         else:
             results.append(parse_page(name, text, limits, renderer, reserved))
     return results
@@ -368,65 +480,67 @@ def _map_serially(function, items, progress: Callable[[int, int], None] | None =
 
 
 def parse_brief(
-    name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, fingerprint: str = "",
+    name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, tracks: TrackSource = None,
     today: dt.date | None = None,
 ) -> tuple[Brief | None, list[Problem]]:
-    """Validate one brief file's text; `name` is its path relative to the project root.
-
-    `fingerprint` is the loader's digest of everything the brief is made from (see Brief).
-    """
-    brief, _, problems = _parse_brief(name, text, vocabulary, limits, renderer, fingerprint, today)
+    """Validate one brief file's text; `name` is its path relative to the project root."""
+    brief, _, _, problems = _parse_brief(name, text, vocabulary, limits, renderer, tracks, today=today)
     return brief, problems
 
 
 def _parse_brief(
-    name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, fingerprint: str = "",
-    today: dt.date | None = None,
-) -> tuple[Brief | None, BriefRefs, list[Problem]]:
+    name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, tracks: TrackSource = None,
+    context: str = "", today: dt.date | None = None,
+) -> tuple[Brief | None, BriefLayers | None, BriefRefs, list[Problem]]:
     stem = name.rsplit("/", 1)[-1][:-3]
     name_problems = _check_brief_name(name, stem)
     problems = list(name_problems)
     front = _read_front_matter(name, text, limits)
     problems += front.problems
     values: dict[str, Any] = {}
+    layers: BriefLayers | None = None
     if front.parsed is not None:
-        checker = Checker(name, front.parsed, vocabulary.ids, today)
-        values, found = validate_mapping(front.parsed.data, BRIEF_FIELDS, checker)
+        checker = Checker(name, front.parsed, term_ids(tracks, vocabulary.ids), today)
+        data = front.parsed.data
+        # Moves and reactions are checked entry by entry (tracks.py), so that one bad
+        # entry does not hide the rules across briefs for the others.
+        values, found = validate_mapping({k: v for k, v in data.items() if k not in LAYER_FIELDS}, BRIEF_FIELDS, checker)
         problems += front.without_skipped(found)
         # A bad file name is reported already; comparing its date to the field adds only noise.
         problems += _check_dates(name, "" if name_problems else stem, values, front.parsed.line)
+        layers, found = check_layers(name, data, checker, tracks, values, stem)
+        problems += front.without_skipped(found)
     related = values.get("related", ())
     related_lines = tuple(front.parsed.line("related", i) for i in range(len(related))) if front.parsed else ()
-    refs = BriefRefs(name, stem, tuple(zip(related, related_lines)))
+    refs = BriefRefs(name, stem, tuple(zip(related, related_lines)), layers)
     body, found = _render_body(name, front.split, renderer, limits)
     problems += found
     if problems or body is None:
-        return None, refs, problems
-    return (
-        Brief(
-            id=stem,
-            path=name,
-            title=values["title"],
-            date=values["date"],
-            type=values["type"],
-            actors=values["actors"],
-            summary=values["summary"],
-            sources=tuple(Source(**record) for record in values["sources"]),
-            body=body,
-            end_date=values.get("end_date"),
-            tags=values.get("tags", ()),
-            related=related,
-            updated=values.get("updated"),
-            corrections=tuple(Correction(**record) for record in values.get("corrections", ())),
-            draft=values.get("draft", False),
-            related_lines=related_lines,
-            source_lines=tuple(front.parsed.line("sources", i) for i in range(len(values["sources"]))),  # type: ignore[union-attr]
-            fingerprint=fingerprint,
-            head=brief_head(stem, values["date"], values["type"], values["actors"], values.get("tags", ()), related),
-        ),
-        refs,
-        [],
+        return None, None, refs, problems
+    brief = Brief(
+        id=stem,
+        path=name,
+        title=values["title"],
+        date=values["date"],
+        type=values["type"],
+        actors=values["actors"],
+        summary=values["summary"],
+        sources=tuple(Source(**record) for record in values["sources"]),
+        body=body,
+        end_date=values.get("end_date"),
+        tags=values.get("tags", ()),
+        related=related,
+        updated=values.get("updated"),
+        corrections=tuple(Correction(**record) for record in values.get("corrections", ())),
+        draft=values.get("draft", False),
+        related_lines=related_lines,
+        source_lines=tuple(front.parsed.line("sources", i) for i in range(len(values["sources"]))),  # type: ignore[union-attr]
+        head=brief_head(stem, values["date"], values["type"], values["actors"], values.get("tags", ()), related),
     )
+    # The digest of the brief's own values and what they were read with: its moves and
+    # reactions are not among them, so the pages that list it do not change with them.
+    fingerprint = digest(context or brief_context(vocabulary, limits), repr(brief))
+    return replace(brief, fingerprint=fingerprint), layers, refs, []
 
 
 def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer, reserved: frozenset[str] = frozenset()) -> tuple[Page | None, list[Problem]]:
@@ -454,11 +568,13 @@ def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer,
     return Page(stem, name, values["title"], values["summary"], values.get("order", 100), body), []
 
 
-def latest_date(brief: Brief) -> dt.date:
-    """The latest date anywhere in a brief (its sources' dates included)."""
+def latest_date(brief: Brief, layers: BriefLayers | None = None) -> dt.date:
+    """The latest date anywhere in a brief (its sources' dates, moves and reactions included)."""
     dates = [brief.last_modified, *(s.date for s in brief.sources if s.date)]
     if brief.end_date:
         dates.append(brief.end_date)
+    if layers is not None:
+        dates += [move.as_of for move in layers.moves] + [reaction.date for reaction in layers.reactions]
     return max(dates)
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ..content.loader import Content
-from ..model import Brief, Memo, Page, SiteConfig, Term, Vocabulary
+from ..model import Brief, Memo, Page, SiteConfig, Term, Tracks, Vocabulary
+from .tracks import StatusBoard, TrackData, assemble_tracks
 
 RELATED_LIMIT = 5
 RELATED_WINDOW = 5  # candidates per side in each shared group; bounds the cost per brief
@@ -53,6 +54,25 @@ class Archive:
     newer: Mapping[str, Brief | None]
     related: Mapping[str, tuple[Brief, ...]]
     year_summaries: tuple[YearSummary, ...] = ()  # newest first, one per entry of `years`
+    # Tracks, moves and reactions (None without content/tracks.yaml). Templates read the
+    # narrow parts: `track_board` (every track's status), `track_definitions` (tracks.yaml)
+    # or `has_tracks`, so a moved track does not re-render every page.
+    tracks: TrackData | None = None
+
+    @property
+    def has_tracks(self) -> bool:
+        """Whether the archive has tracks (and so the tracks and reactions pages)."""
+        return self.tracks is not None
+
+    @property
+    def track_board(self) -> StatusBoard | None:
+        """Every track's status as of the archive's latest content date."""
+        return self.tracks.board if self.tracks else None
+
+    @property
+    def track_definitions(self) -> Tracks | None:
+        """The tracks, levels and stances of content/tracks.yaml."""
+        return self.tracks.definitions if self.tracks else None
 
     def term(self, kind: str, term_id: str) -> Term:
         """Look up a vocabulary term by kind and id."""
@@ -99,7 +119,8 @@ def assemble_archive(content: Content, memo: Memo | None = None) -> Archive:
     lookup = by_id.__getitem__
     related = {b.id: tuple(map(lookup, chosen)) for b, chosen in zip(briefs, _related_ids(briefs, by_id, memo))}
     pages = tuple(sorted(content.pages, key=lambda p: (p.order, p.id)))
-    return Archive(content.config, content.vocabulary, briefs, pages, years, terms, by_id, older, newer, related, summaries)
+    tracks = assemble_tracks(content.tracks, content.published_layers(), briefs, content.vocabulary) if content.tracks else None
+    return Archive(content.config, content.vocabulary, briefs, pages, years, terms, by_id, older, newer, related, summaries, tracks)
 
 
 def _related_ids(briefs: tuple[Brief, ...], by_id: Mapping[str, Brief], memo: Memo | None) -> list[tuple[str, ...]]:

@@ -90,17 +90,8 @@ _JSON: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":"), "sort_
 
 def json_frame_of(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> tuple[bytes, bytes]:
     """data/briefs.json around its records: schema version, licence, attribution, vocabulary."""
-    config = archive.config
     document = {
-        "schema_version": SCHEMA_VERSION,
-        "title": config.title,
-        "description": config.description,
-        "url": urls.absolute(urls.home()),
-        "documentation": urls.absolute(urls.data()),
-        "language": config.language,
-        "publisher": config.author,
-        "license": config.license,
-        "attribution": attribution(archive, urls, strings),
+        **document_header(archive, urls, strings, SCHEMA_VERSION),
         "vocabulary": {
             kind: [{"id": t.id, "label": t.label, "description": t.description} for t in archive.vocabulary.kind(kind)]
             for kind in TERM_KINDS
@@ -110,6 +101,22 @@ def json_frame_of(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> t
     # Same bytes as dumping the whole document at once, joined from one record per brief.
     before, after = json.dumps(document, **_JSON).split('"briefs":[]', 1)  # only a key can match
     return f'{before}"briefs":['.encode("utf-8"), f"]{after}\n".encode("utf-8")
+
+
+def document_header(archive: Archive, urls: Urls, strings: Mapping[str, Any], version: int) -> dict[str, Any]:
+    """What every JSON download starts with: its schema version, the archive, the licence."""
+    config = archive.config
+    return {
+        "schema_version": version,
+        "title": config.title,
+        "description": config.description,
+        "url": urls.absolute(urls.home()),
+        "documentation": urls.absolute(urls.data()),
+        "language": config.language,
+        "publisher": config.author,
+        "license": config.license,
+        "attribution": attribution(archive, urls, strings),
+    }
 
 
 def csv_frame_of() -> tuple[bytes, bytes]:
@@ -145,13 +152,18 @@ def flatten_record(record: Mapping[str, Any]) -> dict[str, str]:
         elif name == "corrections":
             for field in CORRECTION_FIELDS:
                 cells[f"correction_{field}"] = "\n".join(c[field] for c in value)
-        elif isinstance(value, list):
-            cells[name] = "\n".join(value)
-        elif isinstance(value, bool):
-            cells[name] = "true" if value else "false"
         else:
-            cells[name] = "" if value is None else str(value)
+            cells[name] = csv_cell(value)
     return cells
+
+
+def csv_cell(value: Any) -> str:
+    """One value as a CSV cell: a list one item per line, booleans true/false, null empty."""
+    if isinstance(value, list):
+        return "\n".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
 def neutralise_formula(cell: str) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import quote, urlencode, urlsplit
 # Top-level folders the engine writes; a standalone page may not take one of these names.
 RESERVED_NAMES = frozenset(
     {"briefs", "timeline", "years", "types", "actors", "tags", "search", "static", "data",
-     "pagefind", "page", "feed", "404", "sitemap", "robots"}
+     "pagefind", "page", "feed", "404", "sitemap", "robots", "tracks", "reactions"}
 )
 TERM_KINDS = ("types", "actors", "tags")
 
@@ -101,6 +101,21 @@ class Urls:
     def data(self, name: str = "") -> str:
         """The Data page, or one download on it such as 'briefs.csv'."""
         return self.path(f"data/{name}")
+
+    def tracks(self) -> str:
+        """Every track's status, and the swimlane of all tracks."""
+        return self.path("tracks/")
+
+    def track(self, track_id: str) -> str:
+        return self.path(f"tracks/{track_id}/")
+
+    def track_feed(self, track_id: str) -> str:
+        """Atom feed of one track's moves."""
+        return self.path(f"tracks/{track_id}/feed.xml")
+
+    def reactions(self) -> str:
+        """The matrix of milestones and the third parties that reacted to them."""
+        return self.path("reactions/")
 
 
     # Addresses outside the site: the repository the archive is kept in (GitHub's paths)
