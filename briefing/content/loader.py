@@ -20,10 +20,11 @@ from ..errors import BuildFailed, Problem, Suggestions
 from .files import is_inside, read_text, relative_name
 from .frontmatter import FrontMatterProblem, SplitFile, split_front_matter
 from .layout import survey_content
-from .lint import lint_brief
+from .lint import contested_names, lint_brief
 from .markdown_render import BodyTooComplex, MarkdownRenderer
 from .text_rules import describe_not_carried, find_not_carried, has_visible_text
-from ..model import Brief, Correction, Limits, Memo, Page, SiteConfig, Source, Vocabulary
+from ..model import NAME_KINDS, Brief, Correction, Limits, Memo, Names, Page, SiteConfig, Source, Vocabulary
+from .names import load_names, names_suggester
 from .schema import BRIEF_FIELDS, BRIEF_ID, MAX_ID_LENGTH, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, today_anywhere, validate_mapping
 from .yamldata import ParsedYaml, parse_yaml_leniently
 
@@ -38,6 +39,7 @@ class Content:
     pages: tuple[Page, ...]
     warnings: tuple[Problem, ...] = ()  # what `check` points out without failing (drafts included)
     parsed: tuple[Brief, ...] = ()  # every brief file as parsed, drafts included, in path order
+    names: Names = Names()  # the names register (content/names.yaml)
 
 
 @dataclass(frozen=True)
@@ -104,11 +106,13 @@ def load_content(
     """
     config, vocabulary, problems = read_settings(root, content, base_url)
     today = today or today_anywhere()
-    settled = config is not None and vocabulary is not None
+    names, found = load_names(root, content)
+    problems += found
+    settled = config is not None and vocabulary is not None and names is not None
     limits = config.limits if config else Limits()
     terms = vocabulary if vocabulary is not None else _AnyTerm()
     memo = memo if settled else None
-    context = parse_context(vocabulary, limits) if settled else "unsettled"  # type: ignore[arg-type]
+    context = parse_context(vocabulary, limits, names) if settled else "unsettled"  # type: ignore[arg-type]
     files = survey_content(root, content)
     problems += files.problems
     brief_files, found = _read_all(files.of("brief"), root, content, limits, preread, digests if memo else None)
@@ -116,7 +120,7 @@ def load_content(
     read_late = functools.partial(read_text, root=root, within=content, max_bytes=limits.max_file_bytes, listed=True)
     parsed = _parse_cached(
         "brief", brief_files, context, memo, map_chunks,
-        functools.partial(_parse_chunk, terms, limits, renderer if map_chunks is None else None, reserved, today), read_late, progress,
+        functools.partial(_parse_chunk, terms, limits, renderer if map_chunks is None else None, reserved, today, names=names), read_late, progress,
         today,
     )
     briefs: list[Brief] = []
@@ -142,7 +146,7 @@ def load_content(
     warnings = [warning for brief in briefs for warning in lint_brief(brief)]
     if problems:
         raise BuildFailed(problems + warnings)
-    return _combined(config, vocabulary, tuple(briefs), tuple(pages), drafts)  # type: ignore[arg-type]
+    return _combined(config, vocabulary, tuple(briefs), tuple(pages), drafts, names)  # type: ignore[arg-type]
 
 
 def reload_briefs(
@@ -169,8 +173,8 @@ def reload_briefs(
             files.append(_ContentFile(root / name, name, text or "", file_digest))
     read_late = functools.partial(read_text, root=root, within=content, max_bytes=config.limits.max_file_bytes, listed=True)
     today = today or today_anywhere()
-    parse = functools.partial(_parse_chunk, vocabulary, config.limits, renderer, frozenset(), today)
-    context = parse_context(vocabulary, config.limits)
+    parse = functools.partial(_parse_chunk, vocabulary, config.limits, renderer, frozenset(), today, names=previous.names)
+    context = parse_context(vocabulary, config.limits, previous.names)
     for file, (value, found) in zip(files, _parse_cached("brief", files, context, memo, None, parse, read_late, None, today)):
         problems += found
         if value is not None:
@@ -182,23 +186,24 @@ def reload_briefs(
     if problems:
         raise BuildFailed(problems)
     kept = [warning for warning in previous.warnings if warning.path not in changed]
-    return _combined(config, vocabulary, tuple(parsed), previous.pages, drafts, kept, [parsed[position[name]] for name in changed])  # type: ignore[arg-type]
+    return _combined(config, vocabulary, tuple(parsed), previous.pages, drafts, previous.names, kept, [parsed[position[name]] for name in changed])  # type: ignore[arg-type]
 
 
-def parse_context(vocabulary: Vocabulary, limits: Limits) -> str:
-    """What a parsed file depends on besides its own bytes (the memo's keys add the engine)."""
-    return digest("parse", repr(vocabulary), repr(limits))
+def parse_context(vocabulary: Vocabulary, limits: Limits, names: Names = Names()) -> str:
+    """What a parsed file depends on besides its own bytes (the memo's keys add the engine):
+    the vocabulary and the names register its ids are checked against, and the limits."""
+    return digest("parse", repr(vocabulary), repr(limits), repr(names))
 
 
 def _combined(
-    config: SiteConfig, vocabulary: Vocabulary, parsed: tuple[Brief, ...], pages: tuple[Page, ...], drafts: bool,
+    config: SiteConfig, vocabulary: Vocabulary, parsed: tuple[Brief, ...], pages: tuple[Page, ...], drafts: bool, names: Names,
     warnings_kept: list[Problem] | None = None, linted: list[Brief] | None = None,
 ) -> Content:
     """The content from every parsed brief; the warnings of `linted` (default: all) join `warnings_kept`."""
     found = (warnings_kept or []) + [warning for brief in (parsed if linted is None else linted) for warning in lint_brief(brief)]
     warnings = tuple(sorted(found))
     published = tuple(b for b in parsed if drafts or not b.draft)
-    return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed)
+    return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed, names)
 
 
 def check_selected(
@@ -212,6 +217,8 @@ def check_selected(
     """
     renderer = renderer or MarkdownRenderer()
     config, vocabulary, problems = read_settings(root, content)
+    names, found = load_names(root, content)
+    problems += found
     limits = config.limits if config else Limits()
     terms = vocabulary if vocabulary is not None else _AnyTerm()
     ids = _ids_by_path(survey_content(root, content).of("brief"), root)
@@ -228,7 +235,7 @@ def check_selected(
             problems += parse_page(name, text or "", limits, renderer, reserved)[1]
             continue
         briefs += 1
-        brief, refs, found = _parse_brief(name, text or "", terms, limits, renderer, today=today or today_anywhere())  # type: ignore[arg-type]
+        brief, refs, found = _parse_brief(name, text or "", terms, limits, renderer, today=today or today_anywhere(), names=names)  # type: ignore[arg-type]
         problems += found
         warnings += lint_brief(brief) if brief else []
         problems += check_brief_set({**ids, name: refs.id}, [refs])
@@ -340,6 +347,7 @@ def _parse_cached(
 
 def _parse_chunk(
     vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer | None, reserved: frozenset[str], today: dt.date | None, chunk,
+    names: Names | None = Names(),
 ) -> list[tuple[Any, list[Problem]]]:
     """Parse a chunk of (kind, name, text, key); one Markdown renderer serves the whole chunk.
 
@@ -349,7 +357,7 @@ def _parse_chunk(
     results = []
     for kind, name, text, key in chunk:
         if kind == "brief":
-            brief, refs, problems = _parse_brief(name, text, vocabulary, limits, renderer, fingerprint=key, today=today)
+            brief, refs, problems = _parse_brief(name, text, vocabulary, limits, renderer, fingerprint=key, today=today, names=names)
             results.append((brief or refs, problems))
         else:
             results.append(parse_page(name, text, limits, renderer, reserved))
@@ -369,19 +377,20 @@ def _map_serially(function, items, progress: Callable[[int, int], None] | None =
 
 def parse_brief(
     name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, fingerprint: str = "",
-    today: dt.date | None = None,
+    today: dt.date | None = None, names: Names | None = Names(),
 ) -> tuple[Brief | None, list[Problem]]:
     """Validate one brief file's text; `name` is its path relative to the project root.
 
-    `fingerprint` is the loader's digest of everything the brief is made from (see Brief).
+    `fingerprint` is the loader's digest of everything the brief is made from (see Brief);
+    `names` the register its places and people are checked against (None: any id passes).
     """
-    brief, _, problems = _parse_brief(name, text, vocabulary, limits, renderer, fingerprint, today)
+    brief, _, problems = _parse_brief(name, text, vocabulary, limits, renderer, fingerprint, today, names)
     return brief, problems
 
 
 def _parse_brief(
     name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, fingerprint: str = "",
-    today: dt.date | None = None,
+    today: dt.date | None = None, names: Names | None = Names(),
 ) -> tuple[Brief | None, BriefRefs, list[Problem]]:
     stem = name.rsplit("/", 1)[-1][:-3]
     name_problems = _check_brief_name(name, stem)
@@ -390,7 +399,7 @@ def _parse_brief(
     problems += front.problems
     values: dict[str, Any] = {}
     if front.parsed is not None:
-        checker = Checker(name, front.parsed, vocabulary.ids, today)
+        checker = _brief_checker(name, front.parsed, vocabulary, names, today)
         values, found = validate_mapping(front.parsed.data, BRIEF_FIELDS, checker)
         problems += front.without_skipped(found)
         # A bad file name is reported already; comparing its date to the field adds only noise.
@@ -419,6 +428,9 @@ def _parse_brief(
             updated=values.get("updated"),
             corrections=tuple(Correction(**record) for record in values.get("corrections", ())),
             draft=values.get("draft", False),
+            places=values.get("places", ()),
+            people=values.get("people", ()),
+            text_warnings=_text_warnings(name, front, values, names),
             related_lines=related_lines,
             source_lines=tuple(front.parsed.line("sources", i) for i in range(len(values["sources"]))),  # type: ignore[union-attr]
             fingerprint=fingerprint,
@@ -427,6 +439,40 @@ def _parse_brief(
         refs,
         [],
     )
+
+
+def _brief_checker(name: str, parsed: ParsedYaml, vocabulary: Vocabulary, names: Names | None, today: dt.date | None) -> Checker:
+    """Brief fields are checked against the vocabulary and, for places and people, the
+    names register (any id passes when it could not be read: its own problems are shown)."""
+    if names is None:
+        return Checker(name, parsed, lambda kind: _AnyTerm() if kind in NAME_KINDS else vocabulary.ids(kind), today)  # type: ignore[return-value]
+    return Checker(
+        name, parsed, lambda kind: names.ids(kind) if kind in NAME_KINDS else vocabulary.ids(kind), today, names_suggester(names),
+    )
+
+
+def _text_warnings(name: str, front: "_FrontMatter", values: dict[str, Any], names: Names | None) -> tuple[Problem, ...]:
+    """Warnings that need the file's text: contested places named one way only."""
+    if names is None or front.split is None or front.parsed is None:
+        return ()
+    pieces = [(field, *_field_source(front, field), values[field]) for field in ("title", "summary")]
+    pieces = [(field, line, value, source) for field, line, source, value in pieces]
+    pieces.append(("body", front.split.body_line, front.split.body, ""))
+    return tuple(contested_names(name, pieces, names))
+
+
+def _field_source(front: "_FrontMatter", field: str) -> tuple[int, str]:
+    """The line of a top-level front matter field and the text of its lines, up to the next field."""
+    line = front.parsed.line(field)  # type: ignore[union-attr]
+    lines = front.split.front_matter.split("\n")  # type: ignore[union-attr]
+    start = line - 2  # the front matter starts on the file's line 2
+    end = start + 1
+    while end < len(lines) and not _NEXT_FIELD.match(lines[end]):
+        end += 1
+    return line, "\n".join(lines[start:end])
+
+
+_NEXT_FIELD = re.compile(r"[^\s#-]")
 
 
 def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer, reserved: frozenset[str] = frozenset()) -> tuple[Page | None, list[Problem]]:

@@ -40,11 +40,11 @@ class FieldSpec:
     """One front matter field: its name, kind, whether required, and its rule."""
 
     name: str
-    kind: str  # text | date | bool | int | url | term | terms | brief_ids | records | mapping
+    kind: str  # text | texts | date | bool | int | url | term | terms | brief_ids | records | mapping
     required: bool
     description: str
     max_length: int = 0
-    vocabulary: str = ""  # for term/terms: 'types', 'actors' or 'tags'
+    vocabulary: str = ""  # for term/terms: 'types', 'actors' or 'tags', or the register's 'places' or 'people'
     min_items: int = 0
     item_fields: tuple["FieldSpec", ...] = ()  # for records and mapping
     minimum: int = 0  # for int
@@ -82,6 +82,8 @@ BRIEF_FIELDS = (
     FieldSpec("updated", "date", False, "Day of the last substantive update, YYYY-MM-DD."),
     FieldSpec("corrections", "records", False, "Corrections made after publication.", item_fields=CORRECTION_FIELDS),
     FieldSpec("draft", "bool", False, "true keeps the brief out of the site unless built with --drafts."),
+    FieldSpec("places", "terms", False, "Place ids from content/names.yaml: where it happened, then the places it names.", vocabulary="places"),
+    FieldSpec("people", "terms", False, "Person ids from content/names.yaml: the people it names.", vocabulary="people"),
 )
 
 TERM_FIELDS = (
@@ -138,6 +140,8 @@ class Checker:
     parsed: ParsedYaml
     vocabulary_ids: Callable[[str], frozenset[str]]
     today: dt.date | None = None  # the day of the build: later dates are refused
+    # For an unknown id of `kind`, the id it most likely means (e.g. from a spelling), if any.
+    suggest: Callable[[str, str], str | None] | None = None
 
 
 def validate_mapping(
@@ -176,7 +180,7 @@ def _check_value(spec: FieldSpec, raw: Any, checker: Checker, at: tuple, name: s
     if spec.kind == "mapping":
         values, problems = validate_mapping(raw, spec.item_fields, checker, at, name)
         return values, problems
-    if spec.kind in ("terms", "brief_ids"):
+    if spec.kind in ("terms", "brief_ids", "texts"):
         return _check_list(spec, raw, checker, at, name)
     value, message = _SCALAR_CHECKS[spec.kind](spec, raw, checker)
     return value, ([Problem(checker.path, line, name, message)] if message else [])
@@ -204,11 +208,13 @@ def _check_list(spec: FieldSpec, raw: Any, checker: Checker, at: tuple, name: st
     if len(raw) < spec.min_items:
         return None, [Problem(checker.path, line, name, f"needs at least {spec.min_items} entry")]
     problems: list[Problem] = []
-    seen: set[str] = set()
+    seen: dict[str, None] = {}  # the items in order, as cleaned (texts with spaces collapsed)
     for index, item in enumerate(raw):
         item_line = checker.parsed.line(*at, index)
         if spec.kind == "terms":
             _, message = _check_term(spec, item, checker)
+        elif spec.kind == "texts":
+            item, message = _check_text(spec, item, checker)
         else:
             message = _check_brief_id(item)
         if message is None and item in seen:
@@ -216,8 +222,8 @@ def _check_list(spec: FieldSpec, raw: Any, checker: Checker, at: tuple, name: st
         if message:
             problems.append(Problem(checker.path, item_line, name, message))
         else:
-            seen.add(item)
-    return tuple(raw), problems
+            seen[item] = None
+    return tuple(seen), problems
 
 
 def _check_text(spec: FieldSpec, raw: Any, checker: Checker):
@@ -336,14 +342,19 @@ def _url_value(raw: Any, check: Callable[[str], str | None]):
     return (None, message) if message else (url, None)
 
 
+_SINGULAR = {"types": "milestone type", "actors": "actor", "tags": "tag", "places": "place", "people": "person"}
+_LISTED_IN = {"places": "content/names.yaml", "people": "content/names.yaml"}  # the rest: vocabulary.yaml
+
+
 def _check_term(spec: FieldSpec, raw: Any, checker: Checker):
     known = checker.vocabulary_ids(spec.vocabulary)
-    singular = {"types": "milestone type", "actors": "actor", "tags": "tag"}[spec.vocabulary]
+    singular = _SINGULAR[spec.vocabulary]
     if not isinstance(raw, str):
         return None, f"expected a {singular} id, got {_kind_of(raw)}"
     if raw not in known:
-        hint = did_you_mean(raw, known)
-        listed = f"{spec.vocabulary} are listed in content/vocabulary.yaml"
+        meant = checker.suggest(spec.vocabulary, raw) if checker.suggest else None
+        hint = f" (did you mean '{meant}'?)" if meant else did_you_mean(raw, known)
+        listed = f"{spec.vocabulary} are listed in {_LISTED_IN.get(spec.vocabulary, 'content/vocabulary.yaml')}"
         hint = f"{hint[:-1]} {listed})" if hint else f" ({listed})"
         return None, f"unknown {singular} '{raw}'{hint}"
     return raw, None
