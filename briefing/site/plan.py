@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
@@ -20,7 +21,7 @@ from .dates import latest
 from ..errors import BuildFailed, Problem
 from .exports import CSV_COLUMNS_OF, RECORD_FIELDS, SCHEMA_VERSION, attribution, csv_frame_of, json_frame_of
 from .feeds import assemble_entries, assemble_feed, choose_feed_briefs, recency_ranks, render_json_feed
-from ..model import Brief, Memo
+from ..model import NAME_KINDS, Brief, Memo, Named
 from .urls import RESERVED_NAMES, TERM_KINDS, Urls, output_path
 
 # UI strings the Python side uses (feeds, citations, attribution); templates check their own.
@@ -91,6 +92,15 @@ class GroupHeading:
 
 
 @dataclass(frozen=True)
+class NamedHeading:
+    """A place or person as its page and the index of its kind show it: the register's
+    entry and how many milestones name it (not the milestones themselves)."""
+
+    entry: Named
+    count: int
+
+
+@dataclass(frozen=True)
 class SitemapEntry:
     """A page as the sitemap lists it."""
 
@@ -143,6 +153,7 @@ def plan_site(
     files = plan_pages(archive, urls, strings, previous)
     files += plan_feeds(archive, urls, strings, memo)
     files += plan_data(archive, urls, strings)
+    files.append(plan_search_names(archive, urls))
     pages = sorted((f for f in files if f.is_page), key=lambda f: f.path)
     add = files.append
     entries = tuple(SitemapEntry(f.url, f.lastmod) for f in pages)  # only what the sitemap shows
@@ -175,6 +186,7 @@ def plan_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previou
             make = lambda n, k=kind, g=group.key: urls.term(k, g, n)  # noqa: E731
             feed = urls.feed(kind, group.key) if kind in FEED_KINDS else ""
             files += _paginated(urls, archive, group.briefs, "term.html", make, {"kind": "term", "term_kind": kind, "group": _heading(group), "term_feed": feed})
+    files += plan_named_pages(archive, urls, everything)
     files += _brief_pages(archive, urls, strings, previous)
     for page in archive.pages:
         add(_html(urls, urls.page(page.id), "page.html", {"kind": "page", "page": page}, source=page.path))
@@ -206,10 +218,32 @@ def _brief_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previ
         cite_key = digest(settings, brief.fingerprint) if brief.fingerprint else ""
         context = {
             "kind": "brief", "brief": brief, "older": before, "newer": after, "related": near,
-            "citation": LazyCitation(brief, archive, urls, strings, cite_key, settings),
+            "citation": LazyCitation(brief, archive, urls, strings, cite_key, settings), **_named_in(brief, archive),
         }
         pages.append(OutputFile(folder + "index.html", "brief.html", base + folder, context, brief.path, lastmod=brief.last_modified))
     return pages
+
+
+def plan_named_pages(archive: Archive, urls: Urls, everything: dt.date | None) -> list[OutputFile]:
+    """A page per place and person of the names register, listing the milestones that name
+    it, and the index of each kind."""
+    files: list[OutputFile] = []
+    for kind in NAME_KINDS:
+        headings = tuple(NamedHeading(archive.names.get(kind, g.key), len(g.briefs)) for g in archive.named[kind])
+        files.append(_html(urls, urls.names_index(kind), "names.html", {"kind": "names", "name_kind": kind, "entries": headings}, lastmod=everything))
+        for group, heading in zip(archive.named[kind], headings):
+            make = lambda n, k=kind, e=group.key: urls.named(k, e, n)  # noqa: E731
+            context = {"kind": "named", "name_kind": kind, "entry": heading, "entry_feed": urls.feed(kind, group.key)}
+            files += _paginated(urls, archive, group.briefs, "named.html", make, context)
+    return files
+
+
+def _named_in(brief: Brief, archive: Archive) -> dict[str, tuple[Named, ...]]:
+    """A brief page's places and people, as entries of the register (narrow: not all of it)."""
+    return {
+        "places": tuple(archive.names.get("places", i) for i in brief.places),
+        "people": tuple(archive.names.get("people", i) for i in brief.people),
+    }
 
 
 def _same_items(old: tuple, new: tuple) -> bool:
@@ -236,6 +270,15 @@ def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: M
             feed = assemble_feed(
                 archive, urls, entries, choose_feed_briefs(group.briefs, config.feed_size, ranks),
                 url, urls.term(kind, group.key), title, group.description,
+            )
+            files.append(OutputFile(output_path(urls, url), "feed.xml", url, {"feed": feed}))
+    for kind in NAME_KINDS:
+        for group in archive.named[kind]:
+            url = urls.feed(kind, group.key)
+            title = strings["feed_term_title"].format(site=config.title, term=group.label)
+            feed = assemble_feed(
+                archive, urls, entries, choose_feed_briefs(group.briefs, config.feed_size, ranks),
+                url, urls.named(kind, group.key), title, group.description,
             )
             files.append(OutputFile(output_path(urls, url), "feed.xml", url, {"feed": feed}))
     return files
@@ -271,6 +314,20 @@ def split_sitemap(urls: Urls, entries: tuple[SitemapEntry, ...]) -> list[tuple[S
         size += grows
     parts.append(tuple(current))
     return parts
+
+
+def plan_search_names(archive: Archive, urls: Urls) -> OutputFile:
+    """search/names.json: every name of the register as the search page suggests them
+    when a query finds nothing (fetched only then)."""
+    entries = [
+        {
+            "kind": kind, "label": group.label, "url": urls.named(kind, group.key), "count": len(group.briefs),
+            "spellings": list(archive.names.get(kind, group.key).spellings),
+        }
+        for kind in NAME_KINDS for group in archive.named[kind]
+    ]
+    data = (json.dumps(entries, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return _made_in_python(output_path(urls, urls.search_names()), urls.search_names(), data)
 
 
 def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list[OutputFile]:
