@@ -47,7 +47,10 @@ def brief_files(root: Path) -> list[Path]:
     return sorted((root / "content/briefs").rglob("*.md"))
 
 
-EDITS = ["body", "title", "date-tail", "tags", "related", "draft", "correction", "new brief", "delete", "vocabulary", "template", "broken then fixed"]
+EDITS = [
+    "body", "title", "date-tail", "tags", "related", "draft", "correction", "places", "new brief", "delete", "vocabulary",
+    "names", "template", "broken then fixed",
+]
 
 
 def apply(edit: str, root: Path, rng: random.Random, step: int) -> list[Path]:
@@ -68,6 +71,19 @@ def apply(edit: str, root: Path, rng: random.Random, step: int) -> list[Path]:
         target.write_text(text.replace("\n---\n", f"\nrelated: [{other}]\n---\n", 1) if "related:" not in text else text, encoding="utf-8")
     elif edit == "draft":
         target.write_text(text.replace("\n---\n", "\ndraft: true\n---\n", 1) if "draft:" not in text else text.replace("draft: true\n", ""), encoding="utf-8")
+    elif edit == "places":
+        # A brief's places and people: on and off, so pages of places and people gain and lose it.
+        if "places: [baku]\n" in text:
+            target.write_text(text.replace("places: [baku]\n", "", 1), encoding="utf-8")
+        else:
+            target.write_text(text.replace("\n---\n", "\nplaces: [baku]\n---\n", 1) if "places:" not in text else text + "\n", encoding="utf-8")
+    elif edit == "names":
+        names = root / "content/names.yaml"
+        text = names.read_text(encoding="utf-8")
+        text = re.sub(r"role: .*", f"role: Prime Minister of Armenia ({step})", text, count=1)
+        text = re.sub(r"variants: \[Baki.*?\]", f"variants: [Baki, Baki{step}]", text, count=1)
+        names.write_text(text, encoding="utf-8")
+        return [names]
     elif edit == "correction":
         target.write_text(text.replace("\n---\n", "\ncorrections:\n  - date: 2025-03-01\n    note: A figure was corrected.\n---\n", 1) if "corrections:" not in text else text, encoding="utf-8")
     elif edit == "new brief":
@@ -114,7 +130,7 @@ def test_every_save_gives_what_a_fresh_build_gives(tmp_path: Path, seed: int, mo
             changed = apply(edit, project.root, rng, step)
         before = len(full_loads)
         site.rebuild(tuple(str(path.resolve()) for path in changed))
-        if edit in ("body", "title", "correction", "draft", "tags", "related"):
+        if edit in ("body", "title", "correction", "draft", "tags", "related", "places"):
             assert len(full_loads) == before, f"{edit}: a save of one brief read all of content/"
         assert_equals_a_fresh_build(site, project.root, tmp_path / f"fresh-{seed}-{step}")
 

@@ -191,8 +191,12 @@ def reload_briefs(
 
 def parse_context(vocabulary: Vocabulary, limits: Limits, names: Names = Names()) -> str:
     """What a parsed file depends on besides its own bytes (the memo's keys add the engine):
-    the vocabulary and the names register its ids are checked against, and the limits."""
-    return digest("parse", repr(vocabulary), repr(limits), repr(names))
+    the vocabulary and the names register its ids are checked against, and the limits.
+
+    Of the register, what parsing reads: every entry's id and names (the ids are checked,
+    the spellings suggest ids and find contested places named one way), not the notes."""
+    named = [(kind, entry.id, entry.contested, entry.names) for kind in NAME_KINDS for entry in names.kind(kind)]
+    return digest("parse", repr(vocabulary), repr(limits), repr(named))
 
 
 def _combined(

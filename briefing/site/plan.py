@@ -206,19 +206,21 @@ def _brief_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previ
     for brief in archive.briefs:
         folder = f"briefs/{brief.id}/"
         before, after, near = older[brief.id], newer[brief.id], related[brief.id]
+        named = _named_in(brief, archive)
         kept = previous.get(folder + "index.html") if previous else None
         if kept is not None and brief.fingerprint:
             context = kept.context
             if (
                 context["brief"] is brief and context["older"] is before and context["newer"] is after
                 and context["citation"].settings == settings and _same_items(context["related"], near)
+                and all(_same_items(context[kind], named[kind]) for kind in named)
             ):
                 pages.append(kept)
                 continue
         cite_key = digest(settings, brief.fingerprint) if brief.fingerprint else ""
         context = {
             "kind": "brief", "brief": brief, "older": before, "newer": after, "related": near,
-            "citation": LazyCitation(brief, archive, urls, strings, cite_key, settings), **_named_in(brief, archive),
+            "citation": LazyCitation(brief, archive, urls, strings, cite_key, settings), **named,
         }
         pages.append(OutputFile(folder + "index.html", "brief.html", base + folder, context, brief.path, lastmod=brief.last_modified))
     return pages
@@ -239,7 +241,8 @@ def plan_named_pages(archive: Archive, urls: Urls, everything: dt.date | None) -
 
 
 def _named_in(brief: Brief, archive: Archive) -> dict[str, tuple[Named, ...]]:
-    """A brief page's places and people, as entries of the register (narrow: not all of it)."""
+    """A brief page's places and people, as entries of the register (narrow: not all of it;
+    the register's own objects, so a kept page is known to show the same ones)."""
     return {
         "places": tuple(archive.names.get("places", i) for i in brief.places),
         "people": tuple(archive.names.get("people", i) for i in brief.people),
