@@ -65,7 +65,7 @@ def contested_names(path: str, pieces: list[tuple[str, int, str, str]], names: N
         line_of = _line_finder(matcher, first_line, prose, source)
         for start, end in _sentences(prose):
             mentions = [
-                (m.start(), m.end(), *matcher.owners[fold(" ".join(m.group().split()))]) for m in matcher.pattern.finditer(prose, start, end)
+                (m.start(), m.end(), *matcher.owners[_spelled(m.group())]) for m in matcher.pattern.finditer(prose, start, end)
             ]
             mentions = [m for m in mentions if m[2].contested]
             for index, (begin, finish, entry, side) in enumerate(mentions):
@@ -95,8 +95,8 @@ def _line_finder(matcher: "_Matcher", first_line: int, prose: str, source: str) 
     itself, or, for a field's value, where the same occurrence stands in its source."""
     if not source:
         return lambda offset: first_line + prose.count("\n", 0, offset)
-    written = [(m.start(), fold(" ".join(m.group().split()))) for m in matcher.pattern.finditer(prose)]
-    in_source = [(m.start(), fold(" ".join(m.group().split()))) for m in matcher.pattern.finditer(source)]
+    written = [(m.start(), _spelled(m.group())) for m in matcher.pattern.finditer(prose)]
+    in_source = [(m.start(), _spelled(m.group())) for m in matcher.pattern.finditer(source)]
 
     def line_of(offset: int) -> int:
         spelling = next(s for at, s in written if at == offset)
@@ -128,7 +128,7 @@ def _matcher(names: Names) -> _Matcher | None:
         for entry in (*names.places, *names.people):
             for side, name in enumerate(entry.names):
                 for spelling in name.spellings:
-                    owners.setdefault(fold(spelling), (entry, side))
+                    owners.setdefault(_spelled(spelling), (entry, side))
         spellings = sorted({s for entry in (*names.places, *names.people) for s in entry.spellings}, key=lambda s: (-len(s), s))
         alternatives = "|".join(_spelling_pattern(s) for s in spellings)
         matcher = _Matcher(re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE), owners)
@@ -138,8 +138,14 @@ def _matcher(names: Names) -> _Matcher | None:
     return matcher
 
 
+def _spelled(found: str) -> str:
+    """The register's key for a spelling as found in a text (line breaks, hyphens between words)."""
+    return fold(" ".join(found.replace("-", " ").split()))
+
+
 def _spelling_pattern(spelling: str) -> str:
-    pattern = r"\s+".join(re.escape(word) for word in spelling.split())
+    # Words apart by any spaces or line breaks, or a hyphen ('Lachin-corridor traffic').
+    pattern = r"(?:\s+|-)".join(re.escape(word) for word in spelling.split())
     # A short capitalised name (US, UK, NKR) must not match an ordinary word ('us').
     return f"(?-i:{pattern})" if spelling.isupper() and len(spelling) <= 5 else pattern
 
@@ -166,7 +172,7 @@ _QUOTATIONS = re.compile(
 )
 _NOT_PROSE = re.compile(
     r"<!--.*?-->|`[^`\n]*`|\]\([^)\n]*\)|<https?://[^>\s]*>|https?://\S+"
-    r"|^[ \t]{0,3}>.*$|^[ \t]{0,3}\[(?!\^)[^\]\n]+\]:.*$",
+    r"|^[ \t]{0,3}>[^\n]*$|^[ \t]{0,3}\[(?!\^)[^\]\n]+\]:[^\n]*$",
     re.DOTALL | re.MULTILINE,
 )
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")

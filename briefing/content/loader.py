@@ -462,6 +462,10 @@ def _text_warnings(name: str, front: "_FrontMatter", values: dict[str, Any], nam
     pieces = [(field, *_field_source(front, field), values[field]) for field in ("title", "summary")]
     pieces = [(field, line, value, source) for field, line, source, value in pieces]
     pieces.append(("body", front.split.body_line, front.split.body, ""))
+    for index, correction in enumerate(values.get("corrections", ())):
+        line = front.parsed.line("corrections", index, "note")
+        source = front.split.front_matter.split("\n")[line - 2]  # a correction note shown on the page
+        pieces.append((f"corrections[{index + 1}].note", line, correction["note"], source))
     return tuple(contested_names(name, pieces, names))
 
 

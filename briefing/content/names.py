@@ -27,7 +27,10 @@ _NAME_MARKS = frozenset(" -'’.,")
 _VARIANT = re.compile(r"[A-Za-z0-9][A-Za-z0-9 '.,-]*")
 
 FORM_FIELDS = tuple(
-    FieldSpec(language, "texts", language == "en", f"How {_LANGUAGE_NAMES[language]} writes it, most usual form first.", _SPELLING_LENGTH)
+    FieldSpec(
+        language, "texts", language == "en", f"How {_LANGUAGE_NAMES[language]} writes it, most usual form first.", _SPELLING_LENGTH,
+        min_items=1 if language == "en" else 0,
+    )
     for language in NAME_LANGUAGES
 )
 _VARIANTS = FieldSpec("variants", "texts", False, "Other spellings readers type, in plain ASCII (e.g. Pashinian, Nakhichevan).", _SPELLING_LENGTH)
@@ -71,14 +74,49 @@ def load_names(root: Path, content: Path) -> tuple[Names | None, list[Problem]]:
         return Names(), []
     if not isinstance(parsed.data, dict):
         return None, [Problem(name, 1, "file", "must be a mapping with 'places:' and 'people:' lists")]
-    values, problems = validate_mapping(parsed.data, NAMES_FIELDS, Checker(name, parsed, lambda kind: frozenset()))
+    checker = Checker(name, parsed, lambda kind: frozenset())
+    # Each record is checked on its own, so one record's problems do not hide the others'.
+    _, problems = validate_mapping({k: v for k, v in parsed.data.items() if k not in NAME_KINDS}, NAMES_FIELDS, checker)
+    records: dict[str, list[dict[str, Any]]] = {}
+    for spec in NAMES_FIELDS:
+        raw = parsed.data.get(spec.name)
+        if raw is None:
+            records[spec.name] = []
+        elif not isinstance(raw, list):
+            problems.append(Problem(name, parsed.line(spec.name), spec.name, "expected a list of entries starting with '- '"))
+            records[spec.name] = []
+        else:
+            records[spec.name] = []
+            for index, item in enumerate(raw):
+                values, found = _lenient(item, spec.item_fields, checker, (spec.name, index), f"{spec.name}[{index + 1}]")
+                problems += found
+                records[spec.name].append(values)
     reader = _Reader(name, parsed, problems)
-    places = tuple(reader.place(index, record) for index, record in enumerate(values.get("places", ())))
-    people = tuple(reader.person(index, record) for index, record in enumerate(values.get("people", ())))
-    reader.check_spellings(places, people)
+    places = tuple(reader.place(index, record) for index, record in enumerate(records["places"]))
+    people = tuple(reader.person(index, record) for index, record in enumerate(records["people"]))
+    reader.check_spellings()
     if reader.problems:
         return None, reader.problems
     return Names(_in_label_order(places), _in_label_order(people)), []  # type: ignore[arg-type]
+
+
+def _lenient(raw: Any, specs: tuple[FieldSpec, ...], checker: Checker, at: tuple, label: str) -> tuple[dict[str, Any], list[Problem]]:
+    """validate_mapping, keeping the valid parts of a mapping or list of records that has
+    problems (already reported), so the rules across fields still run on them."""
+    values, problems = validate_mapping(raw, specs, checker, at, label)
+    if isinstance(raw, dict):
+        for spec in specs:
+            value = raw.get(spec.name)
+            if spec.name in values or value is None:
+                continue
+            if spec.kind == "mapping" and isinstance(value, dict):
+                values[spec.name] = _lenient(value, spec.item_fields, checker, at + (spec.name,), f"{label}.{spec.name}")[0]
+            elif spec.kind == "records" and isinstance(value, list):
+                values[spec.name] = [
+                    _lenient(item, spec.item_fields, checker, at + (spec.name, i), f"{label}.{spec.name}[{i + 1}]")[0]
+                    for i, item in enumerate(value)
+                ]
+    return values, problems
 
 
 def _in_label_order(entries: tuple[Named | None, ...]) -> tuple[Named, ...]:
@@ -104,6 +142,8 @@ class _Reader:
         self.parsed = parsed
         self.problems = list(problems)
         self.ids: dict[str, set[str]] = {kind: set() for kind in NAME_KINDS}
+        # Every spelling read, in file order: (whose it is, the spelling, where, field).
+        self.spelled: list[tuple[str, str, tuple, str]] = []
 
     def problem(self, at: tuple, field: str, message: str) -> None:
         self.problems.append(Problem(self.path, self.parsed.line(*at), field, message))
@@ -124,11 +164,11 @@ class _Reader:
                         "a contested place is shown by both its names, so it has no one official name; leave 'official' out"
                         if field == "official" else f"a contested place gives its {field} under each of its two names (names[1].{field}, names[2].{field})"
                     ))
-            names = self.sides(at, label, record)
+            names = self.sides(at, label, record, entry_id)
         else:
             if "names" in self.raw("places", index):
                 self.problem(at + ("names",), f"{label}.names", "only a contested place (contested: true) has two names; give an uncontested place's forms under 'forms'")
-            names = self.official(at, label, record)
+            names = self.official(at, label, record, entry_id)
         if entry_id is None or names is None:
             return None
         return Named(entry_id, names, bool(contested), record.get("note", ""))
@@ -136,10 +176,10 @@ class _Reader:
     def person(self, index: int, record: dict[str, Any]) -> Named | None:
         at, label = ("people", index), f"people[{index + 1}]"
         entry_id = self.entry_id("people", at, label, record)
-        if entry_id is None or "forms" not in record:
+        if entry_id is None or "en" not in record.get("forms", {}):
             return None
-        forms = self.forms(at, label, record)
-        variants = self.variants(at, label, record)
+        forms = self.forms(at, label, record, entry_id)
+        variants = self.variants(at, label, record, entry_id)
         return Named(entry_id, (Name(forms[0][1][0], forms, variants),), False, record.get("role", ""))
 
     def entry_id(self, kind: str, at: tuple, label: str, record: dict[str, Any]) -> str | None:
@@ -155,12 +195,12 @@ class _Reader:
         self.ids[kind].add(entry_id)
         return entry_id
 
-    def official(self, at: tuple, label: str, record: dict[str, Any]) -> tuple[Name, ...] | None:
-        if "forms" not in record:
+    def official(self, at: tuple, label: str, record: dict[str, Any], owner: str | None) -> tuple[Name, ...] | None:
+        if "en" not in record.get("forms", {}):
             if "forms" not in self.raw("places", at[1]):
                 self.problem(at, f"{label}.forms", "required field is missing: an uncontested place lists its forms (en at least)")
             return None
-        forms = self.forms(at, label, record)
+        forms = self.forms(at, label, record, owner)
         official = record.get("official")
         if official is None:
             if "official" not in self.raw("places", at[1]):
@@ -169,9 +209,9 @@ class _Reader:
         english = dict(forms).get("en", ())
         if official not in english:
             self.problem(at + ("official",), f"{label}.official", f"'{official}' is not one of forms.en; list it there too, so search finds it")
-        return (Name(official, forms, self.variants(at, label, record)),)
+        return (Name(official, forms, self.variants(at, label, record, owner)),)
 
-    def sides(self, at: tuple, label: str, record: dict[str, Any]) -> tuple[Name, ...] | None:
+    def sides(self, at: tuple, label: str, record: dict[str, Any], owner: str | None) -> tuple[Name, ...] | None:
         sides = record.get("names")
         if sides is None:
             if "names" not in self.raw("places", at[1]):
@@ -188,19 +228,22 @@ class _Reader:
                 self.problem(side_at + ("used_by",), f"{side_label}.used_by", f"'{used_by}' must be one of: {', '.join(SIDES)}")
             elif used_by is not None and any(n.used_by == used_by for n in names):
                 self.problem(side_at + ("used_by",), f"{side_label}.used_by", f"both names are marked '{used_by}'; one is armenian and the other azerbaijani")
-            if "forms" not in side or used_by is None:
+            if "en" not in side.get("forms", {}) or used_by is None:
                 continue
-            forms = self.forms(side_at, side_label, side)
-            names.append(Name(forms[0][1][0], forms, self.variants(side_at, side_label, side), used_by))
+            whose = f"{owner} ({side['forms']['en'][0]})" if owner else None
+            forms = self.forms(side_at, side_label, side, whose)
+            names.append(Name(forms[0][1][0], forms, self.variants(side_at, side_label, side, whose), used_by))
         if len(names) != 2:
             return None
         # The one mechanical order, used everywhere: alphabetical by the English forms.
         return tuple(sorted(names, key=lambda n: (sort_key(n.display), n.display)))
 
-    def forms(self, at: tuple, label: str, record: dict[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    def forms(self, at: tuple, label: str, record: dict[str, Any], owner: str | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
         found = record["forms"]
         for language in NAME_LANGUAGES:
             for number, form in enumerate(found.get(language, ())):
+                if owner:
+                    self.spelled.append((owner, form, at + ("forms", language, number), f"{label}.forms.{language}"))
                 wrong = _wrong_script(form, _SCRIPTS[language])
                 if wrong:
                     script = _SCRIPTS[language].capitalize()
@@ -210,9 +253,11 @@ class _Reader:
                     )
         return tuple((language, found[language]) for language in NAME_LANGUAGES if found.get(language))
 
-    def variants(self, at: tuple, label: str, record: dict[str, Any]) -> tuple[str, ...]:
+    def variants(self, at: tuple, label: str, record: dict[str, Any], owner: str | None) -> tuple[str, ...]:
         variants = record.get("variants", ())
         for number, variant in enumerate(variants):
+            if owner:
+                self.spelled.append((owner, variant, at + ("variants", number), f"{label}.variants"))
             if not _VARIANT.fullmatch(variant):
                 self.problem(
                     at + ("variants", number), f"{label}.variants",
@@ -220,22 +265,14 @@ class _Reader:
                 )
         return variants
 
-    def check_spellings(self, places: tuple[Named | None, ...], people: tuple[Named | None, ...]) -> None:
+    def check_spellings(self) -> None:
         """One spelling names one place or person: search and the contested-name check
         could not tell two entries apart (compared without case or accents)."""
         owners: dict[str, str] = {}
-        for kind, entries in (("places", places), ("people", people)):
-            for index, entry in enumerate(entries):
-                if entry is None:
-                    continue
-                for number, name in enumerate(entry.names):
-                    owner = entry.id if len(entry.names) == 1 else f"{entry.id} ({name.display})"
-                    for spelling in name.spellings:
-                        key = fold(spelling)
-                        other = owners.setdefault(key, owner)
-                        if other != owner:
-                            where = (kind, index) + (("names", number) if entry.contested else ())
-                            self.problem(where, f"{kind}[{index + 1}]", f"'{spelling}' is also a spelling of {other}; a spelling may name only one place or person")
+        for owner, spelling, at, field in self.spelled:
+            other = owners.setdefault(fold(spelling), owner)
+            if other != owner:
+                self.problem(at, field, f"'{spelling}' is also a spelling of {other}; a spelling may name only one place or person")
 
 
 def _wrong_script(text: str, script: str) -> str:
