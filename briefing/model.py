@@ -251,6 +251,7 @@ class Page:
     summary: str
     order: int
     body: RenderedMarkdown
+    text_warnings: tuple[Any, ...] = ()  # as Brief.text_warnings
 
 
 @dataclass(frozen=True)

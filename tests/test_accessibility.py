@@ -24,6 +24,11 @@ PAGES = [
     "types/summit/",
     "actors/",
     "tags/prisoners/",
+    "places/",
+    "places/shusha-shushi/",  # a contested place: both names, forms in four scripts
+    "places/nakhchivan/",
+    "people/",
+    "people/nikol-pashinyan/",  # a person named in many briefs
     "methodology/",
     "data/",
     "search/",
@@ -33,7 +38,9 @@ PAGES = [
 # a footnote, an archived source, and the links a repository and contact address bring.
 FIXTURE_PAGES = ["briefs/2023-12-07-joint-statement/", "about/", "timeline/page/2/"]
 # On a phone, the pages whose layout changes there (the rest only narrow their column).
-PHONE_PAGES = {"", "timeline/", "briefs/2023-09-19-karabakh-military-operation-and-ceasefire/", "data/", "search/", "types/"}
+PHONE_PAGES = {
+    "", "timeline/", "briefs/2023-09-19-karabakh-military-operation-and-ceasefire/", "data/", "search/", "types/", "places/shusha-shushi/",
+}
 
 
 @pytest.fixture(scope="module")

@@ -94,3 +94,12 @@ def _options():
     from briefing.build import BuildOptions
 
     return BuildOptions.for_root(REPO)
+
+
+def test_standalone_pages_are_checked_too(project):
+    project.write("content/names.yaml", (REPO / "content/names.yaml").read_text(encoding="utf-8"))
+    project.write("content/pages/about.md", "---\ntitle: About\nsummary: What this is.\n---\nWe cover Stepanakert and more.\n")
+    assert warnings_of(project) == [
+        "content/pages/about.md:5: body: warning: names Khankendi/Stepanakert one way only ('Stepanakert'); outside a quotation "
+        "this archive gives both names, 'Khankendi/Stepanakert' (contested places are marked in content/names.yaml)",
+    ]

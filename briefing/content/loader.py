@@ -138,7 +138,7 @@ def load_content(
     pages: list[Page] = []
     for page, found in _parse_cached(
         "page", page_files, context, memo, None,
-        functools.partial(_parse_chunk, terms, limits, renderer, reserved, today), read_late,
+        functools.partial(_parse_chunk, terms, limits, renderer, reserved, today, names=names), read_late,
     ):
         problems += found
         if page:
@@ -203,8 +203,11 @@ def _combined(
     config: SiteConfig, vocabulary: Vocabulary, parsed: tuple[Brief, ...], pages: tuple[Page, ...], drafts: bool, names: Names,
     warnings_kept: list[Problem] | None = None, linted: list[Brief] | None = None,
 ) -> Content:
-    """The content from every parsed brief; the warnings of `linted` (default: all) join `warnings_kept`."""
+    """The content from every parsed brief; the warnings of `linted` (default: all, and the
+    pages') join `warnings_kept`."""
     found = (warnings_kept or []) + [warning for brief in (parsed if linted is None else linted) for warning in lint_brief(brief)]
+    if linted is None:
+        found += [warning for page in pages for warning in page.text_warnings]
     warnings = tuple(sorted(found))
     published = tuple(b for b in parsed if drafts or not b.draft)
     return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed, names)
@@ -236,7 +239,9 @@ def check_selected(
             continue
         if is_inside(path, content / "pages"):
             pages += 1
-            problems += parse_page(name, text or "", limits, renderer, reserved)[1]
+            page, found = parse_page(name, text or "", limits, renderer, reserved, names)
+            problems += found
+            warnings += list(page.text_warnings) if page else []
             continue
         briefs += 1
         brief, refs, found = _parse_brief(name, text or "", terms, limits, renderer, today=today or today_anywhere(), names=names)  # type: ignore[arg-type]
@@ -364,7 +369,7 @@ def _parse_chunk(
             brief, refs, problems = _parse_brief(name, text, vocabulary, limits, renderer, fingerprint=key, today=today, names=names)
             results.append((brief or refs, problems))
         else:
-            results.append(parse_page(name, text, limits, renderer, reserved))
+            results.append(parse_page(name, text, limits, renderer, reserved, names))
     return results
 
 
@@ -483,8 +488,11 @@ def _field_source(front: "_FrontMatter", field: str) -> tuple[int, str]:
 _NEXT_FIELD = re.compile(r"[^\s#-]")
 
 
-def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer, reserved: frozenset[str] = frozenset()) -> tuple[Page | None, list[Problem]]:
-    """Validate one standalone page (content/pages/<id>.md)."""
+def parse_page(
+    name: str, text: str, limits: Limits, renderer: MarkdownRenderer, reserved: frozenset[str] = frozenset(), names: Names | None = Names(),
+) -> tuple[Page | None, list[Problem]]:
+    """Validate one standalone page (content/pages/<id>.md); `names` the register its text
+    is checked against for contested places named one way only."""
     stem = name.rsplit("/", 1)[-1][:-3]
     problems: list[Problem] = []
     if BRIEF_ID.fullmatch(stem):
@@ -505,7 +513,8 @@ def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer,
     problems += found
     if problems or body is None:
         return None, problems
-    return Page(stem, name, values["title"], values["summary"], values.get("order", 100), body), []
+    warnings = _text_warnings(name, front, values, names)
+    return Page(stem, name, values["title"], values["summary"], values.get("order", 100), body, warnings), []
 
 
 def latest_date(brief: Brief) -> dt.date:

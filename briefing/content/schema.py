@@ -82,7 +82,7 @@ BRIEF_FIELDS = (
     FieldSpec("updated", "date", False, "Day of the last substantive update, YYYY-MM-DD."),
     FieldSpec("corrections", "records", False, "Corrections made after publication.", item_fields=CORRECTION_FIELDS),
     FieldSpec("draft", "bool", False, "true keeps the brief out of the site unless built with --drafts."),
-    FieldSpec("places", "terms", False, "Place ids from content/names.yaml: where it happened, then the places it names.", vocabulary="places"),
+    FieldSpec("places", "terms", False, "Place ids from content/names.yaml: where it happened and the places it names.", vocabulary="places"),
     FieldSpec("people", "terms", False, "Person ids from content/names.yaml: the people it names.", vocabulary="people"),
 )
 

@@ -53,7 +53,8 @@ def _describe_kind(spec: FieldSpec) -> str:
     if kind == "term":
         return f"one id from `{spec.vocabulary}` in content/vocabulary.yaml"
     if kind == "terms":
-        return f"list of ids from `{spec.vocabulary}` in content/vocabulary.yaml{_at_least(spec)}"
+        listed = "content/names.yaml" if spec.vocabulary in ("places", "people") else "content/vocabulary.yaml"
+        return f"list of ids from `{spec.vocabulary}` in {listed}{_at_least(spec)}"
     if kind == "brief_ids":
         return "list of brief ids (file names without `.md`)"
     if kind == "records":

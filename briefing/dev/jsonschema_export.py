@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import Vocabulary
-from ..content.schema import BRIEF_FIELDS, BRIEF_ID, CONTROL_CHARS, PLACEHOLDER, FieldSpec
+from ..model import NAME_KINDS, Vocabulary
+from ..content.schema import BRIEF_FIELDS, BRIEF_ID, CONTROL_CHARS, PLACEHOLDER, TERM_ID, FieldSpec
 from ..content.url_rules import MAX_URL_LENGTH
 
 SCHEMA_PATH = "schema/brief.schema.json"
@@ -55,7 +55,7 @@ def _object_schema(specs: tuple[FieldSpec, ...], vocabulary: Vocabulary) -> dict
 def _field_schema(spec: FieldSpec, vocabulary: Vocabulary) -> dict[str, Any]:
     value = _value_schema(spec, vocabulary)
     description = spec.description
-    if spec.vocabulary:
+    if spec.vocabulary and spec.vocabulary not in NAME_KINDS:
         terms = ", ".join(f"{term.id} ({term.label})" for term in vocabulary.kind(spec.vocabulary))
         description = f"{description} Allowed: {terms}."
     if spec.required:
@@ -81,6 +81,10 @@ def _value_schema(spec: FieldSpec, vocabulary: Vocabulary) -> dict[str, Any]:
         return {"type": "string", "maxLength": MAX_URL_LENGTH, "pattern": URL_PATTERN, "not": _FORBIDDEN_TEXT}
     if kind == "term":
         return {"type": "string", "enum": [term.id for term in vocabulary.kind(spec.vocabulary)]}
+    if kind == "terms" and spec.vocabulary in NAME_KINDS:
+        # Ids of the names register: checked by `build.py check`, which suggests the id for
+        # any spelling; listing them here would make every new name a schema change.
+        return _array({"type": "string", "pattern": TERM_ID.pattern}, spec.min_items, unique=True)
     if kind == "terms":
         item = {"type": "string", "enum": [term.id for term in vocabulary.kind(spec.vocabulary)]}
         return _array(item, spec.min_items, unique=True)
