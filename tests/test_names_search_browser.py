@@ -15,11 +15,12 @@ import unicodedata
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from briefing.content.loader import load_content
 from briefing.site.archive import assemble_archive
-from conftest import REPO, build_repository
-from test_search_browser import SETTLED, choose, result_ids, settled, status
+from conftest import REPO, build_repository, sized_page
+from test_search_browser import SETTLED, WCAG_22_AA, choose, result_ids, settled, status
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +189,16 @@ def test_places_and_people_are_filters(site, page, archive):
     assert status(page) == "16 milestones match the filters."
     assert page.locator("input[name=person][value=nikol-pashinyan]").is_checked()
     assert page.locator("#search-filters-toggle").text_content() == "Filters and sorting (1 active)"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [375, 1280])
+def test_suggestions_and_partial_matches_have_no_axe_violations(bundled_site, serve_folder, browser, scheme, width):
+    base = serve_folder(bundled_site)
+    with sized_page(browser, width, 900, scheme) as page:
+        for query in ("Pashinyn", "Pashin"):
+            page.goto(f"{base}search/?q={query}")
+            settled(page)
+            page.locator("#search-filters-toggle").click()
+            results = Axe().run(page, options=WCAG_22_AA)
+            assert results.violations_count == 0, results.generate_report()
