@@ -20,7 +20,7 @@ from axe_playwright_python.sync_playwright import Axe
 from briefing.content.loader import load_content
 from briefing.site.archive import assemble_archive
 from conftest import REPO, build_repository, sized_page
-from test_search_browser import SETTLED, WCAG_22_AA, choose, result_ids, settled, status
+from test_search_browser import SETTLED, WCAG_22_AA, choose, open_filters, result_ids, settled, status
 
 
 @pytest.fixture(scope="module")
@@ -202,3 +202,25 @@ def test_suggestions_and_partial_matches_have_no_axe_violations(bundled_site, se
             page.locator("#search-filters-toggle").click()
             results = Axe().run(page, options=WCAG_22_AA)
             assert results.violations_count == 0, results.generate_report()
+
+
+def test_counts_wait_for_every_filter_index(bundled_site, serve_folder, page):
+    """A search counts filter values only in the filter indexes loaded so far: the page must
+    not settle with the counts of half of them (held back here until the search has run)."""
+    held, released = [], []
+    page.route("**/pagefind/filter/*", lambda route: route.continue_() if released else held.append(route))
+    page.goto(serve_folder(bundled_site) + "search/?q=prisoners")
+    page.wait_for_function("() => document.querySelector('.search-status') !== null")
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(500)  # long enough for a search that does not wait to have finished
+    assert held and page.locator("#search-region").get_attribute("aria-busy") == "true"
+    released.append(True)
+    for route in held:
+        route.continue_()
+    settled(page)
+    open_filters(page)
+    assert page.locator(".facet[data-facet=place] li:not([hidden])").count() > 10
+    assert page.get_by_role("group", name="Place", exact=True).get_by_role("checkbox", name=re.compile(r"^Gazakh \(1\)$")).is_visible()

@@ -51,7 +51,6 @@ const suggestions = document.getElementById("search-suggestions");
 
 let pagefind = null;
 let allCounts = null;   // promise of facet -> value -> number of briefs in the whole archive
-let facetIndex = null;  // promise of page id -> facet -> its values (made at the first search)
 let register = null;    // promise of the names register's spellings (fetched when a search finds nothing)
 let generation = 0;     // every change takes a new number; work for an older one is dropped
 let pending = [];       // results not shown yet (behind "Show more")
@@ -179,7 +178,8 @@ async function match(query, sort) {
   const within = (sets) => (result) => sets.every((set) => set.has(result.id));
   if (exact.every((set) => set.size > 0)) {
     const matches = results.filter(within(exact));
-    return { mode: "exact", results: sort ? matches : await rankAsRegistered(query, matches, options) };
+    const ranked = sort ? matches : await rankAsRegistered(query, matches, options);
+    return { mode: "exact", results: ranked, complete: matches.length === results.length };
   }
   const last = words.length - 1;
   const prefix = fold(words[last] || "");
@@ -246,47 +246,35 @@ async function rankAsRegistered(query, results, options) {
 
 // --- filters and counts -------------------------------------------------------------------
 
-// Every page's filter values, from one filter-only search per value (no download: the
-// filter index is already loaded), so counts and filters apply to the honest matches.
-function pageValues() {
-  if (!facetIndex) {
-    facetIndex = allCounts.then(async (counts) => {
-      const index = new Map();
-      const searches = [];
-      for (const facet of FACETS) {
-        for (const value of Object.keys(counts[facet] || {})) {
-          searches.push(pagefind.search(null, { filters: { [facet]: value } }).then((found) => {
-            for (const result of found ? found.results : []) {
-              if (!index.has(result.id)) index.set(result.id, {});
-              (index.get(result.id)[facet] ||= []).push(value);
-            }
-          }));
-        }
-      }
-      await Promise.all(searches);
-      return index;
-    });
-  }
-  return facetIndex;
-}
-
-// Values of one facet widen the results (any of them); different facets narrow them.
-function passes(values, filters, except) {
-  return FACETS.every((facet) => facet === except || !filters[facet].length
-    || filters[facet].some((value) => ((values || {})[facet] || []).includes(value)));
-}
-
-// A facet's own counts ignore its own selection, so choosing one type still shows how
-// many briefs the other types would add.
-function countsOf(results, index, filters) {
-  const counts = {};
+function pagefindFilters(filters, except) {
+  const result = {};
   for (const facet of FACETS) {
-    counts[facet] = {};
-    for (const result of results) {
-      const values = index.get(result.id) || {};
-      if (!passes(values, filters, facet)) continue;
-      for (const value of values[facet] || []) counts[facet][value] = (counts[facet][value] || 0) + 1;
+    // Values of one facet widen the results (any of them); different facets narrow them.
+    if (facet !== except && filters[facet].length) result[facet] = { any: filters[facet] };
+  }
+  return result;
+}
+
+// Counts of every facet value among the matches. A facet's own counts ignore its own
+// selection, so choosing one type still shows how many briefs the other types would add.
+// Pagefind counts its own results; when some of those are not shown as matches, each value
+// it counts is counted again among the matches (its index chunks are loaded already).
+async function countsOf(query, search, state, matches) {
+  const counts = { ...search.filters };
+  for (const facet of FACETS) {
+    if (!state.filters[facet].length) continue;
+    const wider = await pagefind.search(query || null, { filters: pagefindFilters(state.filters, facet) });
+    if (wider) counts[facet] = wider.filters[facet] || {};
+  }
+  if (!matches) return counts;
+  for (const facet of FACETS) {
+    const exact = {};
+    for (const [value, n] of Object.entries(counts[facet] || {})) {
+      if (!n) continue;
+      const filters = { ...pagefindFilters(state.filters, facet), [facet]: { any: [value] } };
+      exact[value] = [...(await ids(pagefind.search(query, { filters })))].filter((id) => matches.has(id)).length;
     }
+    counts[facet] = exact;
   }
   return counts;
 }
@@ -315,12 +303,19 @@ async function run(mine, state) {
     settle(mine, state, "");
     return;
   }
-  const found = query
-    ? await match(query, state.sort)
-    : { mode: "exact", results: (await pagefind.search(null, state.sort ? { sort: { date: SORTS[state.sort] } } : {})).results };
-  const index = await pageValues();
+  // A search counts filter values only in the filter indexes loaded so far: wait for all.
+  await allCounts;
   if (mine !== generation) return;
-  const results = found.results.filter((result) => passes(index.get(result.id), state.filters));
+  const options = { filters: pagefindFilters(state.filters) };
+  if (state.sort) options.sort = { date: SORTS[state.sort] };
+  // Pagefind applies the filters; the matches (in their order) are those it also finds.
+  const [found, search] = await Promise.all([query ? match(query, state.sort) : null, pagefind.search(query || null, options)]);
+  if (mine !== generation || !search) return;
+  const kept = new Set(search.results.map((result) => result.id));
+  const results = found ? found.results.filter((result) => kept.has(result.id)) : search.results;
+  const matches = found && !found.complete ? new Set(found.results.map((result) => result.id)) : null;
+  const counts = !found || found.results.length ? await countsOf(query, search, state, matches) : {};
+  if (mine !== generation) return;
   const first = await Promise.all(results.slice(0, PAGE_SIZE).map((r) => r.data()));
   if (mine !== generation) return;
   pending = results.slice(PAGE_SIZE);
@@ -328,10 +323,10 @@ async function run(mine, state) {
   list.replaceChildren(...first.map((data) => renderResult(data, query)));
   moreButton.hidden = pending.length === 0;
   emptyHelp.hidden = results.length > 0;
-  showCounts(countsOf(found.results, index, state.filters), state);
+  showCounts(counts, state);
   await showSuggestions(mine, results.length === 0 && query ? query : "");
   if (mine !== generation) return;
-  settle(mine, state, countText(results.length, query, found));
+  settle(mine, state, countText(results.length, query, found || { mode: "exact" }));
 }
 
 function countText(n, query, found) {
