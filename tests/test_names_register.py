@@ -7,11 +7,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from briefing.build import check_site
 from briefing.content.layout import unknown_file_message
 from briefing.content.names import load_names
-from briefing.errors import BuildFailed
 from conftest import REPO, brief_text
+from test_content_errors import problems_of
 
 NAMES = "content/names.yaml"
 BRIEF = "content/briefs/2023/2023-12-07-joint-statement.md"
@@ -62,14 +61,6 @@ people:
     role: President of Azerbaijan
     title: President
 """
-
-
-def problems_of(project) -> list[str]:
-    try:
-        check_site(project.options())
-    except BuildFailed as failure:
-        return [p.format() for p in failure.problems]
-    return []
 
 
 def test_the_bundled_register_is_valid_and_contested_places_keep_the_mechanical_order():

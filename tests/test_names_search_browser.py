@@ -17,29 +17,8 @@ from urllib.parse import parse_qs, quote_plus, urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from briefing.content.loader import load_content
-from briefing.site.archive import assemble_archive
-from conftest import REPO, build_repository, sized_page
-from test_search_browser import SETTLED, WCAG_22_AA, choose, open_filters, result_ids, settled, status
-
-
-@pytest.fixture(scope="module")
-def archive():
-    return assemble_archive(load_content(REPO, REPO / "content"))
-
-
-@pytest.fixture(scope="module")
-def subpath_site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("names-subpath") / "site"
-    build_repository(out, base_url="http://127.0.0.1/archive/")
-    return out
-
-
-@pytest.fixture(params=["root", "subpath"])
-def site(request, bundled_site, serve_folder):
-    if request.param == "root":
-        return serve_folder(bundled_site)
-    return serve_folder(request.getfixturevalue("subpath_site"), "/archive/")
+from conftest import sized_page
+from test_search_browser import SETTLED, WCAG_22_AA, archive, choose, open_filters, result_ids, settled, site, status, subpath_site  # noqa: F401 - fixtures
 
 
 def words(text: str) -> set[str]:

@@ -255,7 +255,7 @@ def _same_items(old: tuple, new: tuple) -> bool:
 
 
 def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Memo | None = None) -> list[OutputFile]:
-    """The site's Atom and JSON feeds, and one Atom feed per milestone type and actor."""
+    """The site's Atom and JSON feeds, and one Atom feed per milestone type, actor, place and person."""
     config = archive.config
     entries = assemble_entries(archive, urls, strings, memo)
     ranks = recency_ranks(archive.briefs)
@@ -266,24 +266,16 @@ def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: M
         OutputFile(output_path(urls, urls.feed()), "feed.xml", urls.feed(), {"feed": site_feed}),
         _made_in_python(output_path(urls, urls.json_feed()), urls.json_feed(), render_json_feed(json_feed, archive)),
     ]
-    for kind in FEED_KINDS:
-        for group in archive.terms[kind]:
-            url = urls.feed(kind, group.key)
-            title = strings["feed_term_title"].format(site=config.title, term=group.label)
-            feed = assemble_feed(
-                archive, urls, entries, choose_feed_briefs(group.briefs, config.feed_size, ranks),
-                url, urls.term(kind, group.key), title, group.description,
-            )
-            files.append(OutputFile(output_path(urls, url), "feed.xml", url, {"feed": feed}))
-    for kind in NAME_KINDS:
-        for group in archive.named[kind]:
-            url = urls.feed(kind, group.key)
-            title = strings["feed_term_title"].format(site=config.title, term=group.label)
-            feed = assemble_feed(
-                archive, urls, entries, choose_feed_briefs(group.briefs, config.feed_size, ranks),
-                url, urls.named(kind, group.key), title, group.description,
-            )
-            files.append(OutputFile(output_path(urls, url), "feed.xml", url, {"feed": feed}))
+    # A feed per milestone type and actor, and per place and person of the names register.
+    grouped = [(kind, group, urls.term(kind, group.key)) for kind in FEED_KINDS for group in archive.terms[kind]]
+    grouped += [(kind, group, urls.named(kind, group.key)) for kind in NAME_KINDS for group in archive.named[kind]]
+    for kind, group, page in grouped:
+        url = urls.feed(kind, group.key)
+        title = strings["feed_term_title"].format(site=config.title, term=group.label)
+        feed = assemble_feed(
+            archive, urls, entries, choose_feed_briefs(group.briefs, config.feed_size, ranks), url, page, title, group.description,
+        )
+        files.append(OutputFile(output_path(urls, url), "feed.xml", url, {"feed": feed}))
     return files
 
 

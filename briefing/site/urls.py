@@ -11,8 +11,6 @@ import functools
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit
 
-from ..model import NAME_KINDS  # noqa: F401 - the register's kinds, each with a page per entry
-
 # Top-level folders the engine writes; a standalone page may not take one of these names.
 RESERVED_NAMES = frozenset(
     {"briefs", "timeline", "years", "types", "actors", "tags", "places", "people", "search", "static", "data",
