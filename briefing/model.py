@@ -38,6 +38,77 @@ class Vocabulary:
         return {name: frozenset(term.id for term in self.kind(name)) for name in ("types", "actors", "tags")}
 
 
+# The kinds of entry in the names register (content/names.yaml), as briefs name them.
+NAME_KINDS = ("places", "people")
+# The languages a name's forms are given in, in the order pages list them.
+NAME_LANGUAGES = ("en", "hy", "az", "ru")
+
+
+@dataclass(frozen=True)
+class Name:
+    """One name of a place or person: how the archive writes it in English, how each
+    language writes it, and the other spellings readers type."""
+
+    display: str
+    forms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (language, its forms), in NAME_LANGUAGES order
+    variants: tuple[str, ...] = ()  # ASCII transliterations such as 'Pashinian'
+    used_by: str = ""  # a contested place's name: 'armenian' or 'azerbaijani'
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every way of writing this name, the display form first, each once."""
+        found = [self.display, *(form for _, forms in self.forms for form in forms), *self.variants]
+        return tuple(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class Named:
+    """A place or person of the names register."""
+
+    id: str
+    names: tuple[Name, ...]  # one; a contested place has two, in display order
+    contested: bool = False
+    description: str = ""  # a place's note or a person's role
+
+    @property
+    def label(self) -> str:
+        """How every page writes it: a contested place by both names, in display order."""
+        return "/".join(name.display for name in self.names)
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every spelling of every name, each once."""
+        return tuple(dict.fromkeys(spelling for name in self.names for spelling in name.spellings))
+
+
+@dataclass(frozen=True)
+class Names:
+    """The names register: places and people, each in label order."""
+
+    places: tuple[Named, ...] = ()
+    people: tuple[Named, ...] = ()
+
+    def kind(self, name: str) -> tuple[Named, ...]:
+        """The entries of `name` ('places' or 'people')."""
+        return getattr(self, name)
+
+    def ids(self, name: str) -> frozenset[str]:
+        """The ids of one kind."""
+        return self._ids[name]
+
+    def get(self, kind: str, entry_id: str) -> Named:
+        """One entry by kind and id (KeyError if there is none)."""
+        return self._by_id[kind][entry_id]
+
+    @functools.cached_property  # asked for by every place and person of every brief
+    def _by_id(self) -> dict[str, dict[str, Named]]:
+        return {kind: {entry.id: entry for entry in self.kind(kind)} for kind in NAME_KINDS}
+
+    @functools.cached_property
+    def _ids(self) -> dict[str, frozenset[str]]:
+        return {kind: frozenset(self._by_id[kind]) for kind in NAME_KINDS}
+
+
 @dataclass(frozen=True)
 class Limits:
     """Resource bounds for hostile or accidental huge input (overridable in site.yaml)."""
@@ -140,6 +211,8 @@ class Brief:
     updated: dt.date | None = None
     corrections: tuple[Correction, ...] = ()
     draft: bool = False
+    places: tuple[str, ...] = ()  # ids from the names register
+    people: tuple[str, ...] = ()
     # Where each related id and each source stands in the file, for messages about them.
     related_lines: tuple[int, ...] = ()
     source_lines: tuple[int, ...] = ()
@@ -147,6 +220,9 @@ class Brief:
     # of walking the whole brief. Its moves and reactions are not part of a Brief (see
     # BriefLayers). Empty for briefs made elsewhere (they are walked field by field).
     fingerprint: str = ""
+    # Warnings found while parsing that need the file's text (e.g. where a contested
+    # place is named one way only), each a Problem of severity warning.
+    text_warnings: tuple[Any, ...] = ()
     # Digest of what related briefs are chosen by (id, date, type, actors, tags, related);
     # empty for briefs made elsewhere.
     head: str = ""
@@ -175,6 +251,7 @@ class Page:
     summary: str
     order: int
     body: RenderedMarkdown
+    text_warnings: tuple[Any, ...] = ()  # as Brief.text_warnings
 
 
 @dataclass(frozen=True)

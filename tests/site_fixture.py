@@ -155,12 +155,13 @@ BRIEFS = {
     ),
     "2023-12-13-handover": _brief(
         "Prisoners handed over at the border", "2023-12-13", "prisoner-release", "[armenia, azerbaijan]", "[prisoners]",
-        extra="moves:\n" + _move("security", "2023-12-13", "worsening", "Shots were fired at the handover."),
+        extra="places: [shusha-shushi]\npeople: [nikol-pashinyan]\nmoves:\n" + _move("security", "2023-12-13", "worsening", "Shots were fired at the handover."),
     ),
     "2024-11-11-tricky-talks": _brief(
         TRICKY_TITLE, "2024-11-11", "summit", "[azerbaijan, armenia]", "[cop29]",
         extra=(
             "end_date: 2024-11-22\n"
+            "places: [baku]\n"
             "moves:\n" + _move("treaty", "2024-11-12", "signed", 'The "A & B" text was signed.')
             + "reactions:\n"
             "  - actor: russia\n"
@@ -197,6 +198,31 @@ Write to us.
 """
 
 
+# A names register: an uncontested place, a contested one and a person (briefs above name them).
+NAMES = """\
+places:
+  - id: baku
+    official: Baku
+    forms: {en: [Baku], az: [Bakı], ru: [Баку]}
+    variants: [Baki]
+    note: Capital of Azerbaijan.
+  - id: shusha-shushi
+    contested: true
+    names:
+      - used_by: armenian
+        forms: {en: [Shushi], hy: [Շուշի]}
+      - used_by: azerbaijani
+        forms: {en: [Shusha], az: [Şuşa]}
+        variants: [Susa]
+    note: A town with two names.
+people:
+  - id: nikol-pashinyan
+    forms: {en: [Nikol Pashinyan], ru: [Никол Пашинян]}
+    variants: [Pashinian]
+    role: Prime Minister of Armenia
+"""
+
+
 # site.yaml lines that turn on the links for reporting errors and editing sources.
 REPOSITORY_SETTINGS = "repository: https://github.com/example-org/archive\ncontact: corrections@example.org\n"
 
@@ -212,6 +238,7 @@ def write_fixture(root: Path, base_url: str = "https://example.org/", settings: 
     for stem, text in BRIEFS.items():
         project.write(f"content/briefs/{stem[:4]}/{stem}.md", text)
     project.write("content/pages/about.md", PAGE)
+    project.write("content/names.yaml", NAMES)
     return project
 
 

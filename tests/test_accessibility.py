@@ -24,6 +24,11 @@ PAGES = [
     "types/summit/",
     "actors/",
     "tags/prisoners/",
+    "places/",
+    "places/shusha-shushi/",  # a contested place: both names, forms in four scripts
+    "places/nakhchivan/",
+    "people/",
+    "people/nikol-pashinyan/",  # a person named in many briefs
     "methodology/",
     "data/",
     "search/",
@@ -41,7 +46,7 @@ FIXTURE_PAGES = ["briefs/2023-12-07-joint-statement/", "about/", "timeline/page/
 # ... and tracks the bundled archive lacks: notes full of markup characters, a reaction with a note.
 FIXTURE_PAGES += ["tracks/formats/", "reactions/", "briefs/2024-11-11-tricky-talks/"]
 # On a phone, the pages whose layout changes there (the rest only narrow their column).
-PHONE_PAGES = {"", "timeline/", "briefs/2023-09-19-karabakh-military-operation-and-ceasefire/", "data/", "search/", "types/"}
+PHONE_PAGES = {"", "timeline/", "briefs/2023-09-19-karabakh-military-operation-and-ceasefire/", "data/", "search/", "types/", "places/shusha-shushi/"}
 PHONE_PAGES |= {"tracks/", "tracks/border/", "tracks/mediation-formats/", "tracks/security/", "reactions/"}
 
 

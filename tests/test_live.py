@@ -48,8 +48,8 @@ def brief_files(root: Path) -> list[Path]:
 
 
 EDITS = [
-    "body", "title", "date-tail", "tags", "related", "draft", "correction", "new brief", "delete", "vocabulary", "template",
-    "broken then fixed", "move", "reaction", "tracks",
+    "body", "title", "date-tail", "tags", "related", "draft", "correction", "places", "new brief", "delete", "vocabulary",
+    "names", "template", "broken then fixed", "move", "reaction", "tracks",
 ]
 
 
@@ -71,6 +71,19 @@ def apply(edit: str, root: Path, rng: random.Random, step: int) -> list[Path]:
         target.write_text(text.replace("\n---\n", f"\nrelated: [{other}]\n---\n", 1) if "related:" not in text else text, encoding="utf-8")
     elif edit == "draft":
         target.write_text(text.replace("\n---\n", "\ndraft: true\n---\n", 1) if "draft:" not in text else text.replace("draft: true\n", ""), encoding="utf-8")
+    elif edit == "places":
+        # A brief's places and people: on and off, so pages of places and people gain and lose it.
+        if "places: [baku]\n" in text:
+            target.write_text(text.replace("places: [baku]\n", "", 1), encoding="utf-8")
+        else:
+            target.write_text(text.replace("\n---\n", "\nplaces: [baku]\n---\n", 1) if "places:" not in text else text + "\n", encoding="utf-8")
+    elif edit == "names":
+        names = root / "content/names.yaml"
+        text = names.read_text(encoding="utf-8")
+        text = re.sub(r"role: .*", f"role: Prime Minister of Armenia ({step})", text, count=1)
+        text = re.sub(r"variants: \[Baki.*?\]", f"variants: [Baki, Baki{step}]", text, count=1)
+        names.write_text(text, encoding="utf-8")
+        return [names]
     elif edit == "correction":
         target.write_text(text.replace("\n---\n", "\ncorrections:\n  - date: 2025-03-01\n    note: A figure was corrected.\n---\n", 1) if "corrections:" not in text else text, encoding="utf-8")
     elif edit == "new brief":
@@ -137,7 +150,7 @@ def test_every_save_gives_what_a_fresh_build_gives(tmp_path: Path, seed: int, mo
             changed = apply(edit, project.root, rng, step)
         before = len(full_loads)
         site.rebuild(tuple(str(path.resolve()) for path in changed))
-        if edit in ("body", "title", "correction", "draft", "tags", "related", "move", "reaction"):
+        if edit in ("body", "title", "correction", "draft", "tags", "related", "places", "move", "reaction"):
             assert len(full_loads) == before, f"{edit}: a save of one brief read all of content/"
         assert_equals_a_fresh_build(site, project.root, tmp_path / f"fresh-{seed}-{step}")
 
@@ -188,10 +201,11 @@ def test_a_save_that_breaks_a_rule_across_briefs_is_refused_by_the_short_way(tmp
     good = site.rebuild(None)
     target = project.root / "content/briefs/2024/2024-11-11-tricky-talks.md"
     target.write_text(target.read_text(encoding="utf-8").replace("to: signed", "to: agreed"), encoding="utf-8")
+    line = target.read_text(encoding="utf-8").split("\n").index("    to: agreed") + 1
     with pytest.raises(BuildFailed) as failure:
         site.rebuild((str(target.resolve()),))
     assert [p.format() for p in failure.value.problems] == [
-        "content/briefs/2024/2024-11-11-tricky-talks.md:16: moves[1].to: track 'treaty' is already at 'agreed' "
+        f"content/briefs/2024/2024-11-11-tricky-talks.md:{line}: moves[1].to: track 'treaty' is already at 'agreed' "
         "since 2023-12-07 (content/briefs/2023/2023-12-07-joint-statement.md); a move must change it"
     ]
     assert site.current is good

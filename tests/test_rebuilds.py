@@ -44,6 +44,8 @@ CHANGES = {
     "brief date": ("content/briefs/2021/2021-01-11-moscow-meeting.md", "date: 2021-01-11\n", "date: 2021-01-11\nupdated: 2021-02-01\n"),
     "page": ("content/pages/about.md", "Scope text.", "Scope text, widened."),
     "vocabulary": ("content/vocabulary.yaml", "label: Prisoners", "label: Detainees"),
+    "names register": ("content/names.yaml", "variants: [Pashinian]", "variants: [Pashinian, Paschinjan]"),
+    "a brief's places": ("content/briefs/2024/2024-11-11-tricky-talks.md", "places: [baku]", "places: [baku, shusha-shushi]"),
     "site.yaml": ("content/site.yaml", "title: Test Archive", "title: Renamed Archive"),
     "template": ("templates/brief.html", "</article>", "<p>edited template</p></article>"),
     "ui string": ("templates/i18n/en.yaml", "search_placeholder:", "unused_new_string: x\nsearch_placeholder:"),
@@ -138,7 +140,7 @@ def test_each_kind_of_edit_writes_exactly_the_files_that_show_it(tmp_path: Path)
     project = write_fixture(tmp_path / "project")
     options = BuildOptions.for_root(project.root, search="skip")
     everything = written_by(options)
-    assert len(everything) == 73
+    assert len(everything) == 82
     assert written_by(options) == set()  # nothing changed: nothing written (and up to date)
 
     # The body of a brief (2023-12-13: page 1 of the timeline at two briefs a page, page 2
@@ -156,6 +158,8 @@ def test_each_kind_of_edit_writes_exactly_the_files_that_show_it(tmp_path: Path)
         "years/index.html", "types/index.html", "actors/index.html", "tags/index.html",
         "feed.xml", "feed.json", "types/prisoner-release/feed.xml", "actors/armenia/feed.xml", "actors/azerbaijan/feed.xml",
         "data/briefs.json", "data/briefs.csv",
+        # the place and the person it names: their pages and feeds (not the indexes, which count)
+        "places/shusha-shushi/index.html", "people/nikol-pashinyan/index.html", "places/shusha-shushi/feed.xml", "people/nikol-pashinyan/feed.xml",
     }
     edit(project.root / "content/briefs/2023/2023-12-13-handover.md", "What happened", "What really happened")
     assert written_by(options) == showing_the_handover
@@ -164,6 +168,16 @@ def test_each_kind_of_edit_writes_exactly_the_files_that_show_it(tmp_path: Path)
     # in the swimlane of the tracks overview and in the moves data.
     moved = {"tracks/security/index.html", "tracks/security/feed.xml", "tracks/index.html", "data/moves.json", "data/moves.csv"}
     assert written_by(options) == showing_the_handover | moved
+
+    # A person's role in the names register: the person's page, feed and line in the index,
+    # the brief page that names the person (its context holds the entry), the register in
+    # the JSON download and the search page (its filters list the register). Briefs are not
+    # parsed again: their checks read only the register's ids and spellings.
+    edit(project.root / "content/names.yaml", "role: Prime Minister of Armenia", "role: Prime Minister of Armenia since 2018")
+    assert written_by(options) == {
+        "people/nikol-pashinyan/index.html", "people/nikol-pashinyan/feed.xml", "people/index.html",
+        "briefs/2023-12-13-handover/index.html", "data/briefs.json", "search/index.html",
+    }
 
     # A standalone page: every HTML page, since the footer lists the pages.
     edit(project.root / "content/pages/about.md", "Scope text.", "Scope text, widened.")

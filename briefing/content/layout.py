@@ -30,6 +30,7 @@ KNOWN_KINDS: tuple[FileKind, ...] = (
     FileKind("settings", "site.yaml", re.compile(r"site\.yaml")),
     FileKind("vocabulary", "vocabulary.yaml", re.compile(r"vocabulary\.yaml")),
     FileKind("tracks", "tracks.yaml", re.compile(r"tracks\.yaml")),
+    FileKind("names", "names.yaml", re.compile(r"names\.yaml")),
     FileKind("brief", "briefs/YYYY/YYYY-MM-DD-slug.md", re.compile(r"briefs/(?:[^/]+/)*[^/]+\.md")),
     FileKind("page", "pages/NAME.md", re.compile(r"pages/[^/]+\.md")),
 )

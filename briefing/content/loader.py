@@ -21,10 +21,11 @@ from ..errors import BuildFailed, Problem, Suggestions
 from .files import is_inside, read_text, relative_name
 from .frontmatter import FrontMatterProblem, SplitFile, split_front_matter
 from .layout import survey_content
-from .lint import lint_brief
+from .lint import contested_names, lint_brief
 from .markdown_render import BodyTooComplex, MarkdownRenderer
 from .text_rules import describe_not_carried, find_not_carried, has_visible_text
-from ..model import Brief, BriefLayers, Correction, Limits, Memo, Page, SiteConfig, Source, Tracks, Vocabulary
+from ..model import NAME_KINDS, Brief, BriefLayers, Correction, Limits, Memo, Names, Page, SiteConfig, Source, Tracks, Vocabulary
+from .names import load_names, names_suggester
 from .schema import BRIEF_FIELDS, BRIEF_ID, MAX_ID_LENGTH, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, today_anywhere, validate_mapping
 from .tracks import LAYER_FIELDS, TrackSource, UnreadTracks, check_layers, check_move_set, load_tracks, term_ids, tracks_digest_part
 from .yamldata import ParsedYaml, YamlProblem, parse_yaml, parse_yaml_leniently
@@ -42,6 +43,7 @@ class Content:
     parsed: tuple[Brief, ...] = ()  # every brief file as parsed, drafts included, in path order
     tracks: Tracks | None = None  # content/tracks.yaml, if the project has one
     layers: tuple[BriefLayers, ...] = ()  # the moves and reactions of each of `parsed`, in its order
+    names: Names = Names()  # the names register (content/names.yaml)
 
     def published_layers(self) -> tuple[BriefLayers, ...]:
         """The moves and reactions of the briefs this build publishes."""
@@ -124,12 +126,14 @@ def load_content(
     today = today or today_anywhere()
     tracks, found = load_tracks(root, content)
     problems += found
-    settled = config is not None and vocabulary is not None and not found
+    names, unread = load_names(root, content)
+    problems += unread
+    settled = config is not None and vocabulary is not None and not found and names is not None
     limits = config.limits if config else Limits()
     terms = vocabulary if vocabulary is not None else _AnyTerm()
     layered: TrackSource = UnreadTracks() if found else tracks
     memo = memo if settled else None
-    context = parse_context(vocabulary, limits, tracks) if settled else "unsettled"  # type: ignore[arg-type]
+    context = parse_context(vocabulary, limits, tracks, names) if settled else "unsettled"  # type: ignore[arg-type]
     files = survey_content(root, content)
     problems += files.problems
     brief_files, found = _read_all(files.of("brief"), root, content, limits, preread, digests if memo else None)
@@ -137,7 +141,7 @@ def load_content(
     read_late = functools.partial(read_text, root=root, within=content, max_bytes=limits.max_file_bytes, listed=True)
     parsed = _parse_cached(
         "brief", brief_files, context, memo, map_chunks,
-        functools.partial(_parse_chunk, terms, limits, renderer if map_chunks is None else None, reserved, today, layered), read_late, progress,
+        functools.partial(_parse_chunk, terms, limits, renderer if map_chunks is None else None, reserved, today, layered, names), read_late, progress,
         today,
     )
     briefs: list[Brief] = []
@@ -158,7 +162,7 @@ def load_content(
     pages: list[Page] = []
     for page, found in _parse_cached(
         "page", page_files, context, memo, None,
-        functools.partial(_parse_chunk, terms, limits, renderer, reserved, today, layered), read_late,
+        functools.partial(_parse_chunk, terms, limits, renderer, reserved, today, layered, names), read_late,
     ):
         problems += found
         if page:
@@ -166,7 +170,7 @@ def load_content(
     warnings = [warning for brief in briefs for warning in lint_brief(brief)]
     if problems:
         raise BuildFailed(problems + warnings)
-    return _combined(config, vocabulary, tracks, tuple(briefs), tuple(layers), tuple(pages), drafts)  # type: ignore[arg-type]
+    return _combined(config, vocabulary, tracks, names, tuple(briefs), tuple(layers), tuple(pages), drafts)  # type: ignore[arg-type]
 
 
 def reload_briefs(
@@ -193,8 +197,8 @@ def reload_briefs(
             files.append(_ContentFile(root / name, name, text or "", file_digest))
     read_late = functools.partial(read_text, root=root, within=content, max_bytes=config.limits.max_file_bytes, listed=True)
     today = today or today_anywhere()
-    parse = functools.partial(_parse_chunk, vocabulary, config.limits, renderer, frozenset(), today, tracks)
-    context = parse_context(vocabulary, config.limits, tracks)
+    parse = functools.partial(_parse_chunk, vocabulary, config.limits, renderer, frozenset(), today, tracks, previous.names)
+    context = parse_context(vocabulary, config.limits, tracks, previous.names)
     for file, (value, found) in zip(files, _parse_cached("brief", files, context, memo, None, parse, read_late, None, today)):
         problems += found
         if value is not None:
@@ -212,33 +216,40 @@ def reload_briefs(
     kept = [warning for warning in previous.warnings if warning.path not in changed]
     linted = [parsed[position[name]].brief for name in changed]  # type: ignore[union-attr]
     return _combined(
-        config, vocabulary, tracks, tuple(v.brief for v in valid), tuple(v.layers for v in valid), previous.pages, drafts, kept, linted,
+        config, vocabulary, tracks, previous.names, tuple(v.brief for v in valid), tuple(v.layers for v in valid), previous.pages, drafts,
+        kept, linted,
     )
 
 
-def parse_context(vocabulary: Vocabulary, limits: Limits, tracks: TrackSource = None) -> str:
+def parse_context(vocabulary: Vocabulary, limits: Limits, tracks: TrackSource = None, names: Names = Names()) -> str:
     """What a parsed file depends on besides its own bytes (the memo's keys add the engine):
-    the vocabulary, the limits and tracks.yaml (moves are checked against it)."""
-    return digest("parse", brief_context(vocabulary, limits), tracks_digest_part(tracks))
+    the vocabulary, the limits, the names register and tracks.yaml (moves are checked against it)."""
+    return digest("parse", brief_context(vocabulary, limits, names), tracks_digest_part(tracks))
 
 
-def brief_context(vocabulary: Vocabulary, limits: Limits) -> str:
+def brief_context(vocabulary: Vocabulary, limits: Limits, names: Names = Names()) -> str:
     """What a Brief (not its moves) depends on besides its file: part of its fingerprint, so
-    what is kept by it (feed entries with the vocabulary's labels) follows a vocabulary edit."""
-    return digest("brief", repr(vocabulary), repr(limits))
+    what is kept by it (feed entries with the vocabulary's labels) follows a vocabulary edit.
 
-
+    Of the names register, what parsing reads: every entry's id and names (the ids are
+    checked, the spellings suggest ids and find contested places named one way), not the notes."""
+    named = [(kind, entry.id, entry.contested, entry.names) for kind in NAME_KINDS for entry in names.kind(kind)]
+    return digest("brief", repr(vocabulary), repr(limits), repr(named))
 
 
 def _combined(
-    config: SiteConfig, vocabulary: Vocabulary, tracks: Tracks | None, parsed: tuple[Brief, ...], layers: tuple[BriefLayers, ...],
-    pages: tuple[Page, ...], drafts: bool, warnings_kept: list[Problem] | None = None, linted: list[Brief] | None = None,
+    config: SiteConfig, vocabulary: Vocabulary, tracks: Tracks | None, names: Names, parsed: tuple[Brief, ...],
+    layers: tuple[BriefLayers, ...], pages: tuple[Page, ...], drafts: bool, warnings_kept: list[Problem] | None = None,
+    linted: list[Brief] | None = None,
 ) -> Content:
-    """The content from every parsed brief; the warnings of `linted` (default: all) join `warnings_kept`."""
+    """The content from every parsed brief; the warnings of `linted` (default: all, and the
+    pages') join `warnings_kept`."""
     found = (warnings_kept or []) + [warning for brief in (parsed if linted is None else linted) for warning in lint_brief(brief)]
+    if linted is None:
+        found += [warning for page in pages for warning in page.text_warnings]
     warnings = tuple(sorted(found))
     published = tuple(b for b in parsed if drafts or not b.draft)
-    return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed, tracks, layers)
+    return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed, tracks, layers, names)
 
 
 def _built_layers(refs: list[BriefRefs], drafts: bool) -> list[BriefLayers]:
@@ -263,6 +274,8 @@ def check_selected(
     tracks, found = load_tracks(root, content)
     problems += found
     layered: TrackSource = UnreadTracks() if found else tracks
+    names, found = load_names(root, content)
+    problems += found
     limits = config.limits if config else Limits()
     terms = vocabulary if vocabulary is not None else _AnyTerm()
     brief_paths = survey_content(root, content).of("brief")
@@ -278,10 +291,14 @@ def check_selected(
             continue
         if is_inside(path, content / "pages"):
             pages += 1
-            problems += parse_page(name, text or "", limits, renderer, reserved)[1]
+            page, found = parse_page(name, text or "", limits, renderer, reserved, names)
+            problems += found
+            warnings += list(page.text_warnings) if page else []
             continue
         briefs += 1
-        brief, layers, refs, found = _parse_brief(name, text or "", terms, limits, renderer, tracks=layered, today=today or today_anywhere())  # type: ignore[arg-type]
+        brief, layers, refs, found = _parse_brief(
+            name, text or "", terms, limits, renderer, tracks=layered, today=today or today_anywhere(), names=names,  # type: ignore[arg-type]
+        )
         problems += found
         warnings += lint_brief(brief) if brief else []
         problems += check_brief_set({**ids, name: refs.id}, [refs])
@@ -449,7 +466,7 @@ def _parse_cached(
 
 def _parse_chunk(
     vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer | None, reserved: frozenset[str], today: dt.date | None,
-    tracks: TrackSource, chunk,
+    tracks: TrackSource, names: Names | None, chunk,
 ) -> list[tuple[Any, list[Problem]]]:
     """Parse a chunk of (kind, name, text); one Markdown renderer serves the whole chunk.
 
@@ -457,14 +474,14 @@ def _parse_chunk(
     rules across briefs.
     """
     renderer = renderer or MarkdownRenderer()
-    context = brief_context(vocabulary, limits)
+    context = brief_context(vocabulary, limits, names or Names())
     results = []
     for kind, name, text in chunk:
         if kind == "brief":
-            brief, layers, refs, problems = _parse_brief(name, text, vocabulary, limits, renderer, tracks, context, today)
+            brief, layers, refs, problems = _parse_brief(name, text, vocabulary, limits, renderer, tracks, context, today, names)
             results.append((ParsedBrief(brief, layers) if brief is not None and layers is not None else refs, problems))
         else:
-            results.append(parse_page(name, text, limits, renderer, reserved))
+            results.append(parse_page(name, text, limits, renderer, reserved, names))
     return results
 
 
@@ -481,16 +498,17 @@ def _map_serially(function, items, progress: Callable[[int, int], None] | None =
 
 def parse_brief(
     name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, tracks: TrackSource = None,
-    today: dt.date | None = None,
+    today: dt.date | None = None, names: Names | None = Names(),
 ) -> tuple[Brief | None, list[Problem]]:
-    """Validate one brief file's text; `name` is its path relative to the project root."""
-    brief, _, _, problems = _parse_brief(name, text, vocabulary, limits, renderer, tracks, today=today)
+    """Validate one brief file's text; `name` is its path relative to the project root;
+    `names` the register its places and people are checked against (None: any id passes)."""
+    brief, _, _, problems = _parse_brief(name, text, vocabulary, limits, renderer, tracks, today=today, names=names)
     return brief, problems
 
 
 def _parse_brief(
     name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, tracks: TrackSource = None,
-    context: str = "", today: dt.date | None = None,
+    context: str = "", today: dt.date | None = None, names: Names | None = Names(),
 ) -> tuple[Brief | None, BriefLayers | None, BriefRefs, list[Problem]]:
     stem = name.rsplit("/", 1)[-1][:-3]
     name_problems = _check_brief_name(name, stem)
@@ -500,7 +518,7 @@ def _parse_brief(
     values: dict[str, Any] = {}
     layers: BriefLayers | None = None
     if front.parsed is not None:
-        checker = Checker(name, front.parsed, term_ids(tracks, vocabulary.ids), today)
+        checker = _brief_checker(name, front.parsed, term_ids(tracks, vocabulary.ids), names, today)
         data = front.parsed.data
         # Moves and reactions are checked entry by entry (tracks.py), so that one bad
         # entry does not hide the rules across briefs for the others.
@@ -533,18 +551,63 @@ def _parse_brief(
         updated=values.get("updated"),
         corrections=tuple(Correction(**record) for record in values.get("corrections", ())),
         draft=values.get("draft", False),
+        places=values.get("places", ()),
+        people=values.get("people", ()),
+        text_warnings=_text_warnings(name, front, values, names),
         related_lines=related_lines,
         source_lines=tuple(front.parsed.line("sources", i) for i in range(len(values["sources"]))),  # type: ignore[union-attr]
         head=brief_head(stem, values["date"], values["type"], values["actors"], values.get("tags", ()), related),
     )
     # The digest of the brief's own values and what they were read with: its moves and
     # reactions are not among them, so the pages that list it do not change with them.
-    fingerprint = digest(context or brief_context(vocabulary, limits), repr(brief))
+    fingerprint = digest(context or brief_context(vocabulary, limits, names or Names()), repr(brief))
     return replace(brief, fingerprint=fingerprint), layers, refs, []
 
 
-def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer, reserved: frozenset[str] = frozenset()) -> tuple[Page | None, list[Problem]]:
-    """Validate one standalone page (content/pages/<id>.md)."""
+def _brief_checker(
+    name: str, parsed: ParsedYaml, term_ids: Callable[[str], Any], names: Names | None, today: dt.date | None,
+) -> Checker:
+    """Brief fields are checked against the vocabulary and tracks (`term_ids`) and, for places
+    and people, the names register (any id passes when it could not be read: its own
+    problems are shown)."""
+    if names is None:
+        return Checker(name, parsed, lambda kind: _AnyTerm() if kind in NAME_KINDS else term_ids(kind), today)  # type: ignore[return-value]
+    return Checker(name, parsed, lambda kind: names.ids(kind) if kind in NAME_KINDS else term_ids(kind), today, names_suggester(names))
+
+
+def _text_warnings(name: str, front: "_FrontMatter", values: dict[str, Any], names: Names | None) -> tuple[Problem, ...]:
+    """Warnings that need the file's text: contested places named one way only."""
+    if names is None or front.split is None or front.parsed is None:
+        return ()
+    pieces = [(field, *_field_source(front, field), values[field]) for field in ("title", "summary")]
+    pieces = [(field, line, value, source) for field, line, source, value in pieces]
+    pieces.append(("body", front.split.body_line, front.split.body, ""))
+    for index, correction in enumerate(values.get("corrections", ())):
+        line = front.parsed.line("corrections", index, "note")
+        source = front.split.front_matter.split("\n")[line - 2]  # a correction note shown on the page
+        pieces.append((f"corrections[{index + 1}].note", line, correction["note"], source))
+    return tuple(contested_names(name, pieces, names))
+
+
+def _field_source(front: "_FrontMatter", field: str) -> tuple[int, str]:
+    """The line of a top-level front matter field and the text of its lines, up to the next field."""
+    line = front.parsed.line(field)  # type: ignore[union-attr]
+    lines = front.split.front_matter.split("\n")  # type: ignore[union-attr]
+    start = line - 2  # the front matter starts on the file's line 2
+    end = start + 1
+    while end < len(lines) and not _NEXT_FIELD.match(lines[end]):
+        end += 1
+    return line, "\n".join(lines[start:end])
+
+
+_NEXT_FIELD = re.compile(r"[^\s#-]")
+
+
+def parse_page(
+    name: str, text: str, limits: Limits, renderer: MarkdownRenderer, reserved: frozenset[str] = frozenset(), names: Names | None = Names(),
+) -> tuple[Page | None, list[Problem]]:
+    """Validate one standalone page (content/pages/<id>.md); `names` the register its text
+    is checked against for contested places named one way only."""
     stem = name.rsplit("/", 1)[-1][:-3]
     problems: list[Problem] = []
     if BRIEF_ID.fullmatch(stem):
@@ -565,7 +628,8 @@ def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer,
     problems += found
     if problems or body is None:
         return None, problems
-    return Page(stem, name, values["title"], values["summary"], values.get("order", 100), body), []
+    warnings = _text_warnings(name, front, values, names)
+    return Page(stem, name, values["title"], values["summary"], values.get("order", 100), body, warnings), []
 
 
 def latest_date(brief: Brief, layers: BriefLayers | None = None) -> dt.date:

@@ -41,7 +41,7 @@ class FieldSpec:
     """One front matter field: its name, kind, whether required, and its rule."""
 
     name: str
-    kind: str  # text | date | bool | int | url | term | terms | choice | brief_ids | records | mapping
+    kind: str  # text | texts | date | bool | int | url | term | terms | choice | brief_ids | records | mapping
     required: bool
     description: str
     max_length: int = 0
@@ -59,6 +59,8 @@ TERM_SOURCES = {
     "tags": ("tag", "content/vocabulary.yaml"),
     "tracks": ("track", "content/tracks.yaml"),
     "stances": ("stance", "content/tracks.yaml"),
+    "places": ("place", "content/names.yaml"),
+    "people": ("person", "content/names.yaml"),
 }
 
 
@@ -117,6 +119,8 @@ BRIEF_FIELDS = (
     FieldSpec("updated", "date", False, "Day of the last substantive update, YYYY-MM-DD."),
     FieldSpec("corrections", "records", False, "Corrections made after publication.", item_fields=CORRECTION_FIELDS),
     FieldSpec("draft", "bool", False, "true keeps the brief out of the site unless built with --drafts."),
+    FieldSpec("places", "terms", False, "Place ids from content/names.yaml: where it happened and the places it names.", vocabulary="places"),
+    FieldSpec("people", "terms", False, "Person ids from content/names.yaml: the people it names.", vocabulary="people"),
     FieldSpec("moves", "records", False, "What the milestone changed on the tracks of content/tracks.yaml.", item_fields=MOVE_FIELDS),
     FieldSpec("reactions", "records", False, "Public reactions of third parties that did not take part (they are not in actors).", item_fields=REACTION_FIELDS),
 )
@@ -203,6 +207,8 @@ class Checker:
     parsed: ParsedYaml
     vocabulary_ids: Callable[[str], frozenset[str]]
     today: dt.date | None = None  # the day of the build: later dates are refused
+    # For an unknown id of `kind`, the id it most likely means (e.g. from a spelling), if any.
+    suggest: Callable[[str, str], str | None] | None = None
 
 
 def validate_mapping(
@@ -241,7 +247,7 @@ def _check_value(spec: FieldSpec, raw: Any, checker: Checker, at: tuple, name: s
     if spec.kind == "mapping":
         values, problems = validate_mapping(raw, spec.item_fields, checker, at, name)
         return values, problems
-    if spec.kind in ("terms", "brief_ids"):
+    if spec.kind in ("terms", "brief_ids", "texts"):
         return _check_list(spec, raw, checker, at, name)
     value, message = _SCALAR_CHECKS[spec.kind](spec, raw, checker)
     return value, ([Problem(checker.path, line, name, message)] if message else [])
@@ -270,11 +276,13 @@ def _check_list(spec: FieldSpec, raw: Any, checker: Checker, at: tuple, name: st
     if len(raw) < spec.min_items:
         return None, [Problem(checker.path, line, name, f"needs at least {spec.min_items} entry")]
     problems: list[Problem] = []
-    seen: set[str] = set()
+    seen: dict[str, None] = {}  # the items in order, as cleaned (texts with spaces collapsed)
     for index, item in enumerate(raw):
         item_line = checker.parsed.line(*at, index)
         if spec.kind == "terms":
             _, message = _check_term(spec, item, checker)
+        elif spec.kind == "texts":
+            item, message = _check_text(spec, item, checker)
         else:
             message = _check_brief_id(item)
         if message is None and item in seen:
@@ -282,8 +290,8 @@ def _check_list(spec: FieldSpec, raw: Any, checker: Checker, at: tuple, name: st
         if message:
             problems.append(Problem(checker.path, item_line, name, message))
         else:
-            seen.add(item)
-    return tuple(raw), problems
+            seen[item] = None
+    return tuple(seen), problems
 
 
 def _check_text(spec: FieldSpec, raw: Any, checker: Checker):
@@ -408,14 +416,15 @@ def _check_term(spec: FieldSpec, raw: Any, checker: Checker):
     if not isinstance(raw, str):
         return None, f"expected a {singular} id, got {_kind_of(raw)}"
     if raw not in known:
-        return None, unknown_id_message(singular, raw, known, f"{spec.vocabulary} are listed in {place}")
+        meant = checker.suggest(spec.vocabulary, raw) if checker.suggest else None
+        return None, unknown_id_message(singular, raw, known, f"{spec.vocabulary} are listed in {place}", meant)
     return raw, None
 
 
-def unknown_id_message(singular: str, raw: str, known, listed: str) -> str:
+def unknown_id_message(singular: str, raw: str, known, listed: str, meant: str | None = None) -> str:
     """`unknown track 'x' (did you mean 'y'? tracks are listed in …)`: an unknown id, the
-    closest known one and where they are all listed."""
-    hint = did_you_mean(raw, known)
+    id it most likely means (`meant`, else the closest known one) and where they are all listed."""
+    hint = f" (did you mean '{meant}'?)" if meant else did_you_mean(raw, known)
     hint = f"{hint[:-1]} {listed})" if hint else f" ({listed})"
     return f"unknown {singular} '{raw}'{hint}"
 

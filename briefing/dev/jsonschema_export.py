@@ -11,11 +11,11 @@ from typing import Any
 
 from ..content.config import load_site_config
 from ..errors import BuildFailed
-from ..model import Tracks, Vocabulary
+from ..model import NAME_KINDS, Tracks, Vocabulary
 from ..output.render import load_strings
 from ..site.track_exports import render_schemas
 from ..site.urls import Urls
-from ..content.schema import BRIEF_FIELDS, BRIEF_ID, CONTROL_CHARS, PLACEHOLDER, FieldSpec
+from ..content.schema import BRIEF_FIELDS, BRIEF_ID, CONTROL_CHARS, PLACEHOLDER, TERM_ID, FieldSpec
 from ..content.url_rules import MAX_URL_LENGTH
 
 SCHEMA_PATH = "schema/brief.schema.json"
@@ -93,7 +93,7 @@ def _object_schema(specs: tuple[FieldSpec, ...], vocabulary: _Terms) -> dict[str
 def _field_schema(spec: FieldSpec, vocabulary: _Terms) -> dict[str, Any]:
     value = _value_schema(spec, vocabulary)
     description = spec.description
-    if spec.vocabulary:
+    if spec.vocabulary and spec.vocabulary not in NAME_KINDS:
         terms = ", ".join(f"{term.id} ({term.label})" for term in vocabulary.kind(spec.vocabulary))
         description = f"{description} Allowed: {terms}." if terms else description
     if spec.required:
@@ -122,6 +122,10 @@ def _value_schema(spec: FieldSpec, vocabulary: _Terms) -> dict[str, Any]:
         return {"type": "string", "enum": ids} if ids else {"type": "string", "not": {}}
     if kind == "choice":
         return {"type": "string", "enum": list(spec.choices)}
+    if kind == "terms" and spec.vocabulary in NAME_KINDS:
+        # Ids of the names register: checked by `build.py check`, which suggests the id for
+        # any spelling; listing them here would make every new name a schema change.
+        return _array({"type": "string", "pattern": TERM_ID.pattern}, spec.min_items, unique=True)
     if kind == "terms":
         item = {"type": "string", "enum": [term.id for term in vocabulary.kind(spec.vocabulary)]}
         return _array(item, spec.min_items, unique=True)

@@ -13,7 +13,7 @@ import re
 from typing import Any, Mapping
 
 from .archive import Archive
-from ..model import Brief, Span
+from ..model import NAME_KINDS, Brief, Named, Span
 from .urls import TERM_KINDS, Urls
 
 # Bump when a field is renamed, removed or changes meaning (adding a field does not).
@@ -21,7 +21,7 @@ SCHEMA_VERSION = 1
 
 # Fields of each brief record, in CSV column order (the JSON record has the same keys).
 RECORD_FIELDS = (
-    "id", "url", "title", "date", "end_date", "type", "actors", "tags", "summary", "sources",
+    "id", "url", "title", "date", "end_date", "type", "actors", "tags", "places", "people", "summary", "sources",
     "related", "updated", "corrections", "last_modified", "draft", "body_text", "body_html",
 )
 SOURCE_FIELDS = ("publisher", "title", "url", "date", "archived", "note")
@@ -52,6 +52,8 @@ def assemble_record(brief: Brief, urls: Urls) -> dict[str, Any]:
         "type": brief.type,
         "actors": list(brief.actors),
         "tags": list(brief.tags),
+        "places": list(brief.places),
+        "people": list(brief.people),
         "summary": brief.summary,
         "sources": [
             {"publisher": s.publisher, "title": s.title, "url": s.url, "date": day(s.date),
@@ -96,6 +98,7 @@ def json_frame_of(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> t
             kind: [{"id": t.id, "label": t.label, "description": t.description} for t in archive.vocabulary.kind(kind)]
             for kind in TERM_KINDS
         },
+        "names": {kind: [_named_record(entry) for entry in archive.names.kind(kind)] for kind in NAME_KINDS},
         "briefs": [],
     }
     # Same bytes as dumping the whole document at once, joined from one record per brief.
@@ -116,6 +119,17 @@ def document_header(archive: Archive, urls: Urls, strings: Mapping[str, Any], ve
         "publisher": config.author,
         "license": config.license,
         "attribution": attribution(archive, urls, strings),
+    }
+
+
+def _named_record(entry: Named) -> dict[str, Any]:
+    """A place or person of the register as data: its label and every name in every language."""
+    return {
+        "id": entry.id, "label": entry.label, "contested": entry.contested, "description": entry.description,
+        "names": [
+            {"display": n.display, "used_by": n.used_by or None, "forms": dict(n.forms), "variants": list(n.variants)}
+            for n in entry.names
+        ],
     }
 
 

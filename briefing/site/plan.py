@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
@@ -20,7 +21,7 @@ from .dates import human_date, latest
 from ..errors import BuildFailed, Problem
 from .exports import CSV_COLUMNS_OF, RECORD_FIELDS, SCHEMA_VERSION, attribution, csv_frame_of, document_header, json_frame_of
 from .feeds import assemble_entries, assemble_feed, assemble_track_feed, choose_feed_briefs, recency_ranks, render_json_feed
-from ..model import Brief, Memo
+from ..model import NAME_KINDS, Brief, Memo, Named
 from .track_exports import MOVE_FIELDS, REACTION_FIELDS, STANCE_FIELDS, TRACK_FIELDS, TRACKS_SCHEMA_VERSION, assemble_downloads, render_schemas
 from .track_svg import ChartText, chart_span, render_swimlane, render_track_chart, value_label
 from .urls import RESERVED_NAMES, TERM_KINDS, Urls, output_path
@@ -99,6 +100,15 @@ class GroupHeading:
 
 
 @dataclass(frozen=True)
+class NamedHeading:
+    """A place or person as its page and the index of its kind show it: the register's
+    entry and how many milestones name it (not the milestones themselves)."""
+
+    entry: Named
+    count: int
+
+
+@dataclass(frozen=True)
 class SitemapEntry:
     """A page as the sitemap lists it."""
 
@@ -149,6 +159,7 @@ def plan_site(
     files += plan_feeds(archive, urls, strings, memo)
     files += plan_data(archive, urls, strings)
     files += plan_tracks(archive, urls, strings)
+    files.append(plan_search_names(archive, urls))
     pages = sorted((f for f in files if f.is_page), key=lambda f: f.path)
     add = files.append
     entries = tuple(SitemapEntry(f.url, f.lastmod) for f in pages)  # only what the sitemap shows
@@ -184,6 +195,7 @@ def plan_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previou
             reacted = archive.tracks.reactions_by_actor.get(group.key, ()) if archive.tracks and kind == "actors" else None
             context = {"kind": "term", "term_kind": kind, "group": _heading(group), "term_feed": feed, "reacted": reacted}
             files += _paginated(urls, archive, group.briefs, "term.html", make, context)
+    files += plan_named_pages(archive, urls, everything)
     files += _brief_pages(archive, urls, strings, previous)
     for page in archive.pages:
         add(_html(urls, urls.page(page.id), "page.html", {"kind": "page", "page": page}, source=page.path))
@@ -206,6 +218,7 @@ def _brief_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previ
         folder = f"briefs/{brief.id}/"
         before, after, near = older[brief.id], newer[brief.id], related[brief.id]
         moves, reactions = moves_of.get(brief.id, ()), reactions_of.get(brief.id, ())
+        named = _named_in(brief, archive)
         kept = previous.get(folder + "index.html") if previous else None
         if kept is not None and brief.fingerprint:
             context = kept.context
@@ -214,6 +227,7 @@ def _brief_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previ
                 and context["citation"].settings == settings and _same_items(context["related"], near)
                 # Made afresh each build, so compared by value (a few small records at most).
                 and context["moves"] == moves and context["reactions"] == reactions
+                and all(_same_items(context[kind], named[kind]) for kind in named)
             ):
                 pages.append(kept)
                 continue
@@ -221,10 +235,35 @@ def _brief_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previ
         context = {
             "kind": "brief", "brief": brief, "older": before, "newer": after, "related": near,
             "citation": LazyCitation(brief, archive, urls, strings, cite_key, settings),
-            "moves": moves, "reactions": reactions,
+            "moves": moves, "reactions": reactions, **named,
         }
         pages.append(OutputFile(folder + "index.html", "brief.html", base + folder, context, brief.path, lastmod=brief.last_modified))
     return pages
+
+
+def plan_named_pages(archive: Archive, urls: Urls, everything: dt.date | None) -> list[OutputFile]:
+    """A page per place and person of the names register, listing the milestones that name
+    it, and the index of each kind."""
+    files: list[OutputFile] = []
+    for kind in NAME_KINDS:
+        if not archive.names.kind(kind):
+            continue  # a project without a names register has no places or people pages
+        headings = tuple(NamedHeading(archive.names.get(kind, g.key), len(g.briefs)) for g in archive.named[kind])
+        files.append(_html(urls, urls.names_index(kind), "names.html", {"kind": "names", "name_kind": kind, "entries": headings}, lastmod=everything))
+        for group, heading in zip(archive.named[kind], headings):
+            make = lambda n, k=kind, e=group.key: urls.named(k, e, n)  # noqa: E731
+            context = {"kind": "named", "name_kind": kind, "entry": heading, "entry_feed": urls.feed(kind, group.key)}
+            files += _paginated(urls, archive, group.briefs, "named.html", make, context)
+    return files
+
+
+def _named_in(brief: Brief, archive: Archive) -> dict[str, tuple[Named, ...]]:
+    """A brief page's places and people, as entries of the register (narrow: not all of it;
+    the register's own objects, so a kept page is known to show the same ones)."""
+    return {
+        "places": tuple(archive.names.get("places", i) for i in brief.places),
+        "people": tuple(archive.names.get("people", i) for i in brief.people),
+    }
 
 
 def _same_items(old: tuple, new: tuple) -> bool:
@@ -233,7 +272,7 @@ def _same_items(old: tuple, new: tuple) -> bool:
 
 
 def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Memo | None = None) -> list[OutputFile]:
-    """The site's Atom and JSON feeds, and one Atom feed per milestone type and actor."""
+    """The site's Atom and JSON feeds, and one Atom feed per milestone type, actor, place and person."""
     config = archive.config
     entries = assemble_entries(archive, urls, strings, memo)
     ranks = recency_ranks(archive.briefs)
@@ -244,15 +283,16 @@ def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: M
         OutputFile(output_path(urls, urls.feed()), "feed.xml", urls.feed(), {"feed": site_feed}),
         _made_in_python(output_path(urls, urls.json_feed()), urls.json_feed(), render_json_feed(json_feed, archive)),
     ]
-    for kind in FEED_KINDS:
-        for group in archive.terms[kind]:
-            url = urls.feed(kind, group.key)
-            title = strings["feed_term_title"].format(site=config.title, term=group.label)
-            feed = assemble_feed(
-                archive, urls, entries, choose_feed_briefs(group.briefs, config.feed_size, ranks),
-                url, urls.term(kind, group.key), title, group.description,
-            )
-            files.append(OutputFile(output_path(urls, url), "feed.xml", url, {"feed": feed}))
+    # A feed per milestone type and actor, and per place and person of the names register.
+    grouped = [(kind, group, urls.term(kind, group.key)) for kind in FEED_KINDS for group in archive.terms[kind]]
+    grouped += [(kind, group, urls.named(kind, group.key)) for kind in NAME_KINDS for group in archive.named[kind]]
+    for kind, group, page in grouped:
+        url = urls.feed(kind, group.key)
+        title = strings["feed_term_title"].format(site=config.title, term=group.label)
+        feed = assemble_feed(
+            archive, urls, entries, choose_feed_briefs(group.briefs, config.feed_size, ranks), url, page, title, group.description,
+        )
+        files.append(OutputFile(output_path(urls, url), "feed.xml", url, {"feed": feed}))
     return files
 
 
@@ -286,6 +326,20 @@ def split_sitemap(urls: Urls, entries: tuple[SitemapEntry, ...]) -> list[tuple[S
         size += grows
     parts.append(tuple(current))
     return parts
+
+
+def plan_search_names(archive: Archive, urls: Urls) -> OutputFile:
+    """search/names.json: every name of the register as the search page suggests them
+    when a query finds nothing (fetched only then)."""
+    entries = [
+        {
+            "kind": kind, "label": group.label, "url": urls.named(kind, group.key), "count": len(group.briefs),
+            "spellings": list(archive.names.get(kind, group.key).spellings),
+        }
+        for kind in NAME_KINDS for group in archive.named[kind]
+    ]
+    data = (json.dumps(entries, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return _made_in_python(output_path(urls, urls.search_names()), urls.search_names(), data)
 
 
 def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list[OutputFile]:
