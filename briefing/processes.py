@@ -11,7 +11,10 @@ from typing import Callable
 
 def die_with_parent(parent: int) -> None:
     """Ask the kernel to kill this process when its parent ends (Linux), and end now if
-    the parent is already gone: a SIGKILLed build cannot stop its workers itself."""
+    the parent is already gone: a SIGKILLed build cannot stop its workers itself.
+
+    The kernel sends the signal when the *thread* that forked this process ends, so fork
+    only from a thread that lives as long as the child should (see dev/indexer.py)."""
     if _set_death_signal():
         if os.getppid() != parent:
             os._exit(1)

@@ -357,6 +357,20 @@ def test_search_index_is_refreshed_after_the_reload_not_before(project):
         events.close()
 
 
+def test_every_refresh_outlives_the_thread_that_asked_for_it(project):
+    """The kernel kills a child when the thread that forked it ends (the death signal
+    follows threads): refreshes asked for by passing threads must still complete. Half of
+    them died when a timer's thread forked them."""
+    project.brief(title="Title 0")
+    with running_server(project.options()) as server:
+        wait_until(lambda: server.indexer.completed == 1, what="the first index")
+        for number in range(1, 7):
+            project.brief(title=f"Title {number}")
+            wait_until(lambda: server.indexer.completed == number + 1 or "error: search index" in server.stream.text(),
+                       what=f"refresh {number}")
+            assert "error: search index" not in server.stream.text()
+
+
 def test_a_save_during_a_slow_refresh_is_served_at_once_and_replaces_the_refresh(project, monkeypatch):
     import briefing.dev.indexer as indexer
 

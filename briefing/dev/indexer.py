@@ -28,7 +28,12 @@ _STOP_GRACE_SECONDS = 3.0
 
 
 class IndexRefresher:
-    """Runs at most one refresh child at a time; `start` replaces a running one."""
+    """Runs at most one refresh child at a time; a newer one replaces a running one.
+
+    Every child is forked by one thread that lives as long as the refresher: the kernel's
+    death signal (processes.die_with_parent) follows the thread that forked, so a child
+    forked by a short-lived thread (a timer's) would be killed when that thread ends.
+    """
 
     def __init__(self, folder: Path, store: Store, log: Callable[[str], None], fork_lock: threading.Lock):
         """`folder` is serve's own (e.g. .cache/serve/); `fork_lock` is held by whatever
@@ -38,8 +43,11 @@ class IndexRefresher:
         self._log = log
         self._fork_lock = fork_lock
         self._child: int | None = None
-        self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._due: tuple[float, Generation] | None = None  # (monotonic time, generation) to refresh next
+        self._stopped = False
+        self._forker: threading.Thread | None = None
         self.completed = 0  # refreshes that finished (tests wait on it)
         self.running = False
 
@@ -52,36 +60,53 @@ class IndexRefresher:
         """Refresh the index for `generation` once `delay` seconds pass without a newer one
         (a burst of saves starts one refresh, after the page has reloaded)."""
         with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-            self._timer = threading.Timer(delay, self.start, args=(generation,))
-            self._timer.daemon = True
-            self._timer.start()
+            if self._stopped:
+                return
+            self._due = (time.monotonic() + delay, generation)
+            if self._forker is None:
+                self._forker = threading.Thread(target=self._run, name="serve-index-forker", daemon=True)
+                self._forker.start()
+            self._wake.notify()
 
-    def start(self, generation: Generation) -> None:
-        """Cancel a running refresh, then refresh the index for `generation` in a child."""
+    def _run(self) -> None:
+        """The forking thread: start each scheduled refresh when its time comes."""
         with self._lock:
-            self._stop_child()
-            reader, writer = os.pipe()
-            with self._fork_lock:
-                pid = os.fork()
-            if pid == 0:  # the child: never returns
-                os.close(reader)
-                _child_main(generation, self.site, self._store, writer)
-            os.close(writer)
-            try:
-                os.setpgid(pid, pid)  # also here: a stop right after the fork finds the group
-            except OSError:
-                pass
-            self._child = pid
-            self.running = True
+            while not self._stopped:
+                if self._due is None:
+                    self._wake.wait()
+                    continue
+                due, generation = self._due
+                if time.monotonic() < due:
+                    self._wake.wait(due - time.monotonic())
+                    continue
+                self._due = None
+                self._start(generation)
+
+    def _start(self, generation: Generation) -> None:
+        """Cancel a running refresh, then refresh the index for `generation` in a child
+        (called by the forking thread, holding the lock)."""
+        self._stop_child()
+        reader, writer = os.pipe()
+        with self._fork_lock:
+            pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(reader)
+            _child_main(generation, self.site, self._store, writer)
+        os.close(writer)
+        try:
+            os.setpgid(pid, pid)  # also here: a stop right after the fork finds the group
+        except OSError:
+            pass
+        self._child = pid
+        self.running = True
         threading.Thread(target=self._wait_for, args=(pid, reader), name="serve-index", daemon=True).start()
 
     def stop(self) -> None:
         """Stop a running or scheduled refresh (the server is stopping)."""
         with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
+            self._stopped = True
+            self._due = None
+            self._wake.notify()
             self._stop_child()
 
     def _stop_child(self) -> None:
