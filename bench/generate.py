@@ -18,7 +18,11 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-FIRST_YEAR, LAST_YEAR = 2001, 2026
+FIRST_YEAR = 2001
+# The last event day: fixed (same arguments, same bytes) and early enough that no date a
+# brief derives from it (sources up to 3 days later, updates up to 60) is after the day of
+# a build, which the loader refuses.
+LAST_DAY = dt.date(2026, 6, 30)
 
 _WORDS = (
     "delegation ministers border commission statement agreement ceasefire talks summit corridor "
@@ -80,7 +84,7 @@ def generate_project(out: Path, count: int, seed: int = 9, source: Path = REPO) 
 def generate_briefs(count: int, seed: int, ids: dict[str, list[str]]) -> list[tuple[str, str]]:
     """(path under briefs/, file text) for `count` briefs, in a fixed order."""
     rng = random.Random(seed)
-    span = (dt.date(LAST_YEAR, 12, 31) - dt.date(FIRST_YEAR, 1, 1)).days
+    span = (LAST_DAY - dt.date(FIRST_YEAR, 1, 1)).days + 1
     made: list[tuple[str, str]] = []
     seen: list[str] = []
     for index in range(count):

@@ -69,3 +69,21 @@ def test_hugo_output_has_our_pages_and_brief_links(projects, tmp_path):
     page.write_text(page.read_text(encoding="utf-8").replace('class="related"', 'class="unrelated"'), encoding="utf-8")
     found = compare_sites(tmp_path / "site", tmp_path / "public")
     assert len(found) == 1 and found[0].startswith(page.relative_to(tmp_path / "public").as_posix() + ": ours links")
+
+
+def test_generated_briefs_have_no_date_after_the_generators_last_day():
+    """The loader refuses any date after the day of the build: a generated archive of any
+    size must carry none past a fixed day (its bytes may not depend on the clock)."""
+    import datetime as dt
+    import re
+
+    from generate import LAST_DAY, generate_briefs
+
+    ids = {"types": ["summit"], "actors": ["armenia", "azerbaijan", "russia"], "tags": ["border"]}
+    dates = [
+        dt.date.fromisoformat(day)
+        for _, text in generate_briefs(3000, 9, ids)
+        for day in re.findall(r"^\s*(?:date|updated|end_date):\s*(\d{4}-\d{2}-\d{2})", text, re.M)
+    ]
+    assert max(dates) <= LAST_DAY + dt.timedelta(days=60)
+    assert LAST_DAY + dt.timedelta(days=60) < dt.date(2026, 12, 4)  # the day this rule was written
