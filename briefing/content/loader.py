@@ -19,12 +19,13 @@ from .days import real_day
 from ..errors import BuildFailed, Problem, Suggestions
 from .files import is_inside, read_text, relative_name
 from .frontmatter import FrontMatterProblem, SplitFile, split_front_matter
-from .layout import survey_content
+from .layout import TRANSLATION_KINDS, survey_content
 from .lint import lint_brief
 from .markdown_render import BodyTooComplex, MarkdownRenderer
 from .text_rules import describe_not_carried, find_not_carried, has_visible_text
-from ..model import Brief, Correction, Limits, Memo, Page, SiteConfig, Source, Vocabulary
+from ..model import Brief, Correction, Limits, Memo, Page, SiteConfig, Source, Translation, Vocabulary, VocabularyTranslation
 from .schema import BRIEF_FIELDS, BRIEF_ID, MAX_ID_LENGTH, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, today_anywhere, validate_mapping
+from .translations import check_translation_set, parse_translation, parse_vocabulary_translation, text_digest, translation_context
 from .yamldata import ParsedYaml, parse_yaml_leniently
 
 
@@ -38,6 +39,8 @@ class Content:
     pages: tuple[Page, ...]
     warnings: tuple[Problem, ...] = ()  # what `check` points out without failing (drafts included)
     parsed: tuple[Brief, ...] = ()  # every brief file as parsed, drafts included, in path order
+    translations: tuple[Translation, ...] = ()  # of briefs and pages, in path order
+    vocabulary_translations: tuple[VocabularyTranslation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,10 +142,52 @@ def load_content(
         problems += found
         if page:
             pages.append(page)
+    translated, found = _load_translations(root, content, files, config, vocabulary, limits, memo, preread, digests, read_late, today) if config else ((), [])
+    problems += found
+    problems += check_translation_set(translated[0], _ids_by_path(files.of("brief"), root), {b.id: b for b in briefs}, {p.id: p for p in pages}, _page_ids(files.of("page"))) if translated else []
     warnings = [warning for brief in briefs for warning in lint_brief(brief)]
     if problems:
         raise BuildFailed(problems + warnings)
-    return _combined(config, vocabulary, tuple(briefs), tuple(pages), drafts)  # type: ignore[arg-type]
+    combined = _combined(config, vocabulary, tuple(briefs), tuple(pages), drafts)  # type: ignore[arg-type]
+    return replace(combined, translations=translated[0], vocabulary_translations=translated[1]) if translated else combined
+
+
+def _load_translations(
+    root: Path, content: Path, files, config: SiteConfig, vocabulary: Vocabulary | None, limits: Limits, memo: Memo | None,
+    preread: Mapping[str, bytes] | None, digests: Mapping[str, str] | None, read_late, today: dt.date,
+) -> tuple[tuple[tuple[Translation, ...], tuple[VocabularyTranslation, ...]], list[Problem]]:
+    """Every translation file, parsed (unchanged ones from `memo`), and their problems."""
+    problems: list[Problem] = []
+    context = translation_context(config, limits)
+    renderers: dict = {}
+    translations: list[Translation] = []
+    for kind in TRANSLATION_KINDS:
+        found_files, found = _read_all(files.of(kind), root, content, limits, preread, digests if memo else None)
+        problems += found
+        parse = functools.partial(_parse_translation_chunk, config, limits, renderers, today)
+        for value, found in _parse_cached(kind, found_files, context, memo, None, parse, read_late):
+            problems += found
+            if value is not None:
+                translations.append(value)
+    vocabularies: list[VocabularyTranslation] = []
+    for path in files.of("vocabulary-translation"):
+        text, problem = read_text(path, root, content, limits.max_file_bytes, listed=True, data=(preread or {}).get(str(path)))
+        if problem:
+            problems.append(problem)
+            continue
+        value, found = parse_vocabulary_translation(relative_name(path, root), text or "", config, vocabulary, today)
+        problems += found
+        if value is not None:
+            vocabularies.append(value)
+    return (tuple(translations), tuple(vocabularies)), problems
+
+
+def _parse_translation_chunk(config: SiteConfig, limits: Limits, renderers: dict, today: dt.date, chunk) -> list:
+    return [parse_translation(TRANSLATION_KINDS[kind], name, text, config, limits, renderers, today, key) for kind, name, text, key in chunk]
+
+
+def _page_ids(paths: tuple[Path, ...]) -> list[str]:
+    return [path.name[:-3] for path in paths]
 
 
 def reload_briefs(
@@ -179,10 +224,16 @@ def reload_briefs(
     # references can have broken, and no id can have become a duplicate.
     changed_refs = [_refs_of(value) if isinstance(value, Brief) else value for value in (parsed[position[f.name]] for f in files)]
     problems += check_brief_set({value.path: value.id for value in parsed}, changed_refs)
+    # The originals' corrections may have changed: translated ones must still match.
+    problems += check_translation_set(
+        previous.translations, {value.path: value.id for value in parsed},
+        {value.id: value for value in parsed if isinstance(value, Brief)}, {p.id: p for p in previous.pages},
+    )
     if problems:
         raise BuildFailed(problems)
     kept = [warning for warning in previous.warnings if warning.path not in changed]
-    return _combined(config, vocabulary, tuple(parsed), previous.pages, drafts, kept, [parsed[position[name]] for name in changed])  # type: ignore[arg-type]
+    combined = _combined(config, vocabulary, tuple(parsed), previous.pages, drafts, kept, [parsed[position[name]] for name in changed])  # type: ignore[arg-type]
+    return replace(combined, translations=previous.translations, vocabulary_translations=previous.vocabulary_translations)
 
 
 def parse_context(vocabulary: Vocabulary, limits: Limits) -> str:
@@ -423,6 +474,7 @@ def _parse_brief(
             source_lines=tuple(front.parsed.line("sources", i) for i in range(len(values["sources"]))),  # type: ignore[union-attr]
             fingerprint=fingerprint,
             head=brief_head(stem, values["date"], values["type"], values["actors"], values.get("tags", ()), related),
+            text_digest=text_digest(values["title"], values["summary"], front.split.body, [c["note"] for c in values.get("corrections", ())]),  # type: ignore[union-attr]
         ),
         refs,
         [],
@@ -451,7 +503,8 @@ def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer,
     problems += found
     if problems or body is None:
         return None, problems
-    return Page(stem, name, values["title"], values["summary"], values.get("order", 100), body), []
+    digest_ = text_digest(values["title"], values["summary"], front.split.body)  # type: ignore[union-attr]
+    return Page(stem, name, values["title"], values["summary"], values.get("order", 100), body, digest_), []
 
 
 def latest_date(brief: Brief) -> dt.date:
@@ -571,3 +624,8 @@ def _render_body(name: str, split: SplitFile | None, renderer: MarkdownRenderer,
         return renderer.render(body, limits), []
     except BodyTooComplex as exc:
         return None, [Problem(name, body_line, "body", str(exc))]
+
+
+# For translations.py, which reads translation files the same way.
+read_front_matter = _read_front_matter
+render_body = _render_body

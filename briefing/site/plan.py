@@ -96,6 +96,7 @@ class SitemapEntry:
 
     url: str
     lastmod: dt.date | None
+    alternates: tuple = ()  # the page's version in every language (languages.LanguageLink), itself included
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class OutputFile:
     made_from: str = ""  # digest of all a file made in Python is made from
     rows: str = ""  # a data download: 'json' or 'csv' rows of every brief, between `frame`
     frame: tuple[bytes, bytes] = (b"", b"")  # a download's bytes before and after its rows
+    language: str = ""  # the translation whose pages it belongs to; '' for the original's
 
     @property
     def is_page(self) -> bool:
@@ -136,6 +138,21 @@ def plan_site(
     `memo` keeps feed entries and `previous` (an earlier plan's files by path) lends
     unchanged brief pages: neither changes what is planned, only how fast.
     """
+    files = plan_edition(archive, urls, strings, memo, previous)
+    pages = sorted((f for f in files if f.is_page), key=lambda f: f.path)
+    add = files.append
+    entries = tuple(SitemapEntry(f.url, f.lastmod) for f in pages)  # only what the sitemap shows
+    files += plan_sitemaps(urls, entries)
+    add(OutputFile(output_path(urls, urls.robots()), "robots.txt", urls.robots(), {}))
+    return tuple(sorted(files, key=lambda f: f.path))
+
+
+def plan_edition(
+    archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Memo | None = None,
+    previous: Mapping[str, OutputFile] | None = None,
+) -> list[OutputFile]:
+    """The pages, feeds and data files of the site in one language (`urls` and `strings`
+    are that language's), without the sitemap and robots.txt, which list every language."""
     missing = [name for name in PLAN_STRINGS if not isinstance(strings.get(name), str)]
     if missing:
         where = f"templates/i18n/{archive.config.language}.yaml"
@@ -143,12 +160,7 @@ def plan_site(
     files = plan_pages(archive, urls, strings, previous)
     files += plan_feeds(archive, urls, strings, memo)
     files += plan_data(archive, urls, strings)
-    pages = sorted((f for f in files if f.is_page), key=lambda f: f.path)
-    add = files.append
-    entries = tuple(SitemapEntry(f.url, f.lastmod) for f in pages)  # only what the sitemap shows
-    files += plan_sitemaps(urls, entries)
-    add(OutputFile(output_path(urls, urls.robots()), "robots.txt", urls.robots(), {}))
-    return tuple(sorted(files, key=lambda f: f.path))
+    return files
 
 
 def plan_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previous: Mapping[str, OutputFile] | None = None) -> list[OutputFile]:
@@ -189,12 +201,14 @@ def _brief_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previ
     # A citation's inputs besides its brief, digested once (repr of frozen plain data).
     settings = digest("citation", repr(citation_settings(archive, urls, strings)))
     older, newer, related = archive.older, archive.newer, archive.related
-    base = urls.base_path
     pages = []
     for brief in archive.briefs:
-        folder = f"briefs/{brief.id}/"
+        if urls.language and brief.id not in urls.briefs:
+            continue  # not translated: its links lead to the original's page
+        url = urls.brief(brief.id)
+        path = output_path(urls, url)
         before, after, near = older[brief.id], newer[brief.id], related[brief.id]
-        kept = previous.get(folder + "index.html") if previous else None
+        kept = previous.get(path) if previous else None
         if kept is not None and brief.fingerprint:
             context = kept.context
             if (
@@ -208,7 +222,7 @@ def _brief_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previ
             "kind": "brief", "brief": brief, "older": before, "newer": after, "related": near,
             "citation": LazyCitation(brief, archive, urls, strings, cite_key, settings),
         }
-        pages.append(OutputFile(folder + "index.html", "brief.html", base + folder, context, brief.path, lastmod=brief.last_modified))
+        pages.append(OutputFile(path, "brief.html", url, context, brief.path, lastmod=brief.last_modified))
     return pages
 
 
