@@ -177,7 +177,7 @@ def plan_editions(
             files.append(_html(edition.urls, url, "translations.html", {"kind": "translations", "status": status}))
         if not edition.is_original:
             own = edition.urls.path()
-            files = [replace(f, language=edition.language) for f in files if f.url.startswith(own)]
+            files = [f if f.language == edition.language else replace(f, language=edition.language) for f in files if f.url.startswith(own)]
         by_edition.append((edition, files))
     versions: dict[str, list[LanguageLink]] = {}
     for edition, files in by_edition:
@@ -190,7 +190,8 @@ def plan_editions(
         for item in files:
             if item.is_page:
                 links = tuple(versions[edition.urls.unprefixed(item.url)])
-                item = replace(item, context={**item.context, "alternates": links})
+                if item.context.get("alternates") != links:  # a page lent by `previous` keeps its identity
+                    item = replace(item, context={**item.context, "alternates": links})
             planned.append(item)
     pages = sorted((f for f in planned if f.is_page), key=lambda f: f.path)
     entries = tuple(SitemapEntry(f.url, f.lastmod, f.context["alternates"] if len(editions) > 1 else ()) for f in pages)
