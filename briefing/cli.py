@@ -202,6 +202,8 @@ def _run_build(args: argparse.Namespace) -> int:
     finally:
         if progress:
             progress.clear()
+    # What the build left out without failing (a language whose UI strings are incomplete).
+    _show_warnings(report.warnings, args)
     if args.quiet:
         return 0
     if args.show_written:

@@ -28,12 +28,23 @@ PAGES = [
     "data/",
     "search/",
     "404.html",
+    # Every language: a translated brief and page, a list mixing translated and English-only
+    # briefs, the search page and the table of translations.
+    "hy/briefs/2023-12-07-first-bilateral-joint-statement/",
+    "hy/",
+    "hy/search/",
+    "az/briefs/2024-04-19-tavush-gazakh-border-sections-agreed/",
+    "az/types/",
+    "ru/briefs/2025-08-08-washington-summit-joint-declaration/",
+    "ru/methodology/",
+    "ru/timeline/",
+    "translations/",
 ]
 # The fixture adds what the bundled archive may lack: corrections, an update, sub-headings,
 # a footnote, an archived source, and the links a repository and contact address bring.
 FIXTURE_PAGES = ["briefs/2023-12-07-joint-statement/", "about/", "timeline/page/2/"]
 # On a phone, the pages whose layout changes there (the rest only narrow their column).
-PHONE_PAGES = {"", "timeline/", "briefs/2023-09-19-karabakh-military-operation-and-ceasefire/", "data/", "search/", "types/"}
+PHONE_PAGES = {"", "timeline/", "briefs/2023-09-19-karabakh-military-operation-and-ceasefire/", "data/", "search/", "types/", "ru/timeline/", "hy/briefs/2023-12-07-first-bilateral-joint-statement/", "translations/"}
 
 
 @pytest.fixture(scope="module")

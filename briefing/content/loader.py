@@ -142,7 +142,8 @@ def load_content(
         problems += found
         if page:
             pages.append(page)
-    translated, found = _load_translations(root, content, files, config, vocabulary, limits, memo, preread, digests, read_late, today) if config else ((), [])
+    # Broken settings do not stop the check: translations are then checked for all but their language.
+    translated, found = _load_translations(root, content, files, config, vocabulary, limits, memo, preread, digests, read_late, today)
     problems += found
     problems += check_translation_set(translated[0], _ids_by_path(files.of("brief"), root), {b.id: b for b in briefs}, {p.id: p for p in pages}, _page_ids(files.of("page"))) if translated else []
     warnings = [warning for brief in briefs for warning in lint_brief(brief)]
@@ -153,12 +154,13 @@ def load_content(
 
 
 def _load_translations(
-    root: Path, content: Path, files, config: SiteConfig, vocabulary: Vocabulary | None, limits: Limits, memo: Memo | None,
+    root: Path, content: Path, files, config: SiteConfig | None, vocabulary: Vocabulary | None, limits: Limits, memo: Memo | None,
     preread: Mapping[str, bytes] | None, digests: Mapping[str, str] | None, read_late, today: dt.date,
 ) -> tuple[tuple[tuple[Translation, ...], tuple[VocabularyTranslation, ...]], list[Problem]]:
     """Every translation file, parsed (unchanged ones from `memo`), and their problems."""
     problems: list[Problem] = []
-    context = translation_context(config, limits)
+    context = translation_context(config, limits) if config else "unsettled"
+    memo = memo if config else None
     renderers: dict = {}
     translations: list[Translation] = []
     for kind in TRANSLATION_KINDS:
@@ -182,7 +184,7 @@ def _load_translations(
     return (tuple(translations), tuple(vocabularies)), problems
 
 
-def _parse_translation_chunk(config: SiteConfig, limits: Limits, renderers: dict, today: dt.date, chunk) -> list:
+def _parse_translation_chunk(config: SiteConfig | None, limits: Limits, renderers: dict, today: dt.date, chunk) -> list:
     return [parse_translation(TRANSLATION_KINDS[kind], name, text, config, limits, renderers, today, key) for kind, name, text, key in chunk]
 
 

@@ -57,8 +57,11 @@ def translation_context(config: SiteConfig, limits: Limits) -> str:
     return digest("translation", config.language, repr(tuple(l.code for l in config.languages)), repr(limits))
 
 
-def check_language(name: str, language: str, config: SiteConfig) -> list[Problem]:
-    """A translation's language must be one site.yaml declares."""
+def check_language(name: str, language: str, config: SiteConfig | None) -> list[Problem]:
+    """A translation's language must be one site.yaml declares (not known when site.yaml
+    has problems of its own: they are reported instead)."""
+    if config is None:
+        return []
     declared = [l.code for l in config.languages]
     if language == config.language:
         return [Problem(name, 1, "file", f"'{language}' is the original's language; the original is the file without '.{language}'")]
@@ -69,7 +72,7 @@ def check_language(name: str, language: str, config: SiteConfig) -> list[Problem
 
 
 def parse_translation(
-    kind: str, name: str, text: str, config: SiteConfig, limits: Limits, renderers: dict[str, MarkdownRenderer],
+    kind: str, name: str, text: str, config: SiteConfig | None, limits: Limits, renderers: dict[str, MarkdownRenderer],
     today: dt.date | None, fingerprint: str = "",
 ) -> tuple[Translation | None, list[Problem]]:
     """Validate one translation file of a brief or page (`kind`); `name` is its path
@@ -91,7 +94,7 @@ def parse_translation(
         data = {key: value for key, value in front.parsed.data.items() if key not in {p.field for p in found}}
         values, more = validate_mapping(data, _fields(kind), Checker(name, front.parsed, lambda k: frozenset(), today))
         problems += front.without_skipped(found + more)
-        problems += check_provenance(name, front.parsed, values.get("translation"))
+        problems += check_provenance(name, front.parsed, _raw(front.parsed.data))
     renderer = renderers.get(language)
     if renderer is None:
         renderer = renderers[language] = MarkdownRenderer(double_quotes=DOUBLE_QUOTES.get(language))
@@ -126,6 +129,12 @@ def _translatable(kind: str) -> str:
     return "title, summary, corrections, the body" if kind == "brief" else "title, summary, the body"
 
 
+def _raw(data: Any) -> Mapping[str, Any] | None:
+    """The `translation` mapping as written (its fields are checked even if one is wrong)."""
+    found = data.get("translation") if isinstance(data, dict) else None
+    return found if isinstance(found, dict) else None
+
+
 def check_provenance(name: str, parsed: ParsedYaml, record: Mapping[str, Any] | None) -> list[Problem]:
     """The method is a known one, a person's translation counts as reviewed, and the digest
     has the form `build.py translations` prints."""
@@ -133,16 +142,16 @@ def check_provenance(name: str, parsed: ParsedYaml, record: Mapping[str, Any] | 
         return []
     problems = []
     method, reviewed, found = record.get("method"), record.get("reviewed"), record.get("original_digest")
-    if method is not None and method not in TRANSLATION_METHODS:
+    if isinstance(method, str) and method not in TRANSLATION_METHODS:
         problems.append(Problem(name, parsed.line("translation", "method"), "translation.method", f"'{method}' is not a method; use {' or '.join(TRANSLATION_METHODS)}{did_you_mean(method, TRANSLATION_METHODS)}"))
     if method == "human" and reviewed is False:
         problems.append(Problem(name, parsed.line("translation", "reviewed"), "translation.reviewed", "a human translation is reviewed by the person who made it: set reviewed: true, or method: machine-assisted"))
-    if found is not None and not _DIGEST.fullmatch(found):
+    if isinstance(found, str) and not _DIGEST.fullmatch(found):
         problems.append(Problem(name, parsed.line("translation", "original_digest"), "translation.original_digest", f"'{found}' is not a digest of {DIGEST_LENGTH} hexadecimal digits; `python build.py translations` prints the original's"))
     return problems
 
 
-def parse_vocabulary_translation(name: str, text: str, config: SiteConfig, vocabulary: Vocabulary | None, today: dt.date | None) -> tuple[VocabularyTranslation | None, list[Problem]]:
+def parse_vocabulary_translation(name: str, text: str, config: SiteConfig | None, vocabulary: Vocabulary | None, today: dt.date | None) -> tuple[VocabularyTranslation | None, list[Problem]]:
     """Validate vocabulary.<lang>.yaml: `translation` (provenance) and, under types, actors
     and tags, entries of id, label and description, each id one of the vocabulary's."""
     language = split_name(name.rsplit("/", 1)[-1][: -len(".yaml")])[1]
@@ -154,7 +163,7 @@ def parse_vocabulary_translation(name: str, text: str, config: SiteConfig, vocab
     fields = tuple(FieldSpec(kind, "records", False, "", item_fields=TERM_FIELDS) for kind in ("types", "actors", "tags"))
     fields += (next(s for s in TRANSLATION_FIELDS if s.name == "translation"),)
     values, found = validate_mapping(parsed.data, fields, Checker(name, parsed, lambda k: frozenset(), today))
-    problems += found + check_provenance(name, parsed, values.get("translation"))
+    problems += found + check_provenance(name, parsed, _raw(parsed.data))
     terms, lines = [], []
     for kind in ("types", "actors", "tags"):
         known = vocabulary.ids(kind) if vocabulary is not None else None

@@ -235,8 +235,10 @@ def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: M
     """The site's Atom and JSON feeds, and one Atom feed per milestone type and actor."""
     config = archive.config
     entries = assemble_entries(archive, urls, strings, memo)
-    ranks = recency_ranks(archive.briefs)
-    chosen = choose_feed_briefs(archive.briefs, config.feed_size, ranks)
+    # A translation's feeds carry the briefs translated into it (its lists show the others too).
+    shown = archive.briefs if not urls.language else tuple(b for b in archive.briefs if b.id in urls.briefs)
+    ranks = recency_ranks(shown)
+    chosen = choose_feed_briefs(shown, config.feed_size, ranks)
     site_feed = assemble_feed(archive, urls, entries, chosen, urls.feed(), urls.home(), config.title, config.description)
     json_feed = assemble_feed(archive, urls, entries, chosen, urls.json_feed(), urls.home(), config.title, config.description)
     files = [
@@ -247,8 +249,9 @@ def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: M
         for group in archive.terms[kind]:
             url = urls.feed(kind, group.key)
             title = strings["feed_term_title"].format(site=config.title, term=group.label)
+            members = group.briefs if not urls.language else tuple(b for b in group.briefs if b.id in urls.briefs)
             feed = assemble_feed(
-                archive, urls, entries, choose_feed_briefs(group.briefs, config.feed_size, ranks),
+                archive, urls, entries, choose_feed_briefs(members, config.feed_size, ranks),
                 url, urls.term(kind, group.key), title, group.description,
             )
             files.append(OutputFile(output_path(urls, url), "feed.xml", url, {"feed": feed}))
