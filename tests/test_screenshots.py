@@ -24,6 +24,16 @@ PAGES = [
     "methodology/",
     "data/",
     "404.html",
+    # Longer labels in other languages (Russian's are the longest) and other scripts.
+    "ru/",
+    "ru/timeline/",
+    "ru/briefs/2025-08-08-washington-summit-joint-declaration/",
+    "ru/search/?q=граница&type=border-delimitation",
+    "ru/data/",
+    "hy/briefs/2024-04-19-tavush-gazakh-border-sections-agreed/",
+    "hy/types/",
+    "az/actors/",
+    "translations/",
 ]
 
 
