@@ -138,11 +138,16 @@ def localize_brief(brief: Brief, translation: Translation, urls: Urls) -> Brief:
         translation.provenance, translation.provenance.original_digest != brief.text_digest,
         sum(1 for mine in matched if mine is None), urls.brief(brief.id),
     )
+    # Made from the translation's file and the original's facts, not its text: a change to
+    # the original's wording alone (whitespace, say) leaves the translated pages as they are,
+    # unless it makes the translation outdated (`note`). Line numbers are for messages only.
+    facts = (brief.id, brief.path, brief.head, brief.date, brief.end_date, brief.type, brief.actors, brief.tags, brief.related,
+             brief.sources, brief.updated, brief.draft, brief.text_digest, corrections, note)
     known = brief.fingerprint and translation.fingerprint
     return replace(
         brief, title=translation.title, summary=translation.summary, body=translation.body, corrections=corrections,
         language=translation.language, translation=note,
-        fingerprint=digest("translated", brief.fingerprint, translation.fingerprint, note.original_url) if known else "",
+        fingerprint=digest("translated", translation.fingerprint, repr(facts)) if known else "",
     )
 
 
