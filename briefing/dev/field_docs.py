@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 
-from ..content.schema import BRIEF_FIELDS, CORRECTION_FIELDS, SOURCE_FIELDS, FieldSpec
+from ..content.schema import BRIEF_FIELDS, CORRECTION_FIELDS, PROVENANCE_FIELDS, SOURCE_FIELDS, TRANSLATION_FIELDS, FieldSpec
 
 FIELD_TABLES = {
     "brief-fields": BRIEF_FIELDS,
     "source-fields": SOURCE_FIELDS,
     "correction-fields": CORRECTION_FIELDS,
+    "translation-fields": TRANSLATION_FIELDS,
+    "provenance-fields": PROVENANCE_FIELDS,
 }
 
 
@@ -56,6 +58,8 @@ def _describe_kind(spec: FieldSpec) -> str:
         return f"list of ids from `{spec.vocabulary}` in content/vocabulary.yaml{_at_least(spec)}"
     if kind == "brief_ids":
         return "list of brief ids (file names without `.md`)"
+    if kind == "mapping":
+        return "fields below"
     if kind == "records":
         return f"list of entries, fields below{_at_least(spec)}"
     return kind
