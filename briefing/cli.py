@@ -422,7 +422,7 @@ def _content_file(path: Path, options: BuildOptions) -> Path:
         kind = kind_of(relative)
         if kind is None or path.name.startswith("."):
             raise UsageError(f"{path}: {unknown_file_message(relative)}")
-        if kind.name not in ("brief", "page"):
+        if kind.name not in ("brief", "page", "brief-translation", "page-translation"):
             raise UsageError(f"{path}: is the {kind.name} file; `check` with no FILE checks it with everything else")
     else:
         raise UsageError(f"{path}: not under {_display(options.content)}/briefs or {_display(options.content)}/pages")

@@ -379,3 +379,17 @@ def test_translate_scaffolds_a_file_with_the_digest(tmp_path, capsys):
     build(project)
     assert (project.out / "ru/briefs/2023-12-13-handover/index.html").is_file()
     assert main(["translate", "--root", str(project.root), "2023-12-13-handover", "ru"]) == 2  # never overwrites
+
+
+def test_check_takes_a_translation_file_alone(tmp_path, capsys):
+    project = write_multilingual(tmp_path / "project")
+    path = project.root / "content/pages/about.ru.md"
+    assert main(["check", "--root", str(project.root), str(path)]) == 0
+    path.write_text(path.read_text(encoding="utf-8").replace("title: О тестовом архиве\n", "order: 2\n"), encoding="utf-8")
+    assert main(["check", "--root", str(project.root), str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "content/pages/about.ru.md:2: order: is a fact of the original page" in err
+    assert "content/pages/about.ru.md:1: title: required field is missing" in err
+    orphan = project.write("content/pages/nothing.ru.md", path.read_text(encoding="utf-8").replace("order: 2\n", "title: x\n"))
+    assert main(["check", "--root", str(project.root), str(orphan)]) == 1
+    assert "is a translation with no original: there is no content/pages/nothing.md" in capsys.readouterr().err

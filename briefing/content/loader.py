@@ -19,7 +19,7 @@ from .days import real_day
 from ..errors import BuildFailed, Problem, Suggestions
 from .files import is_inside, read_text, relative_name
 from .frontmatter import FrontMatterProblem, SplitFile, split_front_matter
-from .layout import TRANSLATION_KINDS, survey_content
+from .layout import TRANSLATION_KINDS, kind_of, survey_content
 from .lint import lint_brief
 from .markdown_render import BodyTooComplex, MarkdownRenderer
 from .text_rules import describe_not_carried, find_not_carried, has_visible_text
@@ -275,6 +275,16 @@ def check_selected(
         text, problem = read_text(path, root, content, limits.max_file_bytes)
         if problem:
             problems.append(problem)
+            continue
+        kind = kind_of(path.resolve().relative_to(content.resolve()).as_posix()) if is_inside(path, content) else None
+        if kind is not None and kind.name in TRANSLATION_KINDS:
+            pages += TRANSLATION_KINDS[kind.name] == "page"
+            briefs += TRANSLATION_KINDS[kind.name] == "brief"
+            translation, found = parse_translation(TRANSLATION_KINDS[kind.name], name, text or "", config, limits, {}, today or today_anywhere())
+            problems += found
+            if translation is not None:
+                surveyed = survey_content(root, content)
+                problems += check_translation_set([translation], ids, {}, {}, _page_ids(surveyed.of("page")))
             continue
         if is_inside(path, content / "pages"):
             pages += 1
