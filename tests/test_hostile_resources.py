@@ -170,6 +170,10 @@ def test_defaults_are_sane():
     limits = Limits()
     assert limits.max_body_bytes <= limits.max_file_bytes
     assert 10 <= limits.max_body_nesting <= 50
-    # The longest bundled brief or page fits many times over.
-    longest = max(len(p.read_bytes()) for p in (REPO / "content").rglob("*.md"))
+    # The longest bundled brief or page fits many times over; a translation into Armenian or
+    # Russian takes two bytes a letter, so the same text is up to twice the bytes.
+    files = list((REPO / "content").rglob("*.md"))
+    longest = max(len(p.read_bytes()) for p in files if p.name.count(".") == 1)
     assert longest * 4 < limits.max_body_bytes
+    longest_translation = max(len(p.read_bytes()) for p in files if p.name.count(".") == 2)
+    assert longest_translation * 3 < limits.max_body_bytes
