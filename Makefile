@@ -22,7 +22,7 @@ check: $(RUNTIME)
 	$(PY) build.py check $(FILES)
 	$(PY) build.py schema --check
 
-## schema: regenerate schema/brief.schema.json and the field tables in docs/reference.md
+## schema: regenerate schema/*.schema.json and the field tables in docs/reference.md
 schema: $(RUNTIME)
 	$(PY) build.py schema
 

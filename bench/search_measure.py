@@ -104,8 +104,9 @@ def build_twice(project: Path, out: Path) -> None:
     report = build_site(BuildOptions.for_root(project, templates=REPO / "templates", out=out))
     build_seconds = time.perf_counter() - started
     again = build_site(BuildOptions.for_root(project, templates=REPO / "templates", out=out))
+    reuse = "nothing to do (up to date)" if again.up_to_date else f"index reused={again.search.reused} in {again.search.seconds:.2f} s"
     print(f"build: {build_seconds:.2f} s, of which search index {report.search.seconds:.2f} s; "
-          f"unchanged rebuild {again.seconds:.2f} s with index reused={again.search.reused} in {again.search.seconds:.2f} s")
+          f"unchanged rebuild {again.seconds:.2f} s, {reuse}")
 
 
 def main(argv: list[str] | None = None) -> int:

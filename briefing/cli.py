@@ -14,12 +14,13 @@ from typing import Sequence
 from . import speedups
 from .build import BuildOptions, build_site, check_content, check_files
 from .content.config import load_vocabulary
+from .content.tracks import load_tracks
 from .content.days import parse_day
 from .content.layout import kind_of, unknown_file_message
 from .errors import BuildFailed, Problem, count, failure_summary, markdown_summary, warning_details
 from .dev.field_docs import render_field_blocks, update_generated_blocks
 from .content.files import is_inside, relative_name
-from .dev.jsonschema_export import SCHEMA_PATH, render_brief_schema
+from .dev.jsonschema_export import SCHEMA_PATH, render_brief_schema, render_data_schemas
 from .dev.scaffold import new_brief_text, slugify
 from .output.search_index import SearchIndexError
 from .output.write import OutputError
@@ -37,7 +38,7 @@ commands:
   check   validate content and templates only; write nothing
           (`check FILE...` checks just those briefs or pages, in well under a second)
   new     create a new brief with every required field, ready to fill in
-  schema  regenerate schema/brief.schema.json and the field tables in docs/reference.md
+  schema  regenerate schema/*.schema.json and the field tables in docs/reference.md
   serve   build, serve on http://127.0.0.1:8000/, rebuild on save, reload the browser
   links   check every internal link and #anchor of a built site (e.g. site/)
   diff    list the pages added, changed and removed between two builds of the site
@@ -108,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--show-written", action="store_true", help="list every file written, one path per line")
     build.set_defaults(run=_run_build)
 
-    check = commands.add_parser("check", parents=[common], help="validate content only", description="Validate content and templates and report every problem as path:line: field: message. Writes nothing. Given FILEs (briefs or pages), check only those, plus the rules across briefs that involve them (unique ids, related briefs exist); templates are then not checked. Warnings (path:line: field: warning: message), such as a source without an archived copy, are pointed out but never fail the check.")
+    check = commands.add_parser("check", parents=[common], help="validate content only", description="Validate content and templates and report every problem as path:line: field: message. Writes nothing. Given FILEs (briefs or pages), check only those, plus the rules across briefs that involve them (unique ids, related briefs exist, their moves against the other briefs' moves of the same tracks); templates are then not checked. Warnings (path:line: field: warning: message), such as a source without an archived copy, are pointed out but never fail the check.")
     check.add_argument("files", nargs="*", type=Path, metavar="FILE", help="brief or page files to check (default: everything)")
     check.add_argument("--all-warnings", action="store_true", help=f"list every warning (by default more than {WARNINGS_LISTED} are counted, not listed)")
     check.set_defaults(run=_run_check)
@@ -121,7 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--slug", help="file name part after the date (default: made from the title)")
     new.set_defaults(run=_run_new)
 
-    schema = commands.add_parser("schema", parents=[common], help="regenerate the brief schema files", description=f"Write {SCHEMA_PATH} (JSON Schema of brief front matter, for editors) and the field tables in docs/reference.md, both generated from briefing/content/schema.py and the vocabulary.")
+    schema = commands.add_parser("schema", parents=[common], help="regenerate the schema files", description=f"Write {SCHEMA_PATH} (JSON Schema of brief front matter, for editors), the JSON Schemas of the tracks downloads (schema/moves.schema.json, reactions.schema.json, tracks.schema.json, when content/tracks.yaml exists) and the field tables in docs/reference.md, all generated from the engine, the vocabulary, tracks.yaml and the UI strings.")
     schema.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is out of date")
     schema.set_defaults(run=_run_schema)
 
@@ -490,9 +491,12 @@ def _value(given: str | None, name: str, prompt: str, parse):
 def _run_schema(args: argparse.Namespace) -> int:
     options = _options(args)
     vocabulary, problems = load_vocabulary(options.root, options.content)
-    if vocabulary is None:
-        raise BuildFailed(problems)
-    outputs = {options.root / SCHEMA_PATH: render_brief_schema(vocabulary)}
+    tracks, found = load_tracks(options.root, options.content)
+    if vocabulary is None or found:
+        raise BuildFailed(problems + found)
+    outputs = {options.root / SCHEMA_PATH: render_brief_schema(vocabulary, tracks)}
+    if tracks is not None:
+        outputs.update({options.root / path: text for path, text in render_data_schemas(options).items()})
     guide = options.root / FIELD_TABLES_PATH
     if guide.exists():
         try:
@@ -503,7 +507,7 @@ def _run_schema(args: argparse.Namespace) -> int:
     if args.check:
         # Reported like content problems, so CI annotates the stale file and summarizes it.
         problems = [
-            Problem(relative_name(path, options.root), 1, "schema", "is out of date with briefing/content/schema.py and content/vocabulary.yaml; run `python build.py schema` (or `make schema`) and commit the result")
+            Problem(relative_name(path, options.root), 1, "schema", "is out of date with the engine, content/vocabulary.yaml, content/tracks.yaml or the UI strings; run `python build.py schema` (or `make schema`) and commit the result")
             for path in stale
         ]
         if problems:

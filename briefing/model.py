@@ -39,6 +39,77 @@ class Vocabulary:
         return {name: frozenset(term.id for term in self.kind(name)) for name in ("types", "actors", "tags")}
 
 
+# The kinds of entry in the names register (content/names.yaml), as briefs name them.
+NAME_KINDS = ("places", "people")
+# The languages a name's forms are given in, in the order pages list them.
+NAME_LANGUAGES = ("en", "hy", "az", "ru")
+
+
+@dataclass(frozen=True)
+class Name:
+    """One name of a place or person: how the archive writes it in English, how each
+    language writes it, and the other spellings readers type."""
+
+    display: str
+    forms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (language, its forms), in NAME_LANGUAGES order
+    variants: tuple[str, ...] = ()  # ASCII transliterations such as 'Pashinian'
+    used_by: str = ""  # a contested place's name: 'armenian' or 'azerbaijani'
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every way of writing this name, the display form first, each once."""
+        found = [self.display, *(form for _, forms in self.forms for form in forms), *self.variants]
+        return tuple(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
+class Named:
+    """A place or person of the names register."""
+
+    id: str
+    names: tuple[Name, ...]  # one; a contested place has two, in display order
+    contested: bool = False
+    description: str = ""  # a place's note or a person's role
+
+    @property
+    def label(self) -> str:
+        """How every page writes it: a contested place by both names, in display order."""
+        return "/".join(name.display for name in self.names)
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every spelling of every name, each once."""
+        return tuple(dict.fromkeys(spelling for name in self.names for spelling in name.spellings))
+
+
+@dataclass(frozen=True)
+class Names:
+    """The names register: places and people, each in label order."""
+
+    places: tuple[Named, ...] = ()
+    people: tuple[Named, ...] = ()
+
+    def kind(self, name: str) -> tuple[Named, ...]:
+        """The entries of `name` ('places' or 'people')."""
+        return getattr(self, name)
+
+    def ids(self, name: str) -> frozenset[str]:
+        """The ids of one kind."""
+        return self._ids[name]
+
+    def get(self, kind: str, entry_id: str) -> Named:
+        """One entry by kind and id (KeyError if there is none)."""
+        return self._by_id[kind][entry_id]
+
+    @functools.cached_property  # asked for by every place and person of every brief
+    def _by_id(self) -> dict[str, dict[str, Named]]:
+        return {kind: {entry.id: entry for entry in self.kind(kind)} for kind in NAME_KINDS}
+
+    @functools.cached_property
+    def _ids(self) -> dict[str, frozenset[str]]:
+        return {kind: frozenset(self._by_id[kind]) for kind in NAME_KINDS}
+
+
 @dataclass(frozen=True)
 class Limits:
     """Resource bounds for hostile or accidental huge input (overridable in site.yaml)."""
@@ -163,13 +234,18 @@ class Brief:
     updated: dt.date | None = None
     corrections: tuple[Correction, ...] = ()
     draft: bool = False
+    places: tuple[str, ...] = ()  # ids from the names register
+    people: tuple[str, ...] = ()
     # Where each related id and each source stands in the file, for messages about them.
     related_lines: tuple[int, ...] = ()
     source_lines: tuple[int, ...] = ()
-    # Digest of everything this brief was made from (file path and text, vocabulary,
-    # limits, versions), set by the loader: page fingerprints use it instead of walking
-    # the whole brief. Empty for briefs made elsewhere (they are walked field by field).
+    # Digest of all the values above, set by the loader: page fingerprints use it instead
+    # of walking the whole brief. Its moves and reactions are not part of a Brief (see
+    # BriefLayers). Empty for briefs made elsewhere (they are walked field by field).
     fingerprint: str = ""
+    # Warnings found while parsing that need the file's text (e.g. where a contested
+    # place is named one way only), each a Problem of severity warning.
+    text_warnings: tuple[Any, ...] = ()
     # Digest of what related briefs are chosen by (id, date, type, actors, tags, related);
     # empty for briefs made elsewhere.
     head: str = ""
@@ -203,6 +279,7 @@ class Page:
     summary: str
     order: int
     body: RenderedMarkdown
+    text_warnings: tuple[Any, ...] = ()  # as Brief.text_warnings
     text_digest: str = ""  # as Brief.text_digest
     language: str = ""  # as Brief.language
     translation: "TranslationNote | None" = None  # as Brief.translation
@@ -280,3 +357,117 @@ class Memo(Protocol):
     def key(self, kind: str, *inputs: Any) -> str: ...
     def get(self, key: str, counted: bool = False) -> Any: ...
     def put(self, key: str, value: Any) -> None: ...
+
+
+@dataclass(frozen=True)
+class Level:
+    """A named step of a track (a ladder's level, a lane, or a lane's state), with the
+    definition a source must meet."""
+
+    id: str
+    label: str
+    definition: str
+
+
+TRACK_KINDS = ("ladder", "lanes", "arrows")
+DIRECTIONS = ("improving", "worsening")  # what a move on an arrows track says
+
+
+@dataclass(frozen=True)
+class Track:
+    """A negotiation track from content/tracks.yaml.
+
+    A ladder has ordered levels (lowest first) and starts at the first; a lanes track
+    has lanes (e.g. mediation formats), each in one of `states`; an arrows track has no
+    levels: each move says whether a milestone made things better or worse.
+    """
+
+    id: str
+    label: str
+    definition: str
+    kind: str  # one of TRACK_KINDS
+    levels: tuple[Level, ...] = ()
+    lanes: tuple[Level, ...] = ()
+    states: tuple[Level, ...] = ()
+
+    @property
+    def targets(self) -> tuple[Level, ...]:
+        """What a move's `to` may name: a ladder's levels or a lanes track's states."""
+        return self.levels if self.kind == "ladder" else self.states
+
+
+@dataclass(frozen=True)
+class Stance:
+    """One step of the published scale of third parties' reactions."""
+
+    id: str
+    label: str
+    symbol: str  # shown beside the word, so a stance never rests on colour
+    definition: str
+
+
+@dataclass(frozen=True)
+class Tracks:
+    """Everything content/tracks.yaml defines: the tracks and the stance scale, in file order."""
+
+    tracks: tuple[Track, ...]
+    stances: tuple[Stance, ...]
+
+    def ids(self, kind: str) -> frozenset[str]:
+        """The ids of 'tracks' or 'stances'."""
+        return frozenset(item.id for item in (self.tracks if kind == "tracks" else self.stances))
+
+    def track(self, track_id: str) -> Track | None:
+        """The track with this id, or None."""
+        return next((t for t in self.tracks if t.id == track_id), None)
+
+
+@dataclass(frozen=True)
+class Move:
+    """What a milestone changed on one track, as its brief records it. The level before
+    it is never entered: it is worked out from the moves before it."""
+
+    track: str
+    as_of: dt.date
+    reason: str
+    source: int  # number of the brief's source that supports it (1 = first)
+    lane: str = ""  # lanes tracks only
+    to: str = ""  # ladder level or lane state; empty on arrows tracks
+    direction: str = ""  # arrows tracks only: one of DIRECTIONS
+    note: str = ""  # where the judgement is disputed
+    setback: bool = False  # a ladder move down must say so
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """A third party's public reaction to a milestone."""
+
+    actor: str
+    date: dt.date
+    speaker: str
+    stance: str
+    paraphrase: str
+    source: int
+    quote: str = ""  # verbatim words only, as the cited source holds them
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BriefLayers:
+    """A brief's moves and reactions, kept apart from the Brief itself: a page that lists
+    a brief (and its fingerprint) does not depend on them, so editing a move re-renders
+    only the pages that show moves."""
+
+    brief_id: str
+    path: str
+    date: dt.date
+    draft: bool
+    moves: tuple[Move, ...] = ()
+    reactions: tuple[Reaction, ...] = ()
+    # Per move, the (field, line) of each of its keys, for messages about it.
+    move_lines: tuple[tuple[tuple[str, int], ...], ...] = ()
+
+    def line_of(self, index: int, name: str = "") -> int:
+        """The line of move `index`'s field `name` (its first line if that field is absent)."""
+        lines = dict(self.move_lines[index]) if index < len(self.move_lines) else {}
+        return lines.get(name) or lines.get("", 1)

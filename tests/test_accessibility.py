@@ -24,6 +24,11 @@ PAGES = [
     "types/summit/",
     "actors/",
     "tags/prisoners/",
+    "places/",
+    "places/shusha-shushi/",  # a contested place: both names, forms in four scripts
+    "places/nakhchivan/",
+    "people/",
+    "people/nikol-pashinyan/",  # a person named in many briefs
     "methodology/",
     "data/",
     "search/",
@@ -39,12 +44,28 @@ PAGES = [
     "ru/methodology/",
     "ru/timeline/",
     "translations/",
+    "tracks/",  # status table, swimlane chart and its table
+    "tracks/border/",  # a ladder: step chart, moves, levels, disputed judgements
+    "tracks/mediation-formats/",  # lanes
+    "tracks/security/",  # arrows
+    "reactions/",  # the matrix
+    "actors/russia/",  # took part and reacted
+    # The new page kinds in other languages: English-only definitions and names marked as such.
+    "hy/tracks/",
+    "ru/tracks/border/",
+    "az/reactions/",
+    "hy/places/shusha-shushi/",
+    "ru/people/",
 ]
 # The fixture adds what the bundled archive may lack: corrections, an update, sub-headings,
 # a footnote, an archived source, and the links a repository and contact address bring.
 FIXTURE_PAGES = ["briefs/2023-12-07-joint-statement/", "about/", "timeline/page/2/"]
+# ... and tracks the bundled archive lacks: notes full of markup characters, a reaction with a note.
+FIXTURE_PAGES += ["tracks/formats/", "reactions/", "briefs/2024-11-11-tricky-talks/"]
 # On a phone, the pages whose layout changes there (the rest only narrow their column).
-PHONE_PAGES = {"", "timeline/", "briefs/2023-09-19-karabakh-military-operation-and-ceasefire/", "data/", "search/", "types/", "ru/timeline/", "hy/briefs/2023-12-07-first-bilateral-joint-statement/", "translations/"}
+PHONE_PAGES = {"", "timeline/", "briefs/2023-09-19-karabakh-military-operation-and-ceasefire/", "data/", "search/", "types/", "places/shusha-shushi/"}
+PHONE_PAGES |= {"tracks/", "tracks/border/", "tracks/mediation-formats/", "tracks/security/", "reactions/"}
+PHONE_PAGES |= {"ru/timeline/", "hy/briefs/2023-12-07-first-bilateral-joint-statement/", "translations/", "ru/tracks/border/"}
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 from briefing.content.config import load_vocabulary
+from briefing.content.tracks import load_tracks
 from briefing.dev.field_docs import render_field_table, update_generated_blocks
 from briefing.content.loader import parse_brief
 from briefing.content.markdown_render import MarkdownRenderer
@@ -39,15 +40,25 @@ def test_field_tables_come_from_the_field_specs():
     assert stale != REFERENCE and update_generated_blocks(stale, {"source-fields": table}) == REFERENCE
 
 
-def test_example_brief_and_correction_pass_the_validator():
+def parse_example_with(first_line: str):
+    """The reference's example brief with the YAML example starting `first_line` added to
+    its front matter, parsed against the bundled vocabulary and tracks."""
     vocabulary, _ = load_vocabulary(REPO, REPO / "content")
-    example = code_blocks("markdown")[0]
-    front, body = example.split("---\n")[1:]
-    correction = next(block for block in code_blocks("yaml") if block.startswith("updated:"))
-    text = f"---\n{front}{correction}---\n{body}"
+    tracks, _ = load_tracks(REPO, REPO / "content")
+    front, body = code_blocks("markdown")[0].split("---\n")[1:]
+    extra = next(block for block in code_blocks("yaml") if block.startswith(first_line))
     name = "content/briefs/2024/2024-04-19-border-commissions-agree.md"
-    brief, problems = parse_brief(name, text, vocabulary, Limits(), MarkdownRenderer())
+    return parse_brief(name, f"---\n{front}{extra}---\n{body}", vocabulary, Limits(), MarkdownRenderer(), tracks)
+
+
+def test_example_brief_and_correction_pass_the_validator():
+    brief, problems = parse_example_with("updated:")
     assert problems == [] and brief.corrections[0].note.startswith("The commissions agreed four")
+
+
+def test_example_moves_and_reactions_pass_the_validator():
+    brief, problems = parse_example_with("moves:")
+    assert problems == [] and brief is not None
 
 
 def test_new_example_writes_the_file_it_names(tmp_path):

@@ -62,6 +62,7 @@ def _records_from_csv(raw: bytes) -> list[dict]:
         record = {k: (v or None) for k, v in cells.items() if not k.startswith(("source_", "correction_"))}
         record.update(
             actors=lines(cells["actors"]), tags=lines(cells["tags"]), related=lines(cells["related"]),
+            places=lines(cells["places"]), people=lines(cells["people"]),
             sources=sources, corrections=corrections, draft={"true": True, "false": False}[cells["draft"]],
         )
         records.append(record)

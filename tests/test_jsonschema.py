@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from briefing.content.config import load_vocabulary
+from briefing.content.tracks import load_tracks
 from briefing.dev.jsonschema_export import SCHEMA_PATH, build_brief_schema, render_brief_schema
 from briefing.content.loader import parse_brief
 from briefing.content.markdown_render import MarkdownRenderer
@@ -123,6 +124,47 @@ VALID = {
     "upper-case scheme": edit("https://example.org/a", "HTTPS://example.org/a"),
 }
 
+MOVE = "moves:\n  - track: border\n    to: partly-delimited\n    as_of: 2024-04-19\n    reason: Sections agreed.\n    source: 1\n"
+REACTION = (
+    "reactions:\n  - actor: russia\n    date: 2024-04-20\n    speaker: A spokesperson\n    stance: welcomed\n"
+    "    paraphrase: Welcomed it.\n    source: 1\n"
+)
+
+
+def move(**fields: str) -> str:
+    """MOVE with fields replaced (a value of '' removes the field) or added."""
+    lines = dict(line.strip().lstrip("- ").split(": ", 1) for line in MOVE.splitlines()[1:])
+    lines.update(fields)
+    body = "".join(f"    {k}: {v}\n" for k, v in lines.items() if v)
+    return "moves:\n  - " + body[4:]
+
+
+INVALID.update({
+    "unknown track id": edit(append=move(track="borders")),
+    "level of another track": edit(append=move(to="initialled")),
+    "ladder move without a level": edit(append=move(to="")),
+    "direction on a ladder": edit(append=move(direction="improving")),
+    "lane on a ladder": edit(append=move(lane="eu")),
+    "arrows move with a level": edit(append=move(track="security", to="improving")),
+    "arrows move without a direction": edit(append=move(track="security", to="")),
+    "unknown direction": edit(append=move(track="security", to="", direction="better")),
+    "lanes move without a lane": edit(append=move(track="mediation-formats", to="established")),
+    "unknown lane": edit(append=move(track="mediation-formats", lane="nato", to="established")),
+    "source number zero": edit(append=move(source="0")),
+    "move without a reason": edit(append=move(reason="")),
+    "unknown stance": edit(append=REACTION.replace("stance: welcomed", "stance: applauded")),
+    "reaction without a paraphrase": edit(append=REACTION.replace("    paraphrase: Welcomed it.\n", "")),
+    "unknown field in a move": edit(append=move(previous="committed")),
+})
+VALID.update({
+    "a ladder move": edit(append=MOVE),
+    "a lanes move": edit(append=move(track="mediation-formats", lane="eu", to="established")),
+    "an arrows move": edit(append=move(track="security", to="", direction="worsening")),
+    "a setback": edit(append=move(setback="true")),
+    "a reaction": edit(append=REACTION),
+    "no moves": edit(append="moves: []\n"),
+})
+
 # Rules a JSON Schema of one front matter cannot express; the validator alone enforces them.
 # Listed so the gap is explicit: each must stay rejected by the validator and accepted by
 # the schema (if the schema learns one, move it to INVALID).
@@ -134,6 +176,11 @@ NOT_EXPRESSIBLE = {
     # YAML 1.1 (the build) reads an unquoted date as a date, but editors' YAML 1.2 reads a
     # string, so the schema cannot tell `title: 2024-04-19` from `title: '2024-04-19'`.
     "title that YAML reads as a date": edit("title: Border sections agreed", "title: 2024-04-19"),
+    "a move dated before the brief": edit(append=move(as_of="2024-04-18")),
+    "a source the brief does not have": edit(append=move(source="2")),
+    "two moves of one track on one day": edit(append=MOVE + move()[len("moves:\n"):]),
+    "a reaction dated before the brief": edit(append=REACTION.replace("2024-04-20", "2024-04-18")),
+    "a reacting actor that took part": edit(append=REACTION.replace("actor: russia", "actor: armenia")),
     # Hosts are checked as browsers read them (content/url_rules.py): a pattern cannot.
     "url with a port out of range": edit("https://example.org/a", "'https://example.org:99999/a'"),
     "url to an IP address": edit("https://example.org/a", "'https://[2001:db8::1]/a'"),
@@ -152,8 +199,15 @@ def vocabulary():
 
 
 @pytest.fixture(scope="module")
-def validator(vocabulary):
-    schema = build_brief_schema(vocabulary)
+def tracks():
+    tracks, problems = load_tracks(REPO, REPO / "content")
+    assert tracks is not None, problems
+    return tracks
+
+
+@pytest.fixture(scope="module")
+def validator(vocabulary, tracks):
+    schema = build_brief_schema(vocabulary, tracks)
     jsonschema.Draft7Validator.check_schema(schema)
     return jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 
@@ -173,7 +227,8 @@ def as_json(value):
 
 def validator_problems(front_matter: str, vocabulary, name: str = NAME) -> list[str]:
     text = f"---\n{front_matter}---\nThe commissions met.\n"
-    _, problems = parse_brief(name, text, vocabulary, Limits(), MarkdownRenderer())
+    tracks, _ = load_tracks(REPO, REPO / "content")
+    _, problems = parse_brief(name, text, vocabulary, Limits(), MarkdownRenderer(), tracks)
     return [p.format() for p in problems]
 
 
@@ -181,9 +236,9 @@ def schema_errors(front_matter: str, validator) -> list[str]:
     return [error.message for error in validator.iter_errors(as_json(parse_yaml(front_matter).data))]
 
 
-def test_committed_schema_matches_the_generator(vocabulary):
+def test_committed_schema_matches_the_generator(vocabulary, tracks):
     committed = (REPO / SCHEMA_PATH).read_text(encoding="utf-8")
-    assert committed == render_brief_schema(vocabulary), "run `python build.py schema` and commit the result"
+    assert committed == render_brief_schema(vocabulary, tracks), "run `python build.py schema` and commit the result"
     json.loads(committed)
 
 
@@ -213,11 +268,22 @@ def test_rules_outside_json_schema_are_left_to_the_validator(case, validator, vo
     assert schema_errors(NOT_EXPRESSIBLE[case], validator) == []
 
 
-def test_schema_follows_the_vocabulary(vocabulary):
-    schema = build_brief_schema(vocabulary)
+def test_schema_follows_the_vocabulary(vocabulary, tracks):
+    schema = build_brief_schema(vocabulary, tracks)
     assert schema["properties"]["type"]["enum"] == [term.id for term in vocabulary.types]
     tag_items = schema["properties"]["tags"]["anyOf"][0]["items"]
     assert tag_items["enum"] == [term.id for term in vocabulary.tags]
+    move_items = schema["properties"]["moves"]["anyOf"][0]["items"]
+    assert move_items["properties"]["track"]["enum"] == [track.id for track in tracks.tracks]
+    reaction_items = schema["properties"]["reactions"]["anyOf"][0]["items"]
+    assert reaction_items["properties"]["stance"]["enum"] == [stance.id for stance in tracks.stances]
+
+
+def test_without_tracks_yaml_no_move_is_valid(vocabulary):
+    schema = build_brief_schema(vocabulary, None)
+    validator = jsonschema.Draft7Validator(schema)
+    assert list(validator.iter_errors(as_json(parse_yaml(edit(append=MOVE)).data)))
+    assert not list(validator.iter_errors(as_json(parse_yaml(edit(append="moves: []\n")).data)))
 
 
 def test_schema_command_reports_and_repairs_drift(project):

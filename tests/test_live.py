@@ -48,7 +48,10 @@ def brief_files(root: Path) -> list[Path]:
     return sorted(path for path in (root / "content/briefs").rglob("*.md") if path.name.count(".") == 1)
 
 
-EDITS = ["body", "title", "date-tail", "tags", "related", "draft", "correction", "new brief", "delete", "vocabulary", "template", "broken then fixed"]
+EDITS = [
+    "body", "title", "date-tail", "tags", "related", "draft", "correction", "places", "new brief", "delete", "vocabulary",
+    "names", "template", "broken then fixed", "move", "reaction", "tracks",
+]
 
 
 def apply(edit: str, root: Path, rng: random.Random, step: int) -> list[Path]:
@@ -69,14 +72,47 @@ def apply(edit: str, root: Path, rng: random.Random, step: int) -> list[Path]:
         target.write_text(text.replace("\n---\n", f"\nrelated: [{other}]\n---\n", 1) if "related:" not in text else text, encoding="utf-8")
     elif edit == "draft":
         target.write_text(text.replace("\n---\n", "\ndraft: true\n---\n", 1) if "draft:" not in text else text.replace("draft: true\n", ""), encoding="utf-8")
+    elif edit == "places":
+        # A brief's places and people: on and off, so pages of places and people gain and lose it.
+        if "places: [baku]\n" in text:
+            target.write_text(text.replace("places: [baku]\n", "", 1), encoding="utf-8")
+        else:
+            target.write_text(text.replace("\n---\n", "\nplaces: [baku]\n---\n", 1) if "places:" not in text else text + "\n", encoding="utf-8")
+    elif edit == "names":
+        names = root / "content/names.yaml"
+        text = names.read_text(encoding="utf-8")
+        text = re.sub(r"role: .*", f"role: Prime Minister of Armenia ({step})", text, count=1)
+        text = re.sub(r"variants: \[Baki.*?\]", f"variants: [Baki, Baki{step}]", text, count=1)
+        names.write_text(text, encoding="utf-8")
+        return [names]
     elif edit == "correction":
         target.write_text(text.replace("\n---\n", "\ncorrections:\n  - date: 2025-03-01\n    note: A figure was corrected.\n---\n", 1) if "corrections:" not in text else text, encoding="utf-8")
     elif edit == "new brief":
         new = root / "content/briefs/2022" / f"2022-06-{step % 27 + 1:02d}-added-{step}.md"
         new.parent.mkdir(parents=True, exist_ok=True)
         text = re.sub(r"(?m)^date: .*$", f"date: {new.name[:10]}", files[0].read_text(encoding="utf-8"), count=1)
+        text = re.sub(r"(?m)^(moves|reactions):\n(?:  .*\n)*", "", text)  # a copy's moves would repeat the original's
         new.write_text(re.sub(r"(?m)^(updated|draft|related): .*\n", "", text), encoding="utf-8")
         return [new]
+    elif edit == "move":
+        if "direction: worsening" in text or "direction: improving" in text:
+            flipped = text.replace("direction: worsening", "direction: @").replace("direction: improving", "direction: worsening")
+            target.write_text(flipped.replace("direction: @", "direction: improving"), encoding="utf-8")
+        elif "\nmoves:\n" in text:
+            target.write_text(re.sub(r"reason: .*", f"reason: Step {step} gives another reason.", text, count=1), encoding="utf-8")
+        else:
+            day = re.search(r"(?m)^date: (.*)$", text)[1]
+            move = f"moves:\n  - track: security\n    direction: worsening\n    as_of: {day}\n    reason: Step {step}.\n    source: 1\n"
+            target.write_text(text.replace("\n---\n", f"\n{move}---\n", 1), encoding="utf-8")
+    elif edit == "reaction":
+        if "stance: critical" in text or "stance: mixed" in text:
+            target.write_text(text.replace("stance: critical", "stance: @").replace("stance: mixed", "stance: critical").replace("stance: @", "stance: mixed"), encoding="utf-8")
+        else:
+            target.write_text(re.sub(r"paraphrase: .*", f"paraphrase: Step {step} paraphrase.", text, count=1) if "paraphrase:" in text else text + "\n", encoding="utf-8")
+    elif edit == "tracks":
+        tracks = root / "content/tracks.yaml"
+        tracks.write_text(tracks.read_text(encoding="utf-8").replace("label: Signed", f"label: Signed {step}"), encoding="utf-8")
+        return [tracks]
     elif edit == "delete":
         if len(files) > 3:
             target.unlink()
@@ -115,7 +151,7 @@ def test_every_save_gives_what_a_fresh_build_gives(tmp_path: Path, seed: int, mo
             changed = apply(edit, project.root, rng, step)
         before = len(full_loads)
         site.rebuild(tuple(str(path.resolve()) for path in changed))
-        if edit in ("body", "title", "correction", "draft", "tags", "related"):
+        if edit in ("body", "title", "correction", "draft", "tags", "related", "places", "move", "reaction"):
             assert len(full_loads) == before, f"{edit}: a save of one brief read all of content/"
         assert_equals_a_fresh_build(site, project.root, tmp_path / f"fresh-{seed}-{step}")
 
@@ -177,3 +213,37 @@ def test_every_translation_save_gives_what_a_fresh_build_gives(tmp_path: Path):
     files = site.current.files
     assert "hy/briefs/2023-12-07-joint-statement/index.html" not in files
     assert "ru/briefs/2020-11-10-ceasefire/index.html" in files
+def test_saves_of_moves_reactions_and_tracks_give_what_a_fresh_build_gives(tmp_path: Path, monkeypatch):
+    """Each kind of tracks edit, in turn: moves and reactions take the short way (the rules
+    across briefs run there too), tracks.yaml reads content/ again."""
+    project = write_fixture(tmp_path / "project")
+    site = live.LiveSite(BuildOptions.for_root(project.root, base_url=BASE), Store.memory())
+    site.rebuild(None)
+    full_loads = []
+    load_content = live.load_content
+    monkeypatch.setattr(live, "load_content", lambda *a, **k: full_loads.append(1) or load_content(*a, **k))
+    rng = random.Random(7)
+    for step, edit in enumerate(["move", "reaction", "move", "tracks", "reaction", "move", "move"]):
+        changed = apply(edit, project.root, rng, step)
+        before = len(full_loads)
+        site.rebuild(tuple(str(path.resolve()) for path in changed))
+        assert (len(full_loads) > before) == (edit == "tracks"), edit
+        assert_equals_a_fresh_build(site, project.root, tmp_path / f"fresh-{step}")
+
+
+def test_a_save_that_breaks_a_rule_across_briefs_is_refused_by_the_short_way(tmp_path: Path):
+    """reload_briefs runs the rules across briefs as load_content does: a move to the level
+    its track already has is an error naming the brief, and the last good site stays."""
+    project = write_fixture(tmp_path / "project")
+    site = live.LiveSite(BuildOptions.for_root(project.root, base_url=BASE), Store.memory())
+    good = site.rebuild(None)
+    target = project.root / "content/briefs/2024/2024-11-11-tricky-talks.md"
+    target.write_text(target.read_text(encoding="utf-8").replace("to: signed", "to: agreed"), encoding="utf-8")
+    line = target.read_text(encoding="utf-8").split("\n").index("    to: agreed") + 1
+    with pytest.raises(BuildFailed) as failure:
+        site.rebuild((str(target.resolve()),))
+    assert [p.format() for p in failure.value.problems] == [
+        f"content/briefs/2024/2024-11-11-tricky-talks.md:{line}: moves[1].to: track 'treaty' is already at 'agreed' "
+        "since 2023-12-07 (content/briefs/2023/2023-12-07-joint-statement.md); a move must change it"
+    ]
+    assert site.current is good

@@ -44,10 +44,17 @@ CHANGES = {
     "brief date": ("content/briefs/2021/2021-01-11-moscow-meeting.md", "date: 2021-01-11\n", "date: 2021-01-11\nupdated: 2021-02-01\n"),
     "page": ("content/pages/about.md", "Scope text.", "Scope text, widened."),
     "vocabulary": ("content/vocabulary.yaml", "label: Prisoners", "label: Detainees"),
+    "names register": ("content/names.yaml", "variants: [Pashinian]", "variants: [Pashinian, Paschinjan]"),
+    "a brief's places": ("content/briefs/2024/2024-11-11-tricky-talks.md", "places: [baku]", "places: [baku, shusha-shushi]"),
     "site.yaml": ("content/site.yaml", "title: Test Archive", "title: Renamed Archive"),
     "template": ("templates/brief.html", "</article>", "<p>edited template</p></article>"),
     "ui string": ("templates/i18n/en.yaml", "search_placeholder:", "unused_new_string: x\nsearch_placeholder:"),
     "theme file": ("templates/static/style.css", "", "/* edited */\n"),
+    "a move's reason": ("content/briefs/2023/2023-12-13-handover.md", "Shots were fired at the handover.", "Shots were fired near it."),
+    "a move down": ("content/briefs/2024/2024-11-11-tricky-talks.md", "to: signed", "to: mandated\n    setback: true"),
+    "a move added": ("content/briefs/2021/2021-01-11-moscow-meeting.md", "\n---\n", "\nmoves:\n  - track: formats\n    lane: trilateral\n    to: closed\n    as_of: 2021-01-11\n    reason: Closed.\n    source: 1\n---\n"),
+    "a reaction's stance": ("content/briefs/2024/2024-11-11-tricky-talks.md", "stance: critical", "stance: mixed"),
+    "tracks.yaml": ("content/tracks.yaml", "label: Text agreed", "label: Text finalised"),
 }
 
 
@@ -133,7 +140,7 @@ def test_each_kind_of_edit_writes_exactly_the_files_that_show_it(tmp_path: Path)
     project = write_fixture(tmp_path / "project")
     options = BuildOptions.for_root(project.root, search="skip")
     everything = written_by(options)
-    assert len(everything) == 56
+    assert len(everything) == 82
     assert written_by(options) == set()  # nothing changed: nothing written (and up to date)
 
     # The body of a brief (2023-12-13: page 1 of the timeline at two briefs a page, page 2
@@ -151,11 +158,26 @@ def test_each_kind_of_edit_writes_exactly_the_files_that_show_it(tmp_path: Path)
         "years/index.html", "types/index.html", "actors/index.html", "tags/index.html",
         "feed.xml", "feed.json", "types/prisoner-release/feed.xml", "actors/armenia/feed.xml", "actors/azerbaijan/feed.xml",
         "data/briefs.json", "data/briefs.csv",
+        # the place and the person it names: their pages and feeds (not the indexes, which count)
+        "places/shusha-shushi/index.html", "people/nikol-pashinyan/index.html", "places/shusha-shushi/feed.xml", "people/nikol-pashinyan/feed.xml",
     }
     edit(project.root / "content/briefs/2023/2023-12-13-handover.md", "What happened", "What really happened")
     assert written_by(options) == showing_the_handover
     edit(project.root / "content/briefs/2023/2023-12-13-handover.md", "title: ", "title: Renamed ")
-    assert written_by(options) == showing_the_handover  # its title is on the same pages
+    # Its title is on the same pages, and beside its move: on the track's page and feed,
+    # in the swimlane of the tracks overview and in the moves data.
+    moved = {"tracks/security/index.html", "tracks/security/feed.xml", "tracks/index.html", "data/moves.json", "data/moves.csv"}
+    assert written_by(options) == showing_the_handover | moved
+
+    # A person's role in the names register: the person's page, feed and line in the index,
+    # the brief page that names the person (its context holds the entry), the register in
+    # the JSON download and the search page (its filters list the register). Briefs are not
+    # parsed again: their checks read only the register's ids and spellings.
+    edit(project.root / "content/names.yaml", "role: Prime Minister of Armenia", "role: Prime Minister of Armenia since 2018")
+    assert written_by(options) == {
+        "people/nikol-pashinyan/index.html", "people/nikol-pashinyan/feed.xml", "people/index.html",
+        "briefs/2023-12-13-handover/index.html", "data/briefs.json", "search/index.html",
+    }
 
     # A standalone page: every HTML page, since the footer lists the pages.
     edit(project.root / "content/pages/about.md", "Scope text.", "Scope text, widened.")
@@ -233,3 +255,44 @@ def test_each_translation_edit_writes_exactly_the_files_that_show_it(tmp_path: P
     assert "translations/index.html" in changed
     assert not {path for path in changed if path.startswith(("ru/", "hy/")) and path.endswith((".xml", ".json"))}  # feeds show no status
     assert "ru/about/index.html" not in changed and "ru/search/index.html" not in changed
+def test_an_edit_of_moves_or_reactions_writes_only_the_pages_that_show_them(tmp_path: Path):
+    """An edit to one brief's moves re-renders its brief, the pages of the tracks it moves
+    (and their feeds) and the data; the home page and the tracks overview only when a
+    status they show changes. Never the brief's neighbours, lists or the other tracks: a
+    Brief's fingerprint leaves its moves and reactions out (model.BriefLayers)."""
+    project = write_fixture(tmp_path / "project")
+    options = BuildOptions.for_root(project.root, search="skip")
+    written_by(options)
+    handover = project.root / "content/briefs/2023/2023-12-13-handover.md"
+    talks = project.root / "content/briefs/2024/2024-11-11-tricky-talks.md"
+
+    # A move's reason: shown on its brief, its track's page and feed, and in the moves data.
+    edit(handover, "Shots were fired at the handover.", "Shots were fired near the handover.")
+    reason_shown = {
+        "briefs/2023-12-13-handover/index.html", "tracks/security/index.html", "tracks/security/feed.xml",
+        "data/moves.json", "data/moves.csv",
+    }
+    assert written_by(options) == reason_shown
+
+    # The last move of a track turned round: its status changes on the home page, the
+    # overview (status table and swimlane) and tracks.json as well.
+    edit(handover, "direction: worsening", "direction: improving")
+    assert written_by(options) == reason_shown | {"index.html", "tracks/index.html", "data/tracks.json"}
+
+    # A reaction's paraphrase: its brief, the reacting actor's page and the reactions data;
+    # not the matrix, which shows stances only.
+    edit(talks, "Moscow called parts of it wrong.", "Moscow called parts of it mistaken.")
+    paraphrase_shown = {
+        "briefs/2024-11-11-tricky-talks/index.html", "actors/russia/index.html", "data/reactions.json", "data/reactions.csv",
+    }
+    assert written_by(options) == paraphrase_shown
+    edit(talks, "stance: critical", "stance: mixed")
+    assert written_by(options) == paraphrase_shown | {"reactions/index.html"}
+
+    # A level's label in tracks.yaml: every page that names it, the standalone pages (the
+    # methodology page's tables; page.html reads the definitions) and the tracks data.
+    edit(project.root / "content/tracks.yaml", "label: Signed", "label: Signed by both")
+    assert written_by(options) == {
+        "about/index.html", "briefs/2024-11-11-tricky-talks/index.html", "index.html", "tracks/index.html",
+        "tracks/treaty/index.html", "tracks/treaty/feed.xml", "data/tracks.json",
+    }

@@ -34,6 +34,13 @@ PAGES = [
     "hy/types/",
     "az/actors/",
     "translations/",
+    "tracks/",
+    "tracks/peace-treaty/",
+    "tracks/border/",
+    "tracks/mediation-formats/",
+    "tracks/security/",
+    "reactions/",
+    "actors/russia/",
 ]
 
 
@@ -182,4 +189,25 @@ def test_contents_sit_beside_the_text_on_wide_screens_and_above_it_on_phones(bun
             assert toc["x"] >= body["x"] + body["width"] and toc["y"] < body["y"] + body["height"]
         else:
             assert toc["y"] + toc["height"] <= body["y"]
+        context.close()
+
+
+def test_track_charts_fit_a_phone_and_stay_readable(bundled_site, serve_folder, browser):
+    """At 375 px the charts fit the column (no box of their own to scroll), their labels are
+    at least 11 px tall and their marks at least 10 px wide; at 1280 px they do not sprawl."""
+    base = serve_folder(bundled_site)
+    for width in (375, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        for path in ("tracks/", "tracks/border/", "tracks/mediation-formats/"):
+            page.goto(base + path)
+            figure = page.locator(".track-svg").first.bounding_box()
+            main = page.locator("main").bounding_box()
+            assert figure and main and figure["width"] <= main["width"], (width, path)
+            label = page.locator(".track-svg .tr-label").first.bounding_box()
+            assert label and label["height"] >= 11, (width, path, label)
+            mark = page.locator(".track-svg .tr-mark path").first.bounding_box()
+            assert mark and mark["width"] >= 10, (width, path, mark)
+            if width == 1280:
+                assert figure["width"] <= 600
         context.close()

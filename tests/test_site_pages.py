@@ -44,6 +44,10 @@ def expected_files(archive) -> list[str]:
         files += [f"{kind}/{g.key}/index.html" for g in groups]
     files += [f"briefs/{b.id}/index.html" for b in archive.briefs]
     files += [f"{p.id}/index.html" for p in archive.pages]
+    if archive.tracks:
+        files += ["tracks/index.html", "reactions/index.html", "static/tracks.css"]
+        files += [f"tracks/{h.track.id}/{name}" for h in archive.tracks.histories for name in ("index.html", "feed.xml")]
+        files += [f"data/{name}" for name in ("moves.json", "moves.csv", "reactions.json", "reactions.csv", "tracks.json")]
     return files
 
 
@@ -133,10 +137,10 @@ def test_brief_page_shows_every_part_of_a_brief(fixture):
     assert 'href="https://web.archive.org/web/2023/https://news.az/news/moscow-hails"' in sources[0][1]
     assert "archived copy" in sources[0][1] and "Title reconstructed" in sources[0][1]
     assert "published <time" not in sources[1][1]  # the second source has no date
-    # Table of contents: body sections, then corrections and sources, each an anchor on the page.
+    # Table of contents: body sections, then corrections, moves, reactions and sources, each an anchor on the page.
     toc = re.findall(r'<nav class="toc".*?</nav>', html, re.S)[0]
     targets = re.findall(r'href="#([^"]+)"', toc)
-    assert targets == [h.id for h in brief.body.headings if h.level <= 3] + ["corrections", "sources"]
+    assert targets == [h.id for h in brief.body.headings if h.level <= 3] + ["corrections", "moves", "reactions", "sources"]
     assert set(targets) <= parse_page(html).ids
     # Permalink, neighbours in time, related (explicit first).
     assert 'href="https://example.org/briefs/2023-12-07-joint-statement/"' in html

@@ -37,7 +37,7 @@ def load_yaml_file(path: Path, root: Path, content: Path) -> tuple[ParsedYaml | 
         return None, [Problem(name, exc.line, "yaml", exc.message)]
 
 
-def _load_validated(path: Path, root: Path, content: Path, fields: tuple[FieldSpec, ...]):
+def load_validated(path: Path, root: Path, content: Path, fields: tuple[FieldSpec, ...]):
     """Parse a settings file and check it against `fields`: (name, parsed, values, problems)."""
     name = relative_name(path, root)
     parsed, problems = load_yaml_file(path, root, content)
@@ -49,7 +49,7 @@ def _load_validated(path: Path, root: Path, content: Path, fields: tuple[FieldSp
 
 def load_site_config(root: Path, content: Path, base_url: str | None = None) -> tuple[SiteConfig | None, list[Problem]]:
     """Load site.yaml; `base_url` (from --base-url) overrides the file's value."""
-    name, parsed, values, problems = _load_validated(content / "site.yaml", root, content, SITE_FIELDS)
+    name, parsed, values, problems = load_validated(content / "site.yaml", root, content, SITE_FIELDS)
     if parsed is None:
         return None, problems
     if "language" in values and not _LANGUAGE.match(values["language"]):
@@ -126,7 +126,7 @@ def normalise_base_url(url: str) -> str:
 
 def load_vocabulary(root: Path, content: Path) -> tuple[Vocabulary | None, list[Problem]]:
     """Load vocabulary.yaml: types, actors and tags, each with id, label and description."""
-    name, parsed, values, problems = _load_validated(content / "vocabulary.yaml", root, content, VOCABULARY_FIELDS)
+    name, parsed, values, problems = load_validated(content / "vocabulary.yaml", root, content, VOCABULARY_FIELDS)
     if parsed is None:
         return None, problems
     kinds: dict[str, tuple[Term, ...]] = {}
@@ -140,35 +140,45 @@ def load_vocabulary(root: Path, content: Path) -> tuple[Vocabulary | None, list[
 
 
 def _terms(kind: str, records: list[dict[str, Any]], name: str, parsed: ParsedYaml) -> tuple[tuple[Term, ...], list[Problem]]:
+    kept, problems = checked_ids(records, (kind,), kind, name, parsed)
+    return tuple(Term(record["id"], record.get("label", ""), record.get("description", "")) for record in kept), problems
+
+
+def checked_ids(
+    records: list[dict[str, Any]], at: tuple, label: str, name: str, parsed: ParsedYaml,
+) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """The records of a list (at path `at` of the file, `label` in messages) whose `id` is
+    well formed and unique in the list, and a problem for each other one and for each
+    label a reader could not tell apart from an earlier one of the list."""
     problems: list[Problem] = []
-    terms: list[Term] = []
+    kept: list[dict[str, Any]] = []
     seen: set[str] = set()
-    labels: dict[str, tuple[int, str]] = {}  # a label key -> (index, label) of the first term with it
+    labels: dict[str, tuple[int, str]] = {}  # a label key -> (index, label) of the first record with it
     for index, record in enumerate(records):
         if "id" not in record:
             continue
-        line = parsed.line(kind, index, "id")
-        field = f"{kind}[{index + 1}].id"
+        line = parsed.line(*at, index, "id")
+        field = f"{label}[{index + 1}].id"
         if not TERM_ID.fullmatch(record["id"]):
             problems.append(Problem(name, line, field, f"'{record['id']}' must be lowercase letters, digits and hyphens, starting with a letter"))
         elif record["id"] in seen:
             problems.append(Problem(name, line, field, f"'{record['id']}' is defined twice"))
         else:
             seen.add(record["id"])
-            terms.append(Term(record["id"], record.get("label", ""), record.get("description", "")))
+            kept.append(record)
         if record.get("label"):
-            problems += _check_label(kind, index, record["label"], labels, name, parsed)
-    return tuple(terms), problems
+            problems += _check_label(at, label, index, record["label"], labels, name, parsed)
+    return kept, problems
 
 
-def _check_label(kind: str, index: int, label: str, labels: dict[str, tuple[int, str]], name: str, parsed: ParsedYaml) -> list[Problem]:
-    """A label a reader could not tell apart from an earlier one of the same kind."""
+def _check_label(at: tuple, kind: str, index: int, label: str, labels: dict[str, tuple[int, str]], name: str, parsed: ParsedYaml) -> list[Problem]:
+    """A label a reader could not tell apart from an earlier one of the same list."""
     for key in label_keys(label):
         if key in labels:
             other, other_label = labels[key]
             same = "is the same label as" if other_label == label else "looks the same as"
-            message = f"'{label}' {same} '{other_label}' ({kind}[{other + 1}], line {parsed.line(kind, other, 'label')}); labels must be unique even after case, width and look-alike letters are set aside"
-            return [Problem(name, parsed.line(kind, index, "label"), f"{kind}[{index + 1}].label", message)]
+            message = f"'{label}' {same} '{other_label}' ({kind}[{other + 1}], line {parsed.line(*at, other, 'label')}); labels must be unique even after case, width and look-alike letters are set aside"
+            return [Problem(name, parsed.line(*at, index, "label"), f"{kind}[{index + 1}].label", message)]
     for key in label_keys(label):
         labels[key] = (index, label)
     return []

@@ -22,7 +22,7 @@ class FileKind:
 
 
 # Every file under content/ must match one of these (first match wins), or be an editor's
-# leftover. A new kind of content file (tracks.yaml, names.yaml, a translation such as
+# leftover. A new kind of content file (names.yaml, a translation such as
 # briefs/2023/2023-12-07-slug.hy.md) is a new row here, placed before any row that would
 # also match it. Any `.md` file under briefs/ is a brief, so that a brief in the wrong
 # year folder or with a malformed name gets the brief rules' exact message.
@@ -32,6 +32,8 @@ KNOWN_KINDS: tuple[FileKind, ...] = (
     FileKind("settings", "site.yaml", re.compile(r"site\.yaml")),
     FileKind("vocabulary", "vocabulary.yaml", re.compile(r"vocabulary\.yaml")),
     FileKind("vocabulary-translation", "vocabulary.LANG.yaml", re.compile(r"vocabulary\.[^/.]+\.yaml")),
+    FileKind("tracks", "tracks.yaml", re.compile(r"tracks\.yaml")),
+    FileKind("names", "names.yaml", re.compile(r"names\.yaml")),
     FileKind("brief-translation", "briefs/YYYY/YYYY-MM-DD-slug.LANG.md", re.compile(r"briefs/(?:[^/]+/)*[^/.]+\.[^/.]+\.md")),
     FileKind("brief", "briefs/YYYY/YYYY-MM-DD-slug.md", re.compile(r"briefs/(?:[^/]+/)*[^/]+\.md")),
     FileKind("page-translation", "pages/NAME.LANG.md", re.compile(r"pages/[^/.]+\.[^/.]+\.md")),

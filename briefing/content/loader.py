@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,13 +21,18 @@ from ..errors import BuildFailed, Problem, Suggestions
 from .files import is_inside, read_text, relative_name
 from .frontmatter import FrontMatterProblem, SplitFile, split_front_matter
 from .layout import TRANSLATION_KINDS, kind_of, survey_content
-from .lint import lint_brief
+from .lint import contested_names, lint_brief
 from .markdown_render import BodyTooComplex, MarkdownRenderer
 from .text_rules import describe_not_carried, find_not_carried, has_visible_text
-from ..model import Brief, Correction, Limits, Memo, Page, SiteConfig, Source, Translation, Vocabulary, VocabularyTranslation
+from ..model import (
+    NAME_KINDS, Brief, BriefLayers, Correction, Limits, Memo, Names, Page, SiteConfig, Source, Tracks, Translation, Vocabulary,
+    VocabularyTranslation,
+)
+from .names import load_names, names_suggester
 from .schema import BRIEF_FIELDS, BRIEF_ID, MAX_ID_LENGTH, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, today_anywhere, validate_mapping
+from .tracks import LAYER_FIELDS, TrackSource, UnreadTracks, check_layers, check_move_set, load_tracks, term_ids, tracks_digest_part
 from .translations import check_translation_set, parse_translation, parse_vocabulary_translation, text_digest, translation_context
-from .yamldata import ParsedYaml, parse_yaml_leniently
+from .yamldata import ParsedYaml, YamlProblem, parse_yaml, parse_yaml_leniently
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,22 @@ class Content:
     parsed: tuple[Brief, ...] = ()  # every brief file as parsed, drafts included, in path order
     translations: tuple[Translation, ...] = ()  # of briefs and pages, in path order
     vocabulary_translations: tuple[VocabularyTranslation, ...] = ()
+    tracks: Tracks | None = None  # content/tracks.yaml, if the project has one
+    layers: tuple[BriefLayers, ...] = ()  # the moves and reactions of each of `parsed`, in its order
+    names: Names = Names()  # the names register (content/names.yaml)
+
+    def published_layers(self) -> tuple[BriefLayers, ...]:
+        """The moves and reactions of the briefs this build publishes."""
+        ids = {brief.id for brief in self.briefs}
+        return tuple(layer for layer in self.layers if layer.brief_id in ids)
+
+
+@dataclass(frozen=True)
+class ParsedBrief:
+    """A valid brief file: the brief and, kept apart from it, its moves and reactions."""
+
+    brief: Brief
+    layers: BriefLayers
 
 
 @dataclass(frozen=True)
@@ -50,6 +72,7 @@ class BriefRefs:
     path: str  # relative to the project root
     id: str
     related: tuple[tuple[str, int], ...] = ()  # (id, line) of each well-formed related id
+    layers: BriefLayers | None = None  # its moves and reactions that have no problems
 
 
 @dataclass(frozen=True)
@@ -107,11 +130,16 @@ def load_content(
     """
     config, vocabulary, problems = read_settings(root, content, base_url)
     today = today or today_anywhere()
-    settled = config is not None and vocabulary is not None
+    tracks, found = load_tracks(root, content)
+    problems += found
+    names, unread = load_names(root, content)
+    problems += unread
+    settled = config is not None and vocabulary is not None and not found and names is not None
     limits = config.limits if config else Limits()
     terms = vocabulary if vocabulary is not None else _AnyTerm()
+    layered: TrackSource = UnreadTracks() if found else tracks
     memo = memo if settled else None
-    context = parse_context(vocabulary, limits) if settled else "unsettled"  # type: ignore[arg-type]
+    context = parse_context(vocabulary, limits, tracks, names) if settled else "unsettled"  # type: ignore[arg-type]
     files = survey_content(root, content)
     problems += files.problems
     brief_files, found = _read_all(files.of("brief"), root, content, limits, preread, digests if memo else None)
@@ -119,25 +147,28 @@ def load_content(
     read_late = functools.partial(read_text, root=root, within=content, max_bytes=limits.max_file_bytes, listed=True)
     parsed = _parse_cached(
         "brief", brief_files, context, memo, map_chunks,
-        functools.partial(_parse_chunk, terms, limits, renderer if map_chunks is None else None, reserved, today), read_late, progress,
+        functools.partial(_parse_chunk, terms, limits, renderer if map_chunks is None else None, reserved, today, layered, names), read_late, progress,
         today,
     )
     briefs: list[Brief] = []
+    layers: list[BriefLayers] = []
     refs: list[BriefRefs] = []
     for value, found in parsed:
         problems += found
-        if isinstance(value, Brief):
-            briefs.append(value)
+        if isinstance(value, ParsedBrief):
+            briefs.append(value.brief)
+            layers.append(value.layers)
             refs.append(_refs_of(value))
         elif isinstance(value, BriefRefs):
             refs.append(value)
     problems += check_brief_set(_ids_by_path(files.of("brief"), root), refs)
+    problems += check_move_set(_built_layers(refs, drafts), layered)
     page_files, found = _read_all(files.of("page"), root, content, limits, preread, digests if memo else None)
     problems += found
     pages: list[Page] = []
     for page, found in _parse_cached(
         "page", page_files, context, memo, None,
-        functools.partial(_parse_chunk, terms, limits, renderer, reserved, today), read_late,
+        functools.partial(_parse_chunk, terms, limits, renderer, reserved, today, layered, names), read_late,
     ):
         problems += found
         if page:
@@ -149,7 +180,7 @@ def load_content(
     warnings = [warning for brief in briefs for warning in lint_brief(brief)]
     if problems:
         raise BuildFailed(problems + warnings)
-    combined = _combined(config, vocabulary, tuple(briefs), tuple(pages), drafts)  # type: ignore[arg-type]
+    combined = _combined(config, vocabulary, tracks, names, tuple(briefs), tuple(layers), tuple(pages), drafts)  # type: ignore[arg-type]
     return replace(combined, translations=translated[0], vocabulary_translations=translated[1]) if translated else combined
 
 
@@ -185,7 +216,7 @@ def _load_translations(
 
 
 def _parse_translation_chunk(config: SiteConfig | None, limits: Limits, renderers: dict, today: dt.date, chunk) -> list:
-    return [parse_translation(TRANSLATION_KINDS[kind], name, text, config, limits, renderers, today, key) for kind, name, text, key in chunk]
+    return [parse_translation(TRANSLATION_KINDS[kind], name, text, config, limits, renderers, today) for kind, name, text in chunk]
 
 
 def _page_ids(paths: tuple[Path, ...]) -> list[str]:
@@ -203,9 +234,9 @@ def reload_briefs(
     `previous.parsed`) to the digest of its bytes (as store.inputs gives it) and the bytes.
     Raise BuildFailed with the problems of the changed files and across briefs.
     """
-    config, vocabulary = previous.config, previous.vocabulary
+    config, vocabulary, tracks = previous.config, previous.vocabulary, previous.tracks
     position = {brief.path: index for index, brief in enumerate(previous.parsed)}
-    parsed: list[Brief | BriefRefs] = list(previous.parsed)
+    parsed: list[ParsedBrief | BriefRefs] = [ParsedBrief(b, layer) for b, layer in zip(previous.parsed, previous.layers)]
     problems: list[Problem] = []
     files = []
     for name, (file_digest, data) in sorted(changed.items()):
@@ -216,42 +247,71 @@ def reload_briefs(
             files.append(_ContentFile(root / name, name, text or "", file_digest))
     read_late = functools.partial(read_text, root=root, within=content, max_bytes=config.limits.max_file_bytes, listed=True)
     today = today or today_anywhere()
-    parse = functools.partial(_parse_chunk, vocabulary, config.limits, renderer, frozenset(), today)
-    context = parse_context(vocabulary, config.limits)
+    parse = functools.partial(_parse_chunk, vocabulary, config.limits, renderer, frozenset(), today, tracks, previous.names)
+    context = parse_context(vocabulary, config.limits, tracks, previous.names)
     for file, (value, found) in zip(files, _parse_cached("brief", files, context, memo, None, parse, read_late, None, today)):
         problems += found
         if value is not None:
             parsed[position[file.name]] = value
+    refs = [_refs_of(value) if isinstance(value, ParsedBrief) else value for value in parsed]
     # The set of files is the one the previous check passed: only the changed briefs'
     # references can have broken, and no id can have become a duplicate.
-    changed_refs = [_refs_of(value) if isinstance(value, Brief) else value for value in (parsed[position[f.name]] for f in files)]
-    problems += check_brief_set({value.path: value.id for value in parsed}, changed_refs)
+    changed_refs = [refs[position[f.name]] for f in files]
+    problems += check_brief_set({value.path: value.id for value in refs}, changed_refs)
+    # A changed move can break another brief's (the move after it), so moves are checked whole.
+    problems += check_move_set(_built_layers(refs, drafts), tracks)
     # The originals' corrections may have changed: translated ones must still match.
     problems += check_translation_set(
-        previous.translations, {value.path: value.id for value in parsed},
-        {value.id: value for value in parsed if isinstance(value, Brief)}, {p.id: p for p in previous.pages},
+        previous.translations, {value.path: value.id for value in refs},
+        {value.brief.id: value.brief for value in parsed if isinstance(value, ParsedBrief)}, {p.id: p for p in previous.pages},
     )
     if problems:
         raise BuildFailed(problems)
+    valid = [value for value in parsed if isinstance(value, ParsedBrief)]
     kept = [warning for warning in previous.warnings if warning.path not in changed]
-    combined = _combined(config, vocabulary, tuple(parsed), previous.pages, drafts, kept, [parsed[position[name]] for name in changed])  # type: ignore[arg-type]
+    linted = [parsed[position[name]].brief for name in changed]  # type: ignore[union-attr]
+    combined = _combined(
+        config, vocabulary, tracks, previous.names, tuple(v.brief for v in valid), tuple(v.layers for v in valid), previous.pages, drafts,
+        kept, linted,
+    )
     return replace(combined, translations=previous.translations, vocabulary_translations=previous.vocabulary_translations)
 
 
-def parse_context(vocabulary: Vocabulary, limits: Limits) -> str:
-    """What a parsed file depends on besides its own bytes (the memo's keys add the engine)."""
-    return digest("parse", repr(vocabulary), repr(limits))
+def parse_context(vocabulary: Vocabulary, limits: Limits, tracks: TrackSource = None, names: Names = Names()) -> str:
+    """What a parsed file depends on besides its own bytes (the memo's keys add the engine):
+    the vocabulary, the limits, the names register and tracks.yaml (moves are checked against it)."""
+    return digest("parse", brief_context(vocabulary, limits, names), tracks_digest_part(tracks))
+
+
+def brief_context(vocabulary: Vocabulary, limits: Limits, names: Names = Names()) -> str:
+    """What a Brief (not its moves) depends on besides its file: part of its fingerprint, so
+    what is kept by it (feed entries with the vocabulary's labels) follows a vocabulary edit.
+
+    Of the names register, what parsing reads: every entry's id and names (the ids are
+    checked, the spellings suggest ids and find contested places named one way), not the notes."""
+    named = [(kind, entry.id, entry.contested, entry.names) for kind in NAME_KINDS for entry in names.kind(kind)]
+    return digest("brief", repr(vocabulary), repr(limits), repr(named))
 
 
 def _combined(
-    config: SiteConfig, vocabulary: Vocabulary, parsed: tuple[Brief, ...], pages: tuple[Page, ...], drafts: bool,
-    warnings_kept: list[Problem] | None = None, linted: list[Brief] | None = None,
+    config: SiteConfig, vocabulary: Vocabulary, tracks: Tracks | None, names: Names, parsed: tuple[Brief, ...],
+    layers: tuple[BriefLayers, ...], pages: tuple[Page, ...], drafts: bool, warnings_kept: list[Problem] | None = None,
+    linted: list[Brief] | None = None,
 ) -> Content:
-    """The content from every parsed brief; the warnings of `linted` (default: all) join `warnings_kept`."""
+    """The content from every parsed brief; the warnings of `linted` (default: all, and the
+    pages') join `warnings_kept`."""
     found = (warnings_kept or []) + [warning for brief in (parsed if linted is None else linted) for warning in lint_brief(brief)]
+    if linted is None:
+        found += [warning for page in pages for warning in page.text_warnings]
     warnings = tuple(sorted(found))
     published = tuple(b for b in parsed if drafts or not b.draft)
-    return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed)
+    return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed, tracks=tracks, layers=layers, names=names)
+
+
+def _built_layers(refs: list[BriefRefs], drafts: bool) -> list[BriefLayers]:
+    """The moves the rules across briefs apply to: those of the briefs this build publishes
+    (a draft's moves count only in a build with --drafts)."""
+    return [ref.layers for ref in refs if ref.layers is not None and (drafts or not ref.layers.draft)]
 
 
 def check_selected(
@@ -265,10 +325,17 @@ def check_selected(
     """
     renderer = renderer or MarkdownRenderer()
     config, vocabulary, problems = read_settings(root, content)
+    tracks, found = load_tracks(root, content)
+    problems += found
+    layered: TrackSource = UnreadTracks() if found else tracks
+    names, found = load_names(root, content)
+    problems += found
     limits = config.limits if config else Limits()
     terms = vocabulary if vocabulary is not None else _AnyTerm()
-    ids = _ids_by_path(survey_content(root, content).of("brief"), root)
+    brief_paths = survey_content(root, content).of("brief")
+    ids = _ids_by_path(brief_paths, root)
     warnings: list[Problem] = []
+    checked: list[BriefLayers] = []
     briefs = pages = 0
     for path in paths:
         name = relative_name(path, root)
@@ -288,13 +355,21 @@ def check_selected(
             continue
         if is_inside(path, content / "pages"):
             pages += 1
-            problems += parse_page(name, text or "", limits, renderer, reserved)[1]
+            page, found = parse_page(name, text or "", limits, renderer, reserved, names)
+            problems += found
+            warnings += list(page.text_warnings) if page else []
             continue
         briefs += 1
-        brief, refs, found = _parse_brief(name, text or "", terms, limits, renderer, today=today or today_anywhere())  # type: ignore[arg-type]
+        brief, layers, refs, found = _parse_brief(
+            name, text or "", terms, limits, renderer, tracks=layered, today=today or today_anywhere(), names=names,  # type: ignore[arg-type]
+        )
         problems += found
         warnings += lint_brief(brief) if brief else []
         problems += check_brief_set({**ids, name: refs.id}, [refs])
+        checked += [refs.layers] if refs.layers is not None else []
+    if checked and isinstance(layered, Tracks):
+        others = _other_layers(root, content, brief_paths, checked, layered, terms, limits)
+        problems += check_move_set([*checked, *others], layered, only=frozenset(layer.path for layer in checked))
     if problems:
         raise BuildFailed(problems + warnings)
     return CheckResult(briefs, pages, tuple(sorted(warnings)))
@@ -323,14 +398,67 @@ def check_brief_set(ids: Mapping[str, str], refs: list[BriefRefs]) -> list[Probl
     return problems
 
 
+def _other_layers(
+    root: Path, content: Path, paths: tuple[Path, ...], checked: list[BriefLayers], tracks: Tracks, terms, limits: Limits,
+) -> list[BriefLayers]:
+    """The moves of the published briefs that move the same tracks as the `checked` ones,
+    as far as they are valid: only files whose text names such a track are read, and of
+    those only the `moves:` block is parsed, so `check FILE` stays quick in a large archive
+    (the rules across briefs are checked in full by `check` and every build)."""
+    names = {layer.path for layer in checked}
+    moved = {move.track for layer in checked for move in layer.moves}
+    if not moved:
+        return []
+    # A literal first, so the search skips ahead quickly (a false match only costs a parse).
+    naming = re.compile(r"track\s*:\s*[\"']?(?:" + "|".join(map(re.escape, sorted(moved))) + r")(?![a-z0-9-])")
+    prefix = len(str(root)) + 1
+    found: list[BriefLayers] = []
+    for path in paths:
+        name = str(path)[prefix:].replace(os.sep, "/")  # relative_name, without a Path per file
+        if name in names:
+            continue
+        # `paths` come from survey_content, which follows no link and checks linked files.
+        text, problem = read_text(path, root, content, limits.max_file_bytes, listed=True)
+        if problem or not naming.search(text or ""):
+            continue
+        block = _top_level_blocks(text or "", ("moves", "draft"))
+        try:
+            parsed = parse_yaml(block, max_nodes=limits.max_yaml_values)
+        except YamlProblem:
+            continue
+        if not isinstance(parsed.data, dict) or parsed.data.get("draft") is True:
+            continue
+        checker = Checker(name, parsed, term_ids(tracks, terms.ids))  # type: ignore[arg-type]
+        layers, _ = check_layers(name, parsed.data, checker, tracks, {}, name.rsplit("/", 1)[-1][:-3])
+        found.append(layers)
+    return found
+
+
+def _top_level_blocks(text: str, keys: tuple[str, ...]) -> str:
+    """The lines of a file's front matter that hold the top-level `keys` (each key's line
+    and the indented or '- ' lines under it)."""
+    lines = text.split("\n")
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() == "---"), len(lines))
+    kept: list[str] = []
+    taking = False
+    for line in lines[1:end]:
+        if line[:1] not in (" ", "-", "#", ""):
+            taking = line.split(":", 1)[0] in keys
+        if taking:
+            kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
 def _ids_by_path(paths: tuple[Path, ...], root: Path) -> dict[str, str]:
     # The file name makes the id, so a brief with problems still has one.
     return {relative_name(path, root): path.name[: -len(".md")] for path in paths}
 
 
-def _refs_of(brief: Brief) -> BriefRefs:
+def _refs_of(parsed: ParsedBrief | Brief) -> BriefRefs:
+    """What the rules across briefs need of a valid brief (its moves too, when it has them)."""
+    brief, layers = (parsed.brief, parsed.layers) if isinstance(parsed, ParsedBrief) else (parsed, None)
     lines = brief.related_lines or (1,) * len(brief.related)
-    return BriefRefs(brief.path, brief.id, tuple(zip(brief.related, lines)))
+    return BriefRefs(brief.path, brief.id, tuple(zip(brief.related, lines)), layers)
 
 
 @dataclass(frozen=True)
@@ -378,7 +506,7 @@ def _parse_cached(
     results: list[tuple[Any, list[Problem]] | None] = []
     for key in keys:
         value = memo.get(key, counted=True) if memo else None
-        if isinstance(value, Brief) and today is not None and latest_date(value) > today:
+        if isinstance(value, ParsedBrief) and today is not None and latest_date(value.brief, value.layers) > today:
             value = None  # valid on a later day (a clock set back): parse it again to report it
         results.append(None if value is None else (value, []))
     missing, items = [], []
@@ -391,8 +519,7 @@ def _parse_cached(
             results[i] = (None, [problem])
             continue
         missing.append(i)
-        # The key goes along: a brief is made with its fingerprint, not copied to add it here.
-        items.append((kind, files[i].name, text, keys[i]))
+        items.append((kind, files[i].name, text))
     fresh = (map_chunks or _map_serially)(parse_chunk, items, progress=progress)
     for index, (value, found) in zip(missing, fresh):
         if value is not None and not found and memo:
@@ -402,20 +529,23 @@ def _parse_cached(
 
 
 def _parse_chunk(
-    vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer | None, reserved: frozenset[str], today: dt.date | None, chunk,
+    vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer | None, reserved: frozenset[str], today: dt.date | None,
+    tracks: TrackSource, names: Names | None, chunk,
 ) -> list[tuple[Any, list[Problem]]]:
-    """Parse a chunk of (kind, name, text, key); one Markdown renderer serves the whole chunk.
+    """Parse a chunk of (kind, name, text); one Markdown renderer serves the whole chunk.
 
-    A brief with problems comes back as its BriefRefs, for the rules across briefs.
+    A valid brief comes back as a ParsedBrief, one with problems as its BriefRefs, for the
+    rules across briefs.
     """
     renderer = renderer or MarkdownRenderer()
+    context = brief_context(vocabulary, limits, names or Names())
     results = []
-    for kind, name, text, key in chunk:
+    for kind, name, text in chunk:
         if kind == "brief":
-            brief, refs, problems = _parse_brief(name, text, vocabulary, limits, renderer, fingerprint=key, today=today)
-            results.append((brief or refs, problems))
+            brief, layers, refs, problems = _parse_brief(name, text, vocabulary, limits, renderer, tracks, context, today, names)
+            results.append((ParsedBrief(brief, layers) if brief is not None and layers is not None else refs, problems))
         else:
-            results.append(parse_page(name, text, limits, renderer, reserved))
+            results.append(parse_page(name, text, limits, renderer, reserved, names))
     return results
 
 
@@ -431,70 +561,118 @@ def _map_serially(function, items, progress: Callable[[int, int], None] | None =
 
 
 def parse_brief(
-    name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, fingerprint: str = "",
-    today: dt.date | None = None,
+    name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, tracks: TrackSource = None,
+    today: dt.date | None = None, names: Names | None = Names(),
 ) -> tuple[Brief | None, list[Problem]]:
-    """Validate one brief file's text; `name` is its path relative to the project root.
-
-    `fingerprint` is the loader's digest of everything the brief is made from (see Brief).
-    """
-    brief, _, problems = _parse_brief(name, text, vocabulary, limits, renderer, fingerprint, today)
+    """Validate one brief file's text; `name` is its path relative to the project root;
+    `names` the register its places and people are checked against (None: any id passes)."""
+    brief, _, _, problems = _parse_brief(name, text, vocabulary, limits, renderer, tracks, today=today, names=names)
     return brief, problems
 
 
 def _parse_brief(
-    name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, fingerprint: str = "",
-    today: dt.date | None = None,
-) -> tuple[Brief | None, BriefRefs, list[Problem]]:
+    name: str, text: str, vocabulary: Vocabulary, limits: Limits, renderer: MarkdownRenderer, tracks: TrackSource = None,
+    context: str = "", today: dt.date | None = None, names: Names | None = Names(),
+) -> tuple[Brief | None, BriefLayers | None, BriefRefs, list[Problem]]:
     stem = name.rsplit("/", 1)[-1][:-3]
     name_problems = _check_brief_name(name, stem)
     problems = list(name_problems)
     front = _read_front_matter(name, text, limits)
     problems += front.problems
     values: dict[str, Any] = {}
+    layers: BriefLayers | None = None
     if front.parsed is not None:
-        checker = Checker(name, front.parsed, vocabulary.ids, today)
-        values, found = validate_mapping(front.parsed.data, BRIEF_FIELDS, checker)
+        checker = _brief_checker(name, front.parsed, term_ids(tracks, vocabulary.ids), names, today)
+        data = front.parsed.data
+        # Moves and reactions are checked entry by entry (tracks.py), so that one bad
+        # entry does not hide the rules across briefs for the others.
+        values, found = validate_mapping({k: v for k, v in data.items() if k not in LAYER_FIELDS}, BRIEF_FIELDS, checker)
         problems += front.without_skipped(found)
         # A bad file name is reported already; comparing its date to the field adds only noise.
         problems += _check_dates(name, "" if name_problems else stem, values, front.parsed.line)
+        layers, found = check_layers(name, data, checker, tracks, values, stem)
+        problems += front.without_skipped(found)
     related = values.get("related", ())
     related_lines = tuple(front.parsed.line("related", i) for i in range(len(related))) if front.parsed else ()
-    refs = BriefRefs(name, stem, tuple(zip(related, related_lines)))
+    refs = BriefRefs(name, stem, tuple(zip(related, related_lines)), layers)
     body, found = _render_body(name, front.split, renderer, limits)
     problems += found
     if problems or body is None:
-        return None, refs, problems
-    return (
-        Brief(
-            id=stem,
-            path=name,
-            title=values["title"],
-            date=values["date"],
-            type=values["type"],
-            actors=values["actors"],
-            summary=values["summary"],
-            sources=tuple(Source(**record) for record in values["sources"]),
-            body=body,
-            end_date=values.get("end_date"),
-            tags=values.get("tags", ()),
-            related=related,
-            updated=values.get("updated"),
-            corrections=tuple(Correction(**record) for record in values.get("corrections", ())),
-            draft=values.get("draft", False),
-            related_lines=related_lines,
-            source_lines=tuple(front.parsed.line("sources", i) for i in range(len(values["sources"]))),  # type: ignore[union-attr]
-            fingerprint=fingerprint,
-            head=brief_head(stem, values["date"], values["type"], values["actors"], values.get("tags", ()), related),
-            text_digest=text_digest(values["title"], values["summary"], front.split.body, [c["note"] for c in values.get("corrections", ())]),  # type: ignore[union-attr]
-        ),
-        refs,
-        [],
+        return None, None, refs, problems
+    brief = Brief(
+        id=stem,
+        path=name,
+        title=values["title"],
+        date=values["date"],
+        type=values["type"],
+        actors=values["actors"],
+        summary=values["summary"],
+        sources=tuple(Source(**record) for record in values["sources"]),
+        body=body,
+        end_date=values.get("end_date"),
+        tags=values.get("tags", ()),
+        related=related,
+        updated=values.get("updated"),
+        corrections=tuple(Correction(**record) for record in values.get("corrections", ())),
+        draft=values.get("draft", False),
+        places=values.get("places", ()),
+        people=values.get("people", ()),
+        text_warnings=_text_warnings(name, front, values, names),
+        related_lines=related_lines,
+        source_lines=tuple(front.parsed.line("sources", i) for i in range(len(values["sources"]))),  # type: ignore[union-attr]
+        head=brief_head(stem, values["date"], values["type"], values["actors"], values.get("tags", ()), related),
+        text_digest=text_digest(values["title"], values["summary"], front.split.body, [c["note"] for c in values.get("corrections", ())]),  # type: ignore[union-attr]
     )
+    # The digest of the brief's own values and what they were read with: its moves and
+    # reactions are not among them, so the pages that list it do not change with them.
+    fingerprint = digest(context or brief_context(vocabulary, limits, names or Names()), repr(brief))
+    return replace(brief, fingerprint=fingerprint), layers, refs, []
 
 
-def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer, reserved: frozenset[str] = frozenset()) -> tuple[Page | None, list[Problem]]:
-    """Validate one standalone page (content/pages/<id>.md)."""
+def _brief_checker(
+    name: str, parsed: ParsedYaml, term_ids: Callable[[str], Any], names: Names | None, today: dt.date | None,
+) -> Checker:
+    """Brief fields are checked against the vocabulary and tracks (`term_ids`) and, for places
+    and people, the names register (any id passes when it could not be read: its own
+    problems are shown)."""
+    if names is None:
+        return Checker(name, parsed, lambda kind: _AnyTerm() if kind in NAME_KINDS else term_ids(kind), today)  # type: ignore[return-value]
+    return Checker(name, parsed, lambda kind: names.ids(kind) if kind in NAME_KINDS else term_ids(kind), today, names_suggester(names))
+
+
+def _text_warnings(name: str, front: "_FrontMatter", values: dict[str, Any], names: Names | None) -> tuple[Problem, ...]:
+    """Warnings that need the file's text: contested places named one way only."""
+    if names is None or front.split is None or front.parsed is None:
+        return ()
+    pieces = [(field, *_field_source(front, field), values[field]) for field in ("title", "summary")]
+    pieces = [(field, line, value, source) for field, line, source, value in pieces]
+    pieces.append(("body", front.split.body_line, front.split.body, ""))
+    for index, correction in enumerate(values.get("corrections", ())):
+        line = front.parsed.line("corrections", index, "note")
+        source = front.split.front_matter.split("\n")[line - 2]  # a correction note shown on the page
+        pieces.append((f"corrections[{index + 1}].note", line, correction["note"], source))
+    return tuple(contested_names(name, pieces, names))
+
+
+def _field_source(front: "_FrontMatter", field: str) -> tuple[int, str]:
+    """The line of a top-level front matter field and the text of its lines, up to the next field."""
+    line = front.parsed.line(field)  # type: ignore[union-attr]
+    lines = front.split.front_matter.split("\n")  # type: ignore[union-attr]
+    start = line - 2  # the front matter starts on the file's line 2
+    end = start + 1
+    while end < len(lines) and not _NEXT_FIELD.match(lines[end]):
+        end += 1
+    return line, "\n".join(lines[start:end])
+
+
+_NEXT_FIELD = re.compile(r"[^\s#-]")
+
+
+def parse_page(
+    name: str, text: str, limits: Limits, renderer: MarkdownRenderer, reserved: frozenset[str] = frozenset(), names: Names | None = Names(),
+) -> tuple[Page | None, list[Problem]]:
+    """Validate one standalone page (content/pages/<id>.md); `names` the register its text
+    is checked against for contested places named one way only."""
     stem = name.rsplit("/", 1)[-1][:-3]
     problems: list[Problem] = []
     if BRIEF_ID.fullmatch(stem):
@@ -516,14 +694,18 @@ def parse_page(name: str, text: str, limits: Limits, renderer: MarkdownRenderer,
     if problems or body is None:
         return None, problems
     digest_ = text_digest(values["title"], values["summary"], front.split.body)  # type: ignore[union-attr]
-    return Page(stem, name, values["title"], values["summary"], values.get("order", 100), body, digest_), []
+    warnings = _text_warnings(name, front, values, names)
+    page = Page(stem, name, values["title"], values["summary"], values.get("order", 100), body, text_warnings=warnings, text_digest=digest_)
+    return page, []
 
 
-def latest_date(brief: Brief) -> dt.date:
-    """The latest date anywhere in a brief (its sources' dates included)."""
+def latest_date(brief: Brief, layers: BriefLayers | None = None) -> dt.date:
+    """The latest date anywhere in a brief (its sources' dates, moves and reactions included)."""
     dates = [brief.last_modified, *(s.date for s in brief.sources if s.date)]
     if brief.end_date:
         dates.append(brief.end_date)
+    if layers is not None:
+        dates += [move.as_of for move in layers.moves] + [reaction.date for reaction in layers.reactions]
     return max(dates)
 
 

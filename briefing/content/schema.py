@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from .days import real_day
 from ..errors import Problem, did_you_mean
+from ..model import DIRECTIONS, TRACK_KINDS
 from .text_rules import BIDI_CONTROLS, describe_code_point, describe_not_carried, find_not_carried, has_visible_text
 from .url_rules import MAX_URL_LENGTH, check_base_url, check_source_url
 from .yamldata import BadScalar, ParsedYaml
@@ -40,14 +41,27 @@ class FieldSpec:
     """One front matter field: its name, kind, whether required, and its rule."""
 
     name: str
-    kind: str  # text | date | bool | int | url | term | terms | brief_ids | records | mapping
+    kind: str  # text | texts | date | bool | int | url | term | terms | choice | brief_ids | records | mapping
     required: bool
     description: str
     max_length: int = 0
-    vocabulary: str = ""  # for term/terms: 'types', 'actors' or 'tags'
+    vocabulary: str = ""  # for term/terms: a key of TERM_SOURCES ('types', 'actors', 'tracks', ...)
     min_items: int = 0
     item_fields: tuple["FieldSpec", ...] = ()  # for records and mapping
     minimum: int = 0  # for int
+    choices: tuple[str, ...] = ()  # for choice: the fixed values allowed
+
+
+# What each kind of term is called in messages, and where its ids are defined.
+TERM_SOURCES = {
+    "types": ("milestone type", "content/vocabulary.yaml"),
+    "actors": ("actor", "content/vocabulary.yaml"),
+    "tags": ("tag", "content/vocabulary.yaml"),
+    "tracks": ("track", "content/tracks.yaml"),
+    "stances": ("stance", "content/tracks.yaml"),
+    "places": ("place", "content/names.yaml"),
+    "people": ("person", "content/names.yaml"),
+}
 
 
 SOURCE_FIELDS = (
@@ -64,13 +78,36 @@ CORRECTION_FIELDS = (
     FieldSpec("note", "text", True, "What was corrected.", 600),
 )
 
+MOVE_FIELDS = (
+    FieldSpec("track", "term", True, "Id of the track this milestone moved, from content/tracks.yaml.", vocabulary="tracks"),
+    FieldSpec("lane", "text", False, "On a lanes track (e.g. mediation formats): the id of the lane that moved.", 60),
+    FieldSpec("to", "text", False, "On a ladder: the id of the level reached; on a lanes track: the lane's new state. Not on an arrows track.", 60),
+    FieldSpec("direction", "choice", False, "On an arrows track only: improving or worsening.", choices=DIRECTIONS),
+    FieldSpec("as_of", "date", True, "Day the move took effect, YYYY-MM-DD; not before the brief's date."),
+    FieldSpec("reason", "text", True, "Why this milestone moved the track, in one sentence.", 300),
+    FieldSpec("source", "int", True, "Number of the brief's source that supports the move (1 for the first).", minimum=1),
+    FieldSpec("note", "text", False, "Where the judgement is disputed, contestable or rests on uncertain details, and why.", 600),
+    FieldSpec("setback", "bool", False, "true for a ladder move to a lower level; required for one."),
+)
+
+REACTION_FIELDS = (
+    FieldSpec("actor", "term", True, "Actor id from content/vocabulary.yaml of the third party that reacted.", vocabulary="actors"),
+    FieldSpec("date", "date", True, "Day of the reaction, YYYY-MM-DD; not before the brief's date."),
+    FieldSpec("speaker", "text", True, "Who spoke for the actor, as the source names them.", 200),
+    FieldSpec("stance", "term", True, "Stance id from content/tracks.yaml.", vocabulary="stances"),
+    FieldSpec("paraphrase", "text", True, "What the actor said, in our own words.", 400),
+    FieldSpec("source", "int", True, "Number of the brief's source that reports the reaction (1 for the first).", minimum=1),
+    FieldSpec("quote", "text", False, "The actor's words, verbatim, only where the cited source holds them.", 400),
+    FieldSpec("note", "text", False, "Where the stance given is contestable: why.", 600),
+)
+
 BRIEF_FIELDS = (
     FieldSpec("title", "text", True, "Headline of the brief, plain text.", 200),
     FieldSpec("date", "date", True, "Day of the event, YYYY-MM-DD; must match the file name."),
     FieldSpec("end_date", "date", False, "Last day of a multi-day event, YYYY-MM-DD."),
     FieldSpec("type", "term", True, "Milestone type id from content/vocabulary.yaml.", vocabulary="types"),
     FieldSpec(
-        "actors", "terms", True, "Actor ids from content/vocabulary.yaml, parties first.",
+        "actors", "terms", True, "Actor ids from content/vocabulary.yaml of those that took part, parties first; a third party that only reacted goes in reactions.",
         vocabulary="actors", min_items=1,
     ),
     FieldSpec("summary", "text", True, "One to three sentences, plain text; shown in lists, feeds and search.", 400),
@@ -82,6 +119,10 @@ BRIEF_FIELDS = (
     FieldSpec("updated", "date", False, "Day of the last substantive update, YYYY-MM-DD."),
     FieldSpec("corrections", "records", False, "Corrections made after publication.", item_fields=CORRECTION_FIELDS),
     FieldSpec("draft", "bool", False, "true keeps the brief out of the site unless built with --drafts."),
+    FieldSpec("places", "terms", False, "Place ids from content/names.yaml: where it happened and the places it names.", vocabulary="places"),
+    FieldSpec("people", "terms", False, "Person ids from content/names.yaml: the people it names.", vocabulary="people"),
+    FieldSpec("moves", "records", False, "What the milestone changed on the tracks of content/tracks.yaml.", item_fields=MOVE_FIELDS),
+    FieldSpec("reactions", "records", False, "Public reactions of third parties that did not take part (they are not in actors).", item_fields=REACTION_FIELDS),
 )
 
 TERM_FIELDS = (
@@ -93,6 +134,34 @@ TERM_FIELDS = (
 VOCABULARY_FIELDS = tuple(
     FieldSpec(kind, "records", True, f"The {kind} a brief can use.", min_items=1, item_fields=TERM_FIELDS)
     for kind in ("types", "actors", "tags")
+)
+
+LEVEL_FIELDS = (
+    FieldSpec("id", "text", True, "Stable id: lowercase letters, digits and hyphens.", 60),
+    FieldSpec("label", "text", True, "Name shown to readers.", 100),
+    FieldSpec("definition", "text", True, "What must be true, and checkable in a source, for this to apply.", 400),
+)
+
+TRACK_FIELDS = (
+    FieldSpec("id", "text", True, "Stable id: lowercase letters, digits and hyphens.", 60),
+    FieldSpec("label", "text", True, "Name shown to readers.", 100),
+    FieldSpec("definition", "text", True, "One line saying what the track follows.", 400),
+    FieldSpec("kind", "choice", True, "ladder (ordered levels), lanes (lanes with states) or arrows (better or worse).", choices=TRACK_KINDS),
+    FieldSpec("levels", "records", False, "A ladder's levels, lowest first; the track starts at the first.", item_fields=LEVEL_FIELDS),
+    FieldSpec("lanes", "records", False, "A lanes track's lanes.", item_fields=LEVEL_FIELDS),
+    FieldSpec("states", "records", False, "The states a lane of a lanes track can be in.", item_fields=LEVEL_FIELDS),
+)
+
+STANCE_FIELDS = (
+    FieldSpec("id", "text", True, "Stable id: lowercase letters, digits and hyphens.", 60),
+    FieldSpec("label", "text", True, "Name shown to readers.", 100),
+    FieldSpec("symbol", "text", True, "A short symbol shown beside the label, e.g. ++.", 5),
+    FieldSpec("definition", "text", True, "What a reaction must say to have this stance.", 400),
+)
+
+TRACKS_FILE_FIELDS = (
+    FieldSpec("stances", "records", True, "The published scale of reactions, most favourable first.", min_items=1, item_fields=STANCE_FIELDS),
+    FieldSpec("tracks", "records", True, "The negotiation tracks.", min_items=1, item_fields=TRACK_FIELDS),
 )
 
 LIMIT_FIELDS = (
@@ -170,6 +239,8 @@ class Checker:
     parsed: ParsedYaml
     vocabulary_ids: Callable[[str], frozenset[str]]
     today: dt.date | None = None  # the day of the build: later dates are refused
+    # For an unknown id of `kind`, the id it most likely means (e.g. from a spelling), if any.
+    suggest: Callable[[str, str], str | None] | None = None
 
 
 def validate_mapping(
@@ -204,17 +275,18 @@ def validate_mapping(
 def _check_value(spec: FieldSpec, raw: Any, checker: Checker, at: tuple, name: str) -> tuple[Any, list[Problem]]:
     line = checker.parsed.line(*at)
     if spec.kind == "records":
-        return _check_records(spec, raw, checker, at, name)
+        return check_records(spec, raw, checker, at, name)
     if spec.kind == "mapping":
         values, problems = validate_mapping(raw, spec.item_fields, checker, at, name)
         return values, problems
-    if spec.kind in ("terms", "brief_ids"):
+    if spec.kind in ("terms", "brief_ids", "texts"):
         return _check_list(spec, raw, checker, at, name)
     value, message = _SCALAR_CHECKS[spec.kind](spec, raw, checker)
     return value, ([Problem(checker.path, line, name, message)] if message else [])
 
 
-def _check_records(spec: FieldSpec, raw: Any, checker: Checker, at: tuple, name: str):
+def check_records(spec: FieldSpec, raw: Any, checker: Checker, at: tuple, name: str):
+    """A list of records: each entry's valid values (None if it is no list) and the problems."""
     line = checker.parsed.line(*at)
     if not isinstance(raw, list):
         return None, [Problem(checker.path, line, name, f"expected a list of entries starting with '- ', got {_kind_of(raw)}")]
@@ -236,11 +308,13 @@ def _check_list(spec: FieldSpec, raw: Any, checker: Checker, at: tuple, name: st
     if len(raw) < spec.min_items:
         return None, [Problem(checker.path, line, name, f"needs at least {spec.min_items} entry")]
     problems: list[Problem] = []
-    seen: set[str] = set()
+    seen: dict[str, None] = {}  # the items in order, as cleaned (texts with spaces collapsed)
     for index, item in enumerate(raw):
         item_line = checker.parsed.line(*at, index)
         if spec.kind == "terms":
             _, message = _check_term(spec, item, checker)
+        elif spec.kind == "texts":
+            item, message = _check_text(spec, item, checker)
         else:
             message = _check_brief_id(item)
         if message is None and item in seen:
@@ -248,8 +322,8 @@ def _check_list(spec: FieldSpec, raw: Any, checker: Checker, at: tuple, name: st
         if message:
             problems.append(Problem(checker.path, item_line, name, message))
         else:
-            seen.add(item)
-    return tuple(raw), problems
+            seen[item] = None
+    return tuple(seen), problems
 
 
 def _check_text(spec: FieldSpec, raw: Any, checker: Checker):
@@ -370,14 +444,28 @@ def _url_value(raw: Any, check: Callable[[str], str | None]):
 
 def _check_term(spec: FieldSpec, raw: Any, checker: Checker):
     known = checker.vocabulary_ids(spec.vocabulary)
-    singular = {"types": "milestone type", "actors": "actor", "tags": "tag"}[spec.vocabulary]
+    singular, place = TERM_SOURCES[spec.vocabulary]
     if not isinstance(raw, str):
         return None, f"expected a {singular} id, got {_kind_of(raw)}"
     if raw not in known:
-        hint = did_you_mean(raw, known)
-        listed = f"{spec.vocabulary} are listed in content/vocabulary.yaml"
-        hint = f"{hint[:-1]} {listed})" if hint else f" ({listed})"
-        return None, f"unknown {singular} '{raw}'{hint}"
+        meant = checker.suggest(spec.vocabulary, raw) if checker.suggest else None
+        return None, unknown_id_message(singular, raw, known, f"{spec.vocabulary} are listed in {place}", meant)
+    return raw, None
+
+
+def unknown_id_message(singular: str, raw: str, known, listed: str, meant: str | None = None) -> str:
+    """`unknown track 'x' (did you mean 'y'? tracks are listed in …)`: an unknown id, the
+    id it most likely means (`meant`, else the closest known one) and where they are all listed."""
+    hint = f" (did you mean '{meant}'?)" if meant else did_you_mean(raw, known)
+    hint = f"{hint[:-1]} {listed})" if hint else f" ({listed})"
+    return f"unknown {singular} '{raw}'{hint}"
+
+
+def _check_choice(spec: FieldSpec, raw: Any, checker: Checker):
+    allowed = ", ".join(spec.choices)
+    if not isinstance(raw, str) or raw not in spec.choices:
+        hint = did_you_mean(raw, spec.choices) if isinstance(raw, str) else ""
+        return None, f"expected one of {allowed}, got {_kind_of(raw)}{hint}"
     return raw, None
 
 
@@ -395,6 +483,7 @@ _SCALAR_CHECKS = {
     "url": _check_url,
     "site_url": _check_site_url,
     "term": _check_term,
+    "choice": _check_choice,
 }
 
 

@@ -5,6 +5,7 @@ of the original's text they were made from (so staleness comes from content, not
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -73,10 +74,10 @@ def check_language(name: str, language: str, config: SiteConfig | None) -> list[
 
 def parse_translation(
     kind: str, name: str, text: str, config: SiteConfig | None, limits: Limits, renderers: dict[str, MarkdownRenderer],
-    today: dt.date | None, fingerprint: str = "",
+    today: dt.date | None,
 ) -> tuple[Translation | None, list[Problem]]:
     """Validate one translation file of a brief or page (`kind`); `name` is its path
-    relative to the project root."""
+    relative to the project root. Its fingerprint digests all its values (as a Brief's)."""
     from .loader import read_front_matter, render_body  # the loader imports this module
 
     stem = name.rsplit("/", 1)[-1][:-3]
@@ -106,7 +107,8 @@ def parse_translation(
     provenance = Provenance(record["method"], record["reviewed"], record["translator"], record["date"], record["original_digest"])
     corrections = tuple(Correction(c["date"], c["note"], language) for c in values.get("corrections", ()))
     line = front.parsed.line("translation") if front.parsed else 1
-    return Translation(kind, original, language, name, values["title"], values["summary"], body, provenance, corrections, fingerprint, line), []
+    translation = Translation(kind, original, language, name, values["title"], values["summary"], body, provenance, corrections, "", line)
+    return dataclasses.replace(translation, fingerprint=digest("translation", repr(translation))), []
 
 
 def _fields(kind: str) -> tuple[FieldSpec, ...]:

@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import re
 
-from ..content.schema import BRIEF_FIELDS, CORRECTION_FIELDS, PROVENANCE_FIELDS, SOURCE_FIELDS, TRANSLATION_FIELDS, FieldSpec
+from ..content.schema import (
+    BRIEF_FIELDS, CORRECTION_FIELDS, LEVEL_FIELDS, MOVE_FIELDS, PROVENANCE_FIELDS, REACTION_FIELDS, SOURCE_FIELDS, STANCE_FIELDS,
+    TERM_SOURCES, TRACK_FIELDS, TRANSLATION_FIELDS, FieldSpec,
+)
 
 FIELD_TABLES = {
     "brief-fields": BRIEF_FIELDS,
     "source-fields": SOURCE_FIELDS,
     "correction-fields": CORRECTION_FIELDS,
+    "move-fields": MOVE_FIELDS,
+    "reaction-fields": REACTION_FIELDS,
+    "track-fields": TRACK_FIELDS,
+    "level-fields": LEVEL_FIELDS,
+    "stance-fields": STANCE_FIELDS,
     "translation-fields": TRANSLATION_FIELDS,
     "provenance-fields": PROVENANCE_FIELDS,
 }
@@ -53,9 +61,11 @@ def _describe_kind(spec: FieldSpec) -> str:
     if kind == "url":
         return "`http://` or `https://` address"
     if kind == "term":
-        return f"one id from `{spec.vocabulary}` in content/vocabulary.yaml"
+        return f"one id from `{spec.vocabulary}` in {TERM_SOURCES[spec.vocabulary][1]}"
     if kind == "terms":
-        return f"list of ids from `{spec.vocabulary}` in content/vocabulary.yaml{_at_least(spec)}"
+        return f"list of ids from `{spec.vocabulary}` in {TERM_SOURCES[spec.vocabulary][1]}{_at_least(spec)}"
+    if kind == "choice":
+        return "one of " + ", ".join(f"`{choice}`" for choice in spec.choices)
     if kind == "brief_ids":
         return "list of brief ids (file names without `.md`)"
     if kind == "mapping":

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import bisect
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ..content.loader import Content
-from ..model import Brief, Memo, Page, SiteConfig, Term, Vocabulary
+from ..model import NAME_KINDS, Brief, Memo, Names, Page, SiteConfig, Term, Tracks, Vocabulary
+from .tracks import StatusBoard, TrackData, assemble_tracks
 
 RELATED_LIMIT = 5
 RELATED_WINDOW = 5  # candidates per side in each shared group; bounds the cost per brief
@@ -53,6 +54,33 @@ class Archive:
     newer: Mapping[str, Brief | None]
     related: Mapping[str, tuple[Brief, ...]]
     year_summaries: tuple[YearSummary, ...] = ()  # newest first, one per entry of `years`
+    # Tracks, moves and reactions (None without content/tracks.yaml). Templates read the
+    # narrow parts: `track_board` (every track's status), `track_definitions` (tracks.yaml)
+    # or `has_tracks`, so a moved track does not re-render every page.
+    tracks: TrackData | None = None
+    names: Names = Names()  # the names register
+    named: Mapping[str, tuple[Group, ...]] = field(default_factory=dict)  # 'places' | 'people' -> label order
+
+    @property
+    def has_tracks(self) -> bool:
+        """Whether the archive has tracks (and so the tracks and reactions pages)."""
+        return self.tracks is not None
+
+    @property
+    def track_board(self) -> StatusBoard | None:
+        """Every track's status as of the archive's latest content date."""
+        return self.tracks.board if self.tracks else None
+
+    @property
+    def track_definitions(self) -> Tracks | None:
+        """The tracks, levels and stances of content/tracks.yaml."""
+        return self.tracks.definitions if self.tracks else None
+
+    @property
+    def name_kinds(self) -> tuple[str, ...]:
+        """The kinds of the names register that have entries ('places', 'people'): narrow,
+        so a page that only links to their indexes does not depend on every entry."""
+        return tuple(kind for kind in NAME_KINDS if self.names.kind(kind))
 
     def term(self, kind: str, term_id: str) -> Term:
         """Look up a vocabulary term by kind and id."""
@@ -99,7 +127,25 @@ def assemble_archive(content: Content, memo: Memo | None = None) -> Archive:
     lookup = by_id.__getitem__
     related = {b.id: tuple(map(lookup, chosen)) for b, chosen in zip(briefs, _related_ids(briefs, by_id, memo))}
     pages = tuple(sorted(content.pages, key=lambda p: (p.order, p.id)))
-    return Archive(content.config, content.vocabulary, briefs, pages, years, terms, by_id, older, newer, related, summaries)
+    tracks = assemble_tracks(content.tracks, content.published_layers(), briefs, content.vocabulary) if content.tracks else None
+    return Archive(
+        content.config, content.vocabulary, briefs, pages, years, terms, by_id, older, newer, related, summaries, tracks,
+        content.names, _named_groups(content.names, briefs),
+    )
+
+
+def _named_groups(names: Names, briefs: tuple[Brief, ...]) -> dict[str, tuple[Group, ...]]:
+    """Briefs under every place and person of the register, newest first, in label order."""
+    members: dict[str, dict[str, list[Brief]]] = {kind: {e.id: [] for e in names.kind(kind)} for kind in NAME_KINDS}
+    for brief in briefs:
+        for kind, ids in (("places", brief.places), ("people", brief.people)):
+            for entry_id in ids:
+                if entry_id in members[kind]:
+                    members[kind][entry_id].append(brief)
+    return {
+        kind: tuple(Group(e.id, e.label, e.description, tuple(members[kind][e.id])) for e in names.kind(kind))
+        for kind in NAME_KINDS
+    }
 
 
 def _related_ids(briefs: tuple[Brief, ...], by_id: Mapping[str, Brief], memo: Memo | None) -> list[tuple[str, ...]]:

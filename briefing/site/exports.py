@@ -13,7 +13,7 @@ import re
 from typing import Any, Mapping
 
 from .archive import Archive
-from ..model import Brief, Span
+from ..model import NAME_KINDS, Brief, Named, Span
 from .urls import TERM_KINDS, Urls
 
 # Bump when a field is renamed, removed or changes meaning (adding a field does not).
@@ -21,7 +21,7 @@ SCHEMA_VERSION = 1
 
 # Fields of each brief record, in CSV column order (the JSON record has the same keys).
 RECORD_FIELDS = (
-    "id", "url", "title", "date", "end_date", "type", "actors", "tags", "summary", "sources",
+    "id", "url", "title", "date", "end_date", "type", "actors", "tags", "places", "people", "summary", "sources",
     "related", "updated", "corrections", "last_modified", "draft", "body_text", "body_html",
 )
 SOURCE_FIELDS = ("publisher", "title", "url", "date", "archived", "note")
@@ -52,6 +52,8 @@ def assemble_record(brief: Brief, urls: Urls) -> dict[str, Any]:
         "type": brief.type,
         "actors": list(brief.actors),
         "tags": list(brief.tags),
+        "places": list(brief.places),
+        "people": list(brief.people),
         "summary": brief.summary,
         "sources": [
             {"publisher": s.publisher, "title": s.title, "url": s.url, "date": day(s.date),
@@ -90,9 +92,25 @@ _JSON: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":"), "sort_
 
 def json_frame_of(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> tuple[bytes, bytes]:
     """data/briefs.json around its records: schema version, licence, attribution, vocabulary."""
-    config = archive.config
     document = {
-        "schema_version": SCHEMA_VERSION,
+        **document_header(archive, urls, strings, SCHEMA_VERSION),
+        "vocabulary": {
+            kind: [{"id": t.id, "label": t.label, "description": t.description} for t in archive.vocabulary.kind(kind)]
+            for kind in TERM_KINDS
+        },
+        "names": {kind: [_named_record(entry) for entry in archive.names.kind(kind)] for kind in NAME_KINDS},
+        "briefs": [],
+    }
+    # Same bytes as dumping the whole document at once, joined from one record per brief.
+    before, after = json.dumps(document, **_JSON).split('"briefs":[]', 1)  # only a key can match
+    return f'{before}"briefs":['.encode("utf-8"), f"]{after}\n".encode("utf-8")
+
+
+def document_header(archive: Archive, urls: Urls, strings: Mapping[str, Any], version: int) -> dict[str, Any]:
+    """What every JSON download starts with: its schema version, the archive, the licence."""
+    config = archive.config
+    return {
+        "schema_version": version,
         "title": config.title,
         "description": config.description,
         "url": urls.absolute(urls.home()),
@@ -101,15 +119,18 @@ def json_frame_of(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> t
         "publisher": config.author,
         "license": config.license,
         "attribution": attribution(archive, urls, strings),
-        "vocabulary": {
-            kind: [{"id": t.id, "label": t.label, "description": t.description} for t in archive.vocabulary.kind(kind)]
-            for kind in TERM_KINDS
-        },
-        "briefs": [],
     }
-    # Same bytes as dumping the whole document at once, joined from one record per brief.
-    before, after = json.dumps(document, **_JSON).split('"briefs":[]', 1)  # only a key can match
-    return f'{before}"briefs":['.encode("utf-8"), f"]{after}\n".encode("utf-8")
+
+
+def _named_record(entry: Named) -> dict[str, Any]:
+    """A place or person of the register as data: its label and every name in every language."""
+    return {
+        "id": entry.id, "label": entry.label, "contested": entry.contested, "description": entry.description,
+        "names": [
+            {"display": n.display, "used_by": n.used_by or None, "forms": dict(n.forms), "variants": list(n.variants)}
+            for n in entry.names
+        ],
+    }
 
 
 def csv_frame_of() -> tuple[bytes, bytes]:
@@ -145,13 +166,18 @@ def flatten_record(record: Mapping[str, Any]) -> dict[str, str]:
         elif name == "corrections":
             for field in CORRECTION_FIELDS:
                 cells[f"correction_{field}"] = "\n".join(c[field] for c in value)
-        elif isinstance(value, list):
-            cells[name] = "\n".join(value)
-        elif isinstance(value, bool):
-            cells[name] = "true" if value else "false"
         else:
-            cells[name] = "" if value is None else str(value)
+            cells[name] = csv_cell(value)
     return cells
+
+
+def csv_cell(value: Any) -> str:
+    """One value as a CSV cell: a list one item per line, booleans true/false, null empty."""
+    if isinstance(value, list):
+        return "\n".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
 def neutralise_formula(cell: str) -> str:

@@ -6,6 +6,7 @@ comes from the content (a brief's last change), never from the clock.
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import html
 import json
@@ -18,6 +19,7 @@ from .archive import Archive
 from .dates import human_date, latest, rfc3339
 from ..hashing import digest
 from ..model import Brief, Memo
+from .tracks import TrackHistory
 from .urls import Urls
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -183,3 +185,39 @@ def render_entry_html(brief: Brief, strings: Mapping[str, Any], language: str, o
     )
     parts.append(f"<h2>{esc(strings['sources_title'])}</h2><ol>{sources}</ol>")
     return _NOT_XML.sub("", "\n".join(parts))
+
+
+def assemble_track_feed(
+    archive: Archive, urls: Urls, strings: Mapping[str, Any], history: TrackHistory, value_label, fallback: dt.date | None,
+) -> Feed:
+    """The Atom feed of one track: an entry per move, newest first. An entry's id stays
+    the same when its brief is corrected; `updated` follows the brief's last change."""
+    language = archive.config.language
+    esc = html.escape
+    track = history.track
+    page = urls.absolute(urls.track(track.id))
+    entries = []
+    for step in sorted(history.steps, key=lambda s: (s.as_of, s.lane), reverse=True):
+        brief = archive.by_id[step.origin.brief_id]
+        value = value_label(step)
+        title = strings["feed_track_entry"].format(track=track.label, value=value, date=human_date(step.as_of, language))
+        lines = [f"<p>{esc(strings['track_move_from'].format(previous=step.previous_label, value=value))}</p>" if step.previous_label else ""]
+        lines.append(f"<p>{esc(step.reason)}</p>")
+        if step.note:
+            lines.append(f"<p><em>{esc(strings['track_note_label'])}</em> {esc(step.note)}</p>")
+        lines.append(
+            f'<p>{esc(strings["track_source_label"])} {esc(step.origin.source_publisher)}, <a href="{esc(step.origin.source_url)}">{esc(step.origin.source_title)}</a>; '
+            f'<a href="{esc(urls.absolute(urls.brief(brief.id)))}">{esc(brief.title)}</a></p>'
+        )
+        entries.append(FeedEntry(
+            id=f"{page}#{step.anchor}", url=f"{urls.absolute(urls.brief(brief.id))}#{step.anchor}", title=title,
+            summary=step.reason, content_html=_NOT_XML.sub("", "".join(lines)), published=rfc3339(step.as_of),
+            updated=rfc3339(max(step.as_of, brief.last_modified)),
+            categories=(Category(urls.absolute(urls.tracks()), track.id, track.label),),
+        ))
+    newest = max((e.updated for e in entries), default=rfc3339(fallback) if fallback else _EPOCH)
+    url = urls.track_feed(track.id)
+    return Feed(
+        url=urls.absolute(url), home_url=page, title=strings["feed_track_title"].format(site=archive.config.title, track=track.label),
+        subtitle=track.definition, updated=newest, entries=tuple(entries),
+    )

@@ -14,7 +14,7 @@ import dataclasses
 from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
-from ..content.loader import Content
+from ..content.loader import Content, brief_context
 from ..content.translations import match_corrections, vocabulary_digest
 from ..hashing import digest
 from ..model import Brief, Memo, Page, SiteConfig, Term, Translation, TranslationNote, Vocabulary, VocabularyTranslation
@@ -97,6 +97,7 @@ def assemble_editions(content: Content, archive: Archive, published: tuple[str, 
     config = archive.config
     urls = Urls(config.base_url)
     by_language = _translations_by_language(content)
+    context = brief_context(content.vocabulary, config.limits, content.names)
     homes = tuple(LanguageLink(code, language_name(code), urls.for_language("" if code == config.language else code).home()) for code in (config.language, *published))
     editions = [Edition(config.language, archive, urls, EditionInfo(config.language, config.language, homes))]
     for language in published:
@@ -106,7 +107,7 @@ def assemble_editions(content: Content, archive: Archive, published: tuple[str, 
             config, language=language, title=settings.title, description=settings.description,
             author=settings.author or config.author, original_language=config.language,
         )
-        briefs = tuple(localize_brief(b, briefs_in[b.id], urls) if b.id in briefs_in else b for b in content.briefs)
+        briefs = tuple(localize_brief(b, briefs_in[b.id], urls, context) if b.id in briefs_in else b for b in content.briefs)
         pages = tuple(localize_page(p, pages_in[p.id], urls) if p.id in pages_in else p for p in content.pages)
         vocabulary = localize_vocabulary(content.vocabulary, _vocabulary_translation(content, language))
         edition_archive = assemble_archive(replace(content, config=localized_config, vocabulary=vocabulary, briefs=briefs, pages=pages), memo)
@@ -129,25 +130,25 @@ def _vocabulary_translation(content: Content, language: str) -> VocabularyTransl
     return next((v for v in content.vocabulary_translations if v.language == language), None)
 
 
-def localize_brief(brief: Brief, translation: Translation, urls: Urls) -> Brief:
+def localize_brief(brief: Brief, translation: Translation, urls: Urls, context: str = "") -> Brief:
     """The brief with its translated text; the original's corrections the translation lacks
-    stay in the original's words (and language)."""
+    stay in the original's words (and language). `context` is what the original's fingerprint
+    was made with besides its values (the loader's brief_context)."""
     matched = match_corrections(translation.corrections, brief.corrections)
     corrections = tuple(replace(mine, date=theirs.date) if mine is not None else theirs for mine, theirs in zip(matched, brief.corrections))
     note = TranslationNote(
         translation.provenance, translation.provenance.original_digest != brief.text_digest,
         sum(1 for mine in matched if mine is None), urls.brief(brief.id),
     )
-    # Made from the translation's file and the original's facts, not its text: a change to
-    # the original's wording alone (whitespace, say) leaves the translated pages as they are,
-    # unless it makes the translation outdated (`note`). Line numbers are for messages only.
-    facts = (brief.id, brief.path, brief.head, brief.date, brief.end_date, brief.type, brief.actors, brief.tags, brief.related,
-             brief.sources, brief.updated, brief.draft, brief.text_digest, corrections, note)
-    known = brief.fingerprint and translation.fingerprint
+    # Made from the translation's file and the original's facts (every field but its text
+    # and the lines its messages cite), not its wording: a change to the original's wording
+    # alone (whitespace, say) leaves the translated pages as they are, unless it makes the
+    # translation outdated (`note`). `brief.fingerprint` is no use here: it digests the wording.
+    facts = replace(brief, title="", summary="", body=None, corrections=(), fingerprint="", text_warnings=(), related_lines=(), source_lines=())
     return replace(
         brief, title=translation.title, summary=translation.summary, body=translation.body, corrections=corrections,
         language=translation.language, translation=note,
-        fingerprint=digest("translated", translation.fingerprint, repr(facts)) if known else "",
+        fingerprint=digest("translated", context, translation.fingerprint, repr(facts), repr(corrections), repr(note)),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
@@ -16,17 +17,25 @@ from typing import Any, Mapping
 from .archive import Archive, Group
 from ..hashing import digest
 from .citations import LazyCitation, citation_settings
-from .dates import latest
+from .dates import human_date, latest
 from ..errors import BuildFailed, Problem
-from .exports import CSV_COLUMNS_OF, RECORD_FIELDS, SCHEMA_VERSION, attribution, csv_frame_of, json_frame_of
-from .feeds import assemble_entries, assemble_feed, choose_feed_briefs, recency_ranks, render_json_feed
-from ..model import Brief, Memo
+from .exports import CSV_COLUMNS_OF, RECORD_FIELDS, SCHEMA_VERSION, attribution, csv_frame_of, document_header, json_frame_of
+from .feeds import assemble_entries, assemble_feed, assemble_track_feed, choose_feed_briefs, recency_ranks, render_json_feed
+from ..model import NAME_KINDS, Brief, Memo, Named
+from .track_exports import MOVE_FIELDS, REACTION_FIELDS, STANCE_FIELDS, TRACK_FIELDS, TRACKS_SCHEMA_VERSION, assemble_downloads, render_schemas
+from .track_svg import ChartText, chart_span, render_swimlane, render_track_chart, value_label
 from .urls import RESERVED_NAMES, TERM_KINDS, Urls, output_path
 
 # UI strings the Python side uses (feeds, citations, attribution); templates check their own.
 PLAN_STRINGS = (
     "updated_on", "corrections_title", "sources_title", "feed_term_title", "data_attribution",
     "cite_plain", "cite_plain_updated", "cite_bibtex_updated",
+)
+# UI strings the tracks' charts, feeds and data use, needed when the archive has tracks.
+TRACK_STRINGS = (
+    "feed_track_title", "feed_track_entry", "track_move_from", "track_note_label", "track_source_label",
+    "track_mark", "track_mark_first", "swimlane_mark", "track_figure_label", "swimlane_figure_label",
+    "data_schema_title", "data_as_of",
 )
 # The pager links this many pages either side of the current one (plus the first and last).
 PAGER_REACH = 2
@@ -87,6 +96,15 @@ class GroupHeading:
     key: str
     label: str
     description: str
+    count: int
+
+
+@dataclass(frozen=True)
+class NamedHeading:
+    """A place or person as its page and the index of its kind show it: the register's
+    entry and how many milestones name it (not the milestones themselves)."""
+
+    entry: Named
     count: int
 
 
@@ -153,13 +171,12 @@ def plan_edition(
 ) -> list[OutputFile]:
     """The pages, feeds and data files of the site in one language (`urls` and `strings`
     are that language's), without the sitemap and robots.txt, which list every language."""
-    missing = [name for name in PLAN_STRINGS if not isinstance(strings.get(name), str)]
-    if missing:
-        where = f"templates/i18n/{archive.config.language}.yaml"
-        raise BuildFailed([Problem(where, 1, name, "UI string is missing") for name in missing])
+    _require_strings(archive, strings, PLAN_STRINGS, ())
     files = plan_pages(archive, urls, strings, previous)
     files += plan_feeds(archive, urls, strings, memo)
     files += plan_data(archive, urls, strings)
+    files += plan_tracks(archive, urls, strings)
+    files.append(plan_search_names(archive, urls))
     return files
 
 
@@ -186,7 +203,11 @@ def plan_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previou
         for group in groups:
             make = lambda n, k=kind, g=group.key: urls.term(k, g, n)  # noqa: E731
             feed = urls.feed(kind, group.key) if kind in FEED_KINDS else ""
-            files += _paginated(urls, archive, group.briefs, "term.html", make, {"kind": "term", "term_kind": kind, "group": _heading(group), "term_feed": feed})
+            # An actor's page lists apart the milestones it took part in and those it reacted to.
+            reacted = archive.tracks.reactions_by_actor.get(group.key, ()) if archive.tracks and kind == "actors" else None
+            context = {"kind": "term", "term_kind": kind, "group": _heading(group), "term_feed": feed, "reacted": reacted}
+            files += _paginated(urls, archive, group.briefs, "term.html", make, context)
+    files += plan_named_pages(archive, urls, everything)
     files += _brief_pages(archive, urls, strings, previous)
     for page in archive.pages:
         add(_html(urls, urls.page(page.id), "page.html", {"kind": "page", "page": page}, source=page.path))
@@ -201,6 +222,8 @@ def _brief_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previ
     # A citation's inputs besides its brief, digested once (repr of frozen plain data).
     settings = digest("citation", repr(citation_settings(archive, urls, strings)))
     older, newer, related = archive.older, archive.newer, archive.related
+    moves_of = archive.tracks.moves_of if archive.tracks else {}
+    reactions_of = archive.tracks.reactions_of if archive.tracks else {}
     pages = []
     for brief in archive.briefs:
         if urls.language and brief.id not in urls.briefs:
@@ -208,12 +231,17 @@ def _brief_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previ
         url = urls.brief(brief.id)
         path = output_path(urls, url)
         before, after, near = older[brief.id], newer[brief.id], related[brief.id]
+        moves, reactions = moves_of.get(brief.id, ()), reactions_of.get(brief.id, ())
+        named = _named_in(brief, archive)
         kept = previous.get(path) if previous else None
         if kept is not None and brief.fingerprint:
             context = kept.context
             if (
                 context["brief"] is brief and context["older"] is before and context["newer"] is after
                 and context["citation"].settings == settings and _same_items(context["related"], near)
+                # Made afresh each build, so compared by value (a few small records at most).
+                and context["moves"] == moves and context["reactions"] == reactions
+                and all(_same_items(context[kind], named[kind]) for kind in named)
             ):
                 pages.append(kept)
                 continue
@@ -221,9 +249,35 @@ def _brief_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previ
         context = {
             "kind": "brief", "brief": brief, "older": before, "newer": after, "related": near,
             "citation": LazyCitation(brief, archive, urls, strings, cite_key, settings),
+            "moves": moves, "reactions": reactions, **named,
         }
         pages.append(OutputFile(path, "brief.html", url, context, brief.path, lastmod=brief.last_modified))
     return pages
+
+
+def plan_named_pages(archive: Archive, urls: Urls, everything: dt.date | None) -> list[OutputFile]:
+    """A page per place and person of the names register, listing the milestones that name
+    it, and the index of each kind."""
+    files: list[OutputFile] = []
+    for kind in NAME_KINDS:
+        if not archive.names.kind(kind):
+            continue  # a project without a names register has no places or people pages
+        headings = tuple(NamedHeading(archive.names.get(kind, g.key), len(g.briefs)) for g in archive.named[kind])
+        files.append(_html(urls, urls.names_index(kind), "names.html", {"kind": "names", "name_kind": kind, "entries": headings}, lastmod=everything))
+        for group, heading in zip(archive.named[kind], headings):
+            make = lambda n, k=kind, e=group.key: urls.named(k, e, n)  # noqa: E731
+            context = {"kind": "named", "name_kind": kind, "entry": heading, "entry_feed": urls.feed(kind, group.key)}
+            files += _paginated(urls, archive, group.briefs, "named.html", make, context)
+    return files
+
+
+def _named_in(brief: Brief, archive: Archive) -> dict[str, tuple[Named, ...]]:
+    """A brief page's places and people, as entries of the register (narrow: not all of it;
+    the register's own objects, so a kept page is known to show the same ones)."""
+    return {
+        "places": tuple(archive.names.get("places", i) for i in brief.places),
+        "people": tuple(archive.names.get("people", i) for i in brief.people),
+    }
 
 
 def _same_items(old: tuple, new: tuple) -> bool:
@@ -232,7 +286,7 @@ def _same_items(old: tuple, new: tuple) -> bool:
 
 
 def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Memo | None = None) -> list[OutputFile]:
-    """The site's Atom and JSON feeds, and one Atom feed per milestone type and actor."""
+    """The site's Atom and JSON feeds, and one Atom feed per milestone type, actor, place and person."""
     config = archive.config
     entries = assemble_entries(archive, urls, strings, memo)
     # A translation's feeds carry the briefs translated into it (its lists show the others too).
@@ -245,16 +299,17 @@ def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: M
         OutputFile(output_path(urls, urls.feed()), "feed.xml", urls.feed(), {"feed": site_feed}),
         _made_in_python(output_path(urls, urls.json_feed()), urls.json_feed(), render_json_feed(json_feed, archive)),
     ]
-    for kind in FEED_KINDS:
-        for group in archive.terms[kind]:
-            url = urls.feed(kind, group.key)
-            title = strings["feed_term_title"].format(site=config.title, term=group.label)
-            members = group.briefs if not urls.language else tuple(b for b in group.briefs if b.id in urls.briefs)
-            feed = assemble_feed(
-                archive, urls, entries, choose_feed_briefs(members, config.feed_size, ranks),
-                url, urls.term(kind, group.key), title, group.description,
-            )
-            files.append(OutputFile(output_path(urls, url), "feed.xml", url, {"feed": feed}))
+    # A feed per milestone type and actor, and per place and person of the names register.
+    grouped = [(kind, group, urls.term(kind, group.key)) for kind in FEED_KINDS for group in archive.terms[kind]]
+    grouped += [(kind, group, urls.named(kind, group.key)) for kind in NAME_KINDS for group in archive.named[kind]]
+    for kind, group, page in grouped:
+        url = urls.feed(kind, group.key)
+        title = strings["feed_term_title"].format(site=config.title, term=group.label)
+        members = group.briefs if not urls.language else tuple(b for b in group.briefs if b.id in urls.briefs)
+        feed = assemble_feed(
+            archive, urls, entries, choose_feed_briefs(members, config.feed_size, ranks), url, page, title, group.description,
+        )
+        files.append(OutputFile(output_path(urls, url), "feed.xml", url, {"feed": feed}))
     return files
 
 
@@ -290,6 +345,20 @@ def split_sitemap(urls: Urls, entries: tuple[SitemapEntry, ...]) -> list[tuple[S
     return parts
 
 
+def plan_search_names(archive: Archive, urls: Urls) -> OutputFile:
+    """search/names.json: every name of the register as the search page suggests them
+    when a query finds nothing (fetched only then)."""
+    entries = [
+        {
+            "kind": kind, "label": group.label, "url": urls.named(kind, group.key), "count": len(group.briefs),
+            "spellings": list(archive.names.get(kind, group.key).spellings),
+        }
+        for kind in NAME_KINDS for group in archive.named[kind]
+    ]
+    data = (json.dumps(entries, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return _made_in_python(output_path(urls, urls.search_names()), urls.search_names(), data)
+
+
 def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list[OutputFile]:
     """The Data page and the downloads it documents.
 
@@ -301,6 +370,8 @@ def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list[
         "kind": "data", "record_fields": RECORD_FIELDS, "csv_columns": CSV_COLUMNS_OF,
         "schema_version": SCHEMA_VERSION, "attribution": attribution(archive, urls, strings),
         "json_url": json_url, "csv_url": csv_url,
+        # The downloads of tracks, moves and reactions, when the archive has tracks.
+        "track_fields": track_data_fields() if archive.tracks else None,
     }
     everything = latest(b.last_modified for b in archive.briefs)
     json_frame, csv_frame = json_frame_of(archive, urls, strings), csv_frame_of()
@@ -315,6 +386,70 @@ def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list[
         OutputFile(output_path(urls, csv_url), "", csv_url, rows="csv", frame=csv_frame,
                    made_from=digest(made_from, *csv_frame) if made_from else ""),
     ]
+
+
+def plan_tracks(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list[OutputFile]:
+    """The tracks' pages (overview, one per track, the reactions matrix), a feed per track,
+    and the downloads of tracks, moves and reactions with their JSON Schemas."""
+    data = archive.tracks
+    if data is None:
+        return []
+    _require_strings(archive, strings, TRACK_STRINGS, ("track_directions", "data_fields_moves", "data_fields_reactions", "data_fields_tracks", "data_fields_stances"))
+    text = chart_text(strings, archive.config.language)
+    as_of = data.board.as_of
+    first = min((b.date for b in archive.briefs), default=as_of)
+    span = chart_span(first, as_of)
+    label = lambda step: value_label(step, text)  # noqa: E731
+    files = [
+        _html(urls, urls.tracks(), "tracks.html", {
+            "kind": "tracks", "board": data.board, "swimlane": render_swimlane(data.histories, span, urls, text),
+        }, lastmod=_latest_of(archive, data.histories)),
+        _html(urls, urls.reactions(), "reactions.html", {
+            "kind": "reactions", "matrix": data.matrix, "stances": data.definitions.stances,
+        }, lastmod=latest(archive.by_id[row[0]].last_modified for row in data.matrix.rows)),
+    ]
+    for history in data.histories:
+        track_id, feed = history.track.id, urls.track_feed(history.track.id)
+        context = {
+            "kind": "track", "history": history, "as_of": as_of, "track_feed": feed, "first_day": first,
+            "chart": render_track_chart(history, span, (first, as_of), urls, text),
+        }
+        files.append(_html(urls, urls.track(track_id), "track.html", context, lastmod=_latest_of(archive, (history,))))
+        files.append(OutputFile(output_path(urls, feed), "feed.xml", feed, {"feed": assemble_track_feed(archive, urls, strings, history, label, as_of)}))
+    header = document_header(archive, urls, strings, TRACKS_SCHEMA_VERSION)
+    for name, made in assemble_downloads(data, urls, header).items():
+        files.append(_made_in_python(output_path(urls, urls.data(name)), urls.data(name), made))
+    for name, made in render_schemas(urls, strings, archive.config.title).items():
+        files.append(_made_in_python(output_path(urls, urls.data(name)), urls.data(name), made))
+    return files
+
+
+def chart_text(strings: Mapping[str, Any], language: str) -> ChartText:
+    """The words of the tracks' charts, from the UI strings, with dates in `language`."""
+    return ChartText(
+        lambda day: human_date(day, language), strings["track_directions"], strings["track_mark"], strings["track_mark_first"],
+        strings["swimlane_mark"], strings["track_figure_label"], strings["swimlane_figure_label"],
+    )
+
+
+def track_data_fields() -> dict[str, tuple[str, ...]]:
+    """The fields of each tracks download, for the Data page (name -> field names)."""
+    return {
+        "moves": tuple(f for f, _ in MOVE_FIELDS), "reactions": tuple(f for f, _ in REACTION_FIELDS),
+        "tracks": tuple(f for f, _ in TRACK_FIELDS), "stances": tuple(f for f, _ in STANCE_FIELDS),
+    }
+
+
+def _latest_of(archive: Archive, histories) -> dt.date | None:
+    # A track's page shows its moves and their briefs' titles: its latest content date.
+    return latest(d for h in histories for s in h.steps for d in (s.as_of, archive.by_id[s.origin.brief_id].last_modified))
+
+
+def _require_strings(archive: Archive, strings: Mapping[str, Any], texts: tuple[str, ...], mappings: tuple[str, ...]) -> None:
+    missing = [n for n in texts if not isinstance(strings.get(n), str)] + [n for n in mappings if not isinstance(strings.get(n), dict)]
+    if missing:
+        where = f"templates/i18n/{archive.config.language}.yaml"
+        raise BuildFailed([Problem(where, 1, name, "UI string is missing") for name in missing])
 
 
 def check_plan(files: tuple[OutputFile, ...]) -> list[Problem]:

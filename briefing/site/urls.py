@@ -16,8 +16,8 @@ from urllib.parse import quote, urlencode, urlsplit
 
 # Top-level folders the engine writes; a standalone page may not take one of these names.
 RESERVED_NAMES = frozenset(
-    {"briefs", "timeline", "years", "types", "actors", "tags", "search", "static", "data",
-     "pagefind", "page", "feed", "404", "sitemap", "robots", "translations"}
+    {"briefs", "timeline", "years", "types", "actors", "tags", "places", "people", "search", "static", "data",
+     "pagefind", "page", "feed", "404", "sitemap", "robots", "tracks", "reactions", "translations"}
 )
 TERM_KINDS = ("types", "actors", "tags")
 
@@ -106,12 +106,24 @@ class Urls:
     def term(self, kind: str, term_id: str, number: int = 1) -> str:
         return self.path(_paged(f"{kind}/{term_id}/", number))
 
+    def names_index(self, kind: str) -> str:
+        """The list of every place ('places') or person ('people')."""
+        return self.path(f"{kind}/")
+
+    def named(self, kind: str, entry_id: str, number: int = 1) -> str:
+        """A place's or person's page: the milestones that name it."""
+        return self.path(_paged(f"{kind}/{entry_id}/", number))
+
     def search(self, query: str = "") -> str:
         return self.path("search/") + (f"?q={quote(query)}" if query else "")
 
     def original_search(self) -> str:
         """The search page of the original's language."""
         return self.shared("search/")
+
+    def search_names(self) -> str:
+        """The names register as search suggests names from it (fetched when a search finds nothing)."""
+        return self.path("search/names.json")
 
     def search_bundle(self) -> str:
         """Folder of the search index and Pagefind's scripts (written by search_index)."""
@@ -124,7 +136,7 @@ class Urls:
         return self.shared("404.html")
 
     def feed(self, kind: str = "", term_id: str = "") -> str:
-        """Atom feed of the whole archive, or of one milestone type or actor."""
+        """Atom feed of the whole archive, or of one milestone type, actor, place or person."""
         return self.path(f"{kind}/{term_id}/feed.xml" if kind else "feed.xml")
 
     def json_feed(self) -> str:
@@ -142,6 +154,20 @@ class Urls:
         original's records, shared by every language)."""
         return self.shared(f"data/{name}") if name else self.path("data/")
 
+    def tracks(self) -> str:
+        """Every track's status, and the swimlane of all tracks."""
+        return self.path("tracks/")
+
+    def track(self, track_id: str) -> str:
+        return self.path(f"tracks/{track_id}/")
+
+    def track_feed(self, track_id: str) -> str:
+        """Atom feed of one track's moves."""
+        return self.path(f"tracks/{track_id}/feed.xml")
+
+    def reactions(self) -> str:
+        """The matrix of milestones and the third parties that reacted to them."""
+        return self.path("reactions/")
 
     # Addresses outside the site: the repository the archive is kept in (GitHub's paths)
     # and e-mail. Every value is percent-encoded, so a title or path cannot change them.
