@@ -355,11 +355,11 @@ def test_a_ui_file_missing_strings_leaves_its_language_unpublished_never_broken(
     project = write_multilingual(tmp_path / "project")
     # A string added to English since the translations were made (as a new page kind would).
     english = project.root / "templates/i18n/en.yaml"
-    english.write_text(english.read_text(encoding="utf-8") + "places_title: Places\n", encoding="utf-8")
+    english.write_text(english.read_text(encoding="utf-8") + "glossary_title: Glossary\n", encoding="utf-8")
     (project.root / "templates/i18n/hy.yaml").unlink()
     assert main(["build", "--root", str(project.root), "--no-search"]) == 0
     err = capsys.readouterr().err
-    assert re.search(r"templates/i18n/ru\.yaml:1: places_title: warning: is missing \(templates/i18n/en\.yaml:\d+ has it\), so the ru pages are not published", err), err
+    assert re.search(r"templates/i18n/ru\.yaml:1: glossary_title: warning: is missing \(templates/i18n/en\.yaml:\d+ has it\), so the ru pages are not published", err), err
     assert "templates/i18n/hy.yaml:1: file: warning: is missing, so the hy pages are not published" in err
     assert not (project.out / "ru").exists() and not (project.out / "hy").exists()
     assert "hreflang=\"ru\"" not in (project.out / "briefs/2023-12-07-joint-statement/index.html").read_text(encoding="utf-8")
