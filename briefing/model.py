@@ -81,6 +81,19 @@ class Named:
         """Every spelling of every name, each once."""
         return tuple(dict.fromkeys(spelling for name in self.names for spelling in name.spellings))
 
+    def written_in(self, language: str) -> tuple[tuple[str, ...], str]:
+        """Its names as `language` writes them (each name's first form in it) and that
+        language, in display order; the English display names and 'en' when the register
+        lacks that language's form of any of them (one language for the whole label)."""
+        found = [dict(name.forms).get(language, ()) for name in self.names]
+        if language != "en" and all(found):
+            return tuple(forms[0] for forms in found), language
+        return tuple(name.display for name in self.names), "en"
+
+    def label_in(self, language: str) -> str:
+        """The label as `language` writes it (see written_in), as one text."""
+        return "/".join(self.written_in(language)[0])
+
 
 @dataclass(frozen=True)
 class Names:

@@ -351,6 +351,7 @@ def plan_search_names(archive: Archive, urls: Urls) -> OutputFile:
     entries = [
         {
             "kind": kind, "label": group.label, "url": urls.named(kind, group.key), "count": len(group.briefs),
+            "lang": archive.names.get(kind, group.key).written_in(archive.config.language)[1],
             "spellings": list(archive.names.get(kind, group.key).spellings),
         }
         for kind in NAME_KINDS for group in archive.named[kind]

@@ -432,6 +432,7 @@ async function showSuggestions(mine, query) {
     const link = document.createElement("a");
     link.href = entry.url;
     link.textContent = entry.label;
+    if (entry.lang && entry.lang !== document.documentElement.lang) link.lang = entry.lang;  // a name the page's language lacks
     const count = entry.count === 0 ? strings.suggest_unnamed
       : format(plural(strings.count, entry.count), { n: entry.count });
     item.append(link, ` (${strings[entry.kind === "places" ? "suggest_place" : "suggest_person"]}, ${count})`);
