@@ -183,7 +183,10 @@ TRANSLATION_EDITS = {
     "translated title": ("content/briefs/2023/2023-12-07-joint-statement.hy.md", "title: ", "title: Նոր "),
     "original of a translation": (TRANSLATED, "Intro paragraph.", "Intro paragraph, changed."),
     "whitespace in the original": (TRANSLATED, "Intro paragraph, changed.", "Intro\n  paragraph,   changed."),
-    "correction in the original": (TRANSLATED, "---\nIntro", "  - date: 2024-02-02\n    note: Another fix.\n---\nIntro"),
+    "correction in the original": (
+        TRANSLATED, "    note: The number of released servicemen was corrected from 23 to 32.\n",
+        "    note: The number of released servicemen was corrected from 23 to 32.\n  - date: 2024-02-02\n    note: Another fix.\n",
+    ),
     "translated page": ("content/pages/about.ru.md", "Текст об охвате.", "Новый текст об охвате."),
     "new translation": ("content/briefs/2020/2020-11-10-ceasefire.ru.md", None, None),
     "translation removed": ("content/briefs/2023/2023-12-07-joint-statement.hy.md", None, None),

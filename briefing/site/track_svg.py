@@ -58,7 +58,7 @@ class ChartMark:
     href: str  # the move on its brief's page
     name: str  # the mark's accessible name
     brief_title: str
-    brief_id: str = ""
+    brief_language: str = ""  # of brief_title, as Brief.language
 
 
 @dataclass(frozen=True)
@@ -273,7 +273,7 @@ def _lane_prefix(step: Step) -> str:
 def _chart_mark(step: Step, name: str, text: ChartText, urls: Urls) -> ChartMark:
     return ChartMark(
         step.as_of, step.track, step.track_label, step.lane_label, value_label(step, text), step.direction,
-        step.setback, f"{urls.brief(step.origin.brief_id)}#{step.anchor}", name, step.origin.brief_title, step.origin.brief_id,
+        step.setback, f"{urls.brief(step.origin.brief_id)}#{step.anchor}", name, step.origin.brief_title, step.origin.brief_language,
     )
 
 
