@@ -16,8 +16,10 @@ import pytest
 
 from briefing.build import BuildOptions, build_site
 from briefing.cli import main
-from briefing.content.translations import text_digest
+from briefing.content.schema import BRIEF_FIELDS, TRANSLATION_FIELDS, FieldSpec
+from briefing.content.translations import parse_translation, text_digest
 from briefing.errors import BuildFailed
+from briefing.model import Limits
 from briefing.site.dates import plural_category
 from conftest import REPO, build_repository
 from site_fixture import write_multilingual
@@ -301,6 +303,69 @@ def test_every_bad_translation_is_reported_in_one_run(tmp_path):
     ]
     for pattern in expected:
         assert any(re.match(pattern, line) for line in found), (pattern, found)
+
+
+# Every brief field a translation does not translate is a fact of the original: the rule is
+# derived from the brief schema, so a field a later issue adds is a fact without a change here.
+FACT_FIELDS = sorted(spec.name for spec in BRIEF_FIELDS if spec.name not in {spec.name for spec in TRANSLATION_FIELDS})
+
+
+def test_the_facts_are_every_brief_field_but_the_translated_text():
+    # Those other issues added are among them (tracks' moves and reactions, the names register's ids).
+    assert {"date", "type", "actors", "tags", "sources", "related", "moves", "reactions", "places", "people"} <= set(FACT_FIELDS)
+    assert {"title", "summary", "corrections"}.isdisjoint(FACT_FIELDS)
+
+
+@pytest.mark.parametrize("field", FACT_FIELDS)
+def test_a_translation_repeating_any_fact_field_is_an_error_at_its_line(field):
+    text = TRANSLATION_FRONT.replace("translation:\n", f"{field}: x\ntranslation:\n")
+    name = "content/briefs/2023/2023-12-07-joint-statement.ru.md"
+    translation, problems = parse_translation("brief", name, text, None, Limits(), {}, None)
+    assert translation is None
+    assert [p.format() for p in problems] == [
+        f"{name}:4: {field}: is a fact of the original brief; a translation holds only title, summary, corrections, "
+        "the body and `translation`, so it cannot drift from the facts"
+    ]
+
+
+def test_a_field_added_to_briefs_is_a_fact_of_translations_by_default(monkeypatch):
+    import briefing.content.translations as translations
+
+    monkeypatch.setattr(translations, "BRIEF_FIELDS", (*BRIEF_FIELDS, FieldSpec("casualties", "text", False, "A new fact.")))
+    text = TRANSLATION_FRONT.replace("translation:\n", "casualties: none\ntranslation:\n")
+    _, problems = parse_translation("brief", "content/briefs/2023/2023-12-07-x.ru.md", text, None, Limits(), {}, None)
+    assert [(p.line, p.field) for p in problems] == [(4, "casualties")] and "is a fact of the original brief" in problems[0].message
+
+
+def test_moves_reactions_places_and_people_in_a_translation_are_errors_in_one_run(tmp_path):
+    project = write_multilingual(tmp_path / "project")
+    path = project.root / "content/briefs/2023/2023-12-07-joint-statement.ru.md"
+    repeated = (
+        "places: [shusha-shushi]\npeople: [nikol-pashinyan]\n"
+        "moves:\n  - track: treaty\n    to: agreed\n    as_of: 2023-12-07\n    reason: x\n    source: 1\n"
+        "reactions:\n  - actor: russia\n    date: 2023-12-08\n    speaker: x\n    stance: welcomed\n    paraphrase: x\n    source: 1\n"
+    )
+    text = path.read_text(encoding="utf-8").replace("translation:\n", repeated + "translation:\n", 1)
+    path.write_text(text, encoding="utf-8")
+    lines = text.split("\n")
+    found = problems_of(project)
+    for field in ("places", "people", "moves", "reactions"):
+        line = lines.index(next(l for l in lines if l.startswith(f"{field}:"))) + 1
+        assert any(p.startswith(f"content/briefs/2023/2023-12-07-joint-statement.ru.md:{line}: {field}: is a fact of the original brief") for p in found), (field, found)
+
+
+TRANSLATION_FRONT = """---
+title: Заголовок
+summary: Кратко.
+translation:
+  method: machine-assisted
+  reviewed: false
+  translator: A model
+  date: 2024-01-01
+  original_digest: 0123456789abcdef
+---
+Текст.
+"""
 
 
 def test_unknown_or_repeated_language_codes_in_site_yaml(tmp_path):
