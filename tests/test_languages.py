@@ -109,6 +109,78 @@ def test_lists_in_a_language_mark_english_only_briefs(bundled_site):
     assert {a.get("href") for a in tree.xpath("//ol[@class='brief-list']//h2/a | //ol[@class='brief-list']//h3/a")} >= {"/ru/briefs/2025-08-08-washington-summit-joint-declaration/"}
 
 
+EDITION_PAGES = ("tracks/", "tracks/border/", "tracks/mediation-formats/", "reactions/", "places/", "places/shusha-shushi/", "people/", "people/nikol-pashinyan/")
+
+
+def test_tracks_reactions_places_and_people_pages_exist_in_every_language(bundled_site):
+    found = pages(bundled_site)
+    for code in ("hy", "az", "ru"):
+        for address in EDITION_PAGES:
+            tree = html(found[f"/{code}/{address}"])
+            assert tree.get("lang") == code, address
+            origin = "https://example.org"
+            assert versions(tree) == {
+                "en": f"{origin}/{address}", "x-default": f"{origin}/{address}",
+                "hy": f"{origin}/hy/{address}", "az": f"{origin}/az/{address}", "ru": f"{origin}/ru/{address}",
+            }, address
+    tree = html(found["/ru/tracks/"])
+    assert tree.xpath("string(//h1)") == "Положение дел"  # the UI in the page's language
+
+
+def _text_outside_english(tree: lxml.html.HtmlElement, texts: set[str]) -> list[str]:
+    """Texts of `texts` found in the page's body with no lang="en" on them or around them."""
+    unmarked = []
+    for element in tree.xpath("//body//*[not(ancestor-or-self::*[local-name()='svg'])]"):
+        for text in (element.text, *(child.tail for child in element)):
+            if text and text.strip() in texts and not element.xpath("ancestor-or-self::*[@lang][1][@lang='en']"):
+                unmarked.append(text.strip())
+    return unmarked
+
+
+def test_english_only_track_texts_are_marked_english_on_other_languages_pages(bundled_site):
+    from briefing.content.tracks import load_tracks
+
+    tracks, problems = load_tracks(REPO, REPO / "content")
+    assert not problems
+    english = {s.label for s in tracks.stances} | {s.definition for s in tracks.stances}
+    for track in tracks.tracks:
+        english |= {track.label, track.definition}
+        english |= {item.label for item in (*track.levels, *track.lanes, *track.states)}
+        english |= {item.definition for item in (*track.levels, *track.lanes, *track.states)}
+    for address in ("tracks/", "tracks/border/", "tracks/mediation-formats/", "tracks/security/", "reactions/", "methodology/"):
+        tree = html(bundled_site / "ru" / address / "index.html")
+        seen = [text for element in tree.xpath("//body//*[@lang='en']") for text in [element.text_content().strip()] if text in english]
+        assert seen, address  # the page shows them...
+        assert _text_outside_english(tree, english) == [], address  # ...and every one is marked
+    # On an English page nothing needs marking.
+    assert not html(bundled_site / "tracks/border/index.html").xpath("//main//*[@lang='en']")
+
+
+def test_places_and_people_are_written_in_the_pages_language_where_the_register_has_it(bundled_site):
+    def heading(path: str) -> list[tuple[str | None, str]]:
+        tree = html(bundled_site / path / "index.html")
+        spans = tree.xpath("//h1/span")
+        return [(span.get("lang"), span.text) for span in spans] or [(None, tree.xpath("string(//h1)"))]
+
+    # A contested place: both names, in the one order of their English forms, each marked.
+    assert heading("places/berdzor-lachin") == [("en", "Berdzor"), ("en", "Lachin")]
+    assert heading("hy/places/berdzor-lachin") == [("hy", "Բերձոր"), ("hy", "Լաչին")]
+    assert heading("ru/places/berdzor-lachin") == [("ru", "Бердзор"), ("ru", "Лачин")]
+    # The register has no Azerbaijani form of Berdzor: both stay English, marked so.
+    assert heading("az/places/berdzor-lachin") == [("en", "Berdzor"), ("en", "Lachin")]
+    assert heading("ru/people/nikol-pashinyan") == [(None, "Никол Пашинян")]
+    assert heading("az/people/nikol-pashinyan") == [(None, "Nikol Paşinyan")]
+    # The register's note is English only.
+    tree = html(bundled_site / "ru/places/berdzor-lachin/index.html")
+    assert tree.xpath("//p[@class='lead']/@lang") == ["en"]
+    # A translated brief names its places the same way, and its search filter too.
+    brief = html(bundled_site / "hy/briefs/2023-12-07-first-bilateral-joint-statement/index.html")
+    assert brief.xpath("//dl[@class='facts']//a[contains(@href, '/hy/places/')]")
+    search = html(bundled_site / "hy/search/index.html")
+    labels = {span.get("data-label"): span.get("lang") for span in search.xpath("//fieldset[@data-facet='place']//span[@data-label]")}
+    assert "Berdzor/Lachin" not in labels and labels["Բերձոր/Լաչին"] is None  # in the page's language: no lang
+
+
 def test_a_translated_page_says_how_it_was_made_in_its_language(bundled_site):
     tree = html(bundled_site / "hy/briefs/2023-12-07-first-bilateral-joint-statement/index.html")
     note = tree.xpath("string(//*[contains(@class, 'translation-note')])")
