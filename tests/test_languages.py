@@ -152,6 +152,10 @@ def test_english_only_track_texts_are_marked_english_on_other_languages_pages(bu
         seen = [text for element in tree.xpath("//body//*[@lang='en']") for text in [element.text_content().strip()] if text in english]
         assert seen, address  # the page shows them...
         assert _text_outside_english(tree, english) == [], address  # ...and every one is marked
+    # The charts' row labels (levels, lanes, tracks) too.
+    for address in ("tracks/", "tracks/border/"):
+        labels = html(bundled_site / "ru" / address / "index.html").xpath("//*[local-name()='text'][contains(@class, 'tr-label')]")
+        assert labels and {label.get("lang") for label in labels} == {"en"}, address
     # On an English page nothing needs marking.
     assert not html(bundled_site / "tracks/border/index.html").xpath("//main//*[@lang='en']")
 

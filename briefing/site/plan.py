@@ -396,7 +396,7 @@ def plan_tracks(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> lis
     if data is None:
         return []
     _require_strings(archive, strings, TRACK_STRINGS, ("track_directions", "data_fields_moves", "data_fields_reactions", "data_fields_tracks", "data_fields_stances"))
-    text = chart_text(strings, archive.config.language)
+    text = chart_text(strings, archive.config.language, archive.config.original)
     as_of = data.board.as_of
     first = min((b.date for b in archive.briefs), default=as_of)
     span = chart_span(first, as_of)
@@ -425,11 +425,13 @@ def plan_tracks(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> lis
     return files
 
 
-def chart_text(strings: Mapping[str, Any], language: str) -> ChartText:
-    """The words of the tracks' charts, from the UI strings, with dates in `language`."""
+def chart_text(strings: Mapping[str, Any], language: str, original: str = "") -> ChartText:
+    """The words of the tracks' charts, from the UI strings, with dates in `language`
+    (`original`: the language of tracks.yaml's labels, marked where it differs)."""
     return ChartText(
         lambda day: human_date(day, language), strings["track_directions"], strings["track_mark"], strings["track_mark_first"],
         strings["swimlane_mark"], strings["track_figure_label"], strings["swimlane_figure_label"],
+        original if original and original != language else "",
     )
 
 
