@@ -69,8 +69,12 @@ def generate_project(out: Path, count: int, seed: int = 9, source: Path = REPO) 
     (content / "briefs").mkdir(parents=True)
     for name in ("site.yaml", "vocabulary.yaml"):
         shutil.copyfile(source / "content" / name, content / name)
+    # One language: the generated briefs have no translations (a translation's pages are
+    # measured by the tests of languages, not by the benchmark).
+    site = content / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").split("\nlanguages:\n", 1)[0] + "\n", encoding="utf-8")
     if (source / "content" / "pages").is_dir():
-        shutil.copytree(source / "content" / "pages", content / "pages")
+        shutil.copytree(source / "content" / "pages", content / "pages", ignore=shutil.ignore_patterns("*.*.md"))
     shutil.copytree(source / "templates", out / "templates")
     vocabulary = yaml.safe_load((content / "vocabulary.yaml").read_text(encoding="utf-8"))
     ids = {kind: [t["id"] for t in vocabulary[kind]] for kind in ("types", "actors", "tags")}

@@ -20,11 +20,13 @@ from .content.loader import CheckResult, Content, check_selected, load_content
 from .errors import BuildFailed, Problem
 from .hashing import digest
 from .output.produce import Producer, static_files
-from .output.render import TemplateRenderer, make_renderer
+from .output.render import SiteRenderer, make_renderer
+from .output.strings import UiStrings, load_ui_strings
 from .output.search_index import INDEX_FOLDER, IndexReport, index_stamp, write_search_index
 from .output.write import WriteStats, check_output_folder, output_note, prepare_staging, write_output
 from .site.archive import Archive, assemble_archive
-from .site.plan import OutputFile, check_plan, plan_site
+from .site.languages import Edition, LanguageStatus, assemble_editions, plan_editions, translation_status
+from .site.plan import OutputFile, check_plan
 from .site.urls import RESERVED_NAMES, Urls
 from .store import lock, parallel
 from .store.fingerprint import fingerprint_plan
@@ -74,6 +76,7 @@ class BuildReport:
     unchanged: int = 0  # files whose bytes were already there
     up_to_date: bool = False  # nothing changed since the build that made the output
     cache_note: str = ""  # why nothing was kept for the next build, if so
+    warnings: tuple[Problem, ...] = ()  # e.g. a language left unpublished for want of UI strings
 
     @property
     def written(self) -> int:
@@ -107,11 +110,9 @@ def build_site(options: BuildOptions, store: Store | None = None, progress: Prog
         try:
             content = load(options, store, inputs, progress)
             inputs.contents.clear()
-            archive = assemble_archive(content, store)
-            renderer = make_renderer(options.templates, options.root, archive, store)
-            plan = plan_site(archive, Urls(archive.config.base_url), renderer.strings, store)
-            check(renderer, plan)
-            stats, index = write(options, store, archive, renderer, plan, record, fingerprint, staged, progress)
+            site = prepare_site(content, options, store)
+            check(site.renderer, site.plan)
+            stats, index = write(options, store, site, record, fingerprint, staged, progress)
         finally:
             staged()  # never leave the thread working on a folder after the build returns
         spare = prepare_staging(options.out, record)  # linking a spare copy overlaps the save
@@ -121,7 +122,48 @@ def build_site(options: BuildOptions, store: Store | None = None, progress: Prog
             spare()
     seconds = time.perf_counter() - started
     note = store.why_memory or (f"could not save the build cache: {store.unsaved}" if store.unsaved else "")
-    return BuildReport(len(archive.briefs), stats.files, stats.bytes, seconds, index, stats.written, stats.unchanged, cache_note=note)
+    return BuildReport(len(site.archive.briefs), stats.files, stats.bytes, seconds, index, stats.written, stats.unchanged, cache_note=note, warnings=site.ui.warnings)
+
+
+@dataclass(frozen=True)
+class PreparedSite:
+    """Everything a build works out before writing: the archive in every published
+    language, their renderers and the plan of every file."""
+
+    archive: Archive  # the original's
+    editions: tuple[Edition, ...]  # the original's first
+    renderer: SiteRenderer
+    plan: tuple[OutputFile, ...]
+    ui: UiStrings
+    status: tuple[LanguageStatus, ...] = ()
+
+
+def prepare_site(content: Content, options: BuildOptions, store: Store, previous: dict[str, OutputFile] | None = None) -> PreparedSite:
+    """Assemble, and plan in every published language (`previous`, an earlier plan's files
+    by path, lends unchanged brief pages); raise BuildFailed."""
+    archive = assemble_archive(content, store)
+    ui = load_ui_strings(options.templates, options.root, archive.config)
+    editions = assemble_editions(content, archive, ui.published, store)
+    renderers = {
+        edition.language: make_renderer(options.templates, options.root, edition.archive, store, ui.by_language[edition.language], edition.urls, edition.info)
+        for edition in editions
+    }
+    renderer = SiteRenderer(renderers, archive.config.language)
+    status = translation_status(content, archive, ui.published) if archive.config.languages else ()
+    plan = plan_editions(editions, ui.by_language, status, store, previous)
+    return PreparedSite(archive, editions, renderer, plan, ui, status)
+
+
+def fingerprint_site(site: PreparedSite, engine: str) -> list[tuple[str, str | None]]:
+    """(path, fingerprint) of every planned file, each page by its language's globals."""
+    archives = {("" if edition.is_original else edition.language): edition.archive for edition in site.editions}
+    groups: dict[str, list[OutputFile]] = {}
+    for item in site.plan:
+        groups.setdefault(item.language, []).append(item)
+    planned: list[tuple[str, str | None]] = []
+    for language, items in groups.items():
+        planned += fingerprint_plan(items, site.renderer.for_language(language), archives[language], engine)
+    return planned
 
 
 def load(options: BuildOptions, store: Store, inputs: InputDigests, progress: Progress | None = None) -> Content:
@@ -135,7 +177,7 @@ def load(options: BuildOptions, store: Store, inputs: InputDigests, progress: Pr
     )
 
 
-def check(renderer: TemplateRenderer, plan: tuple[OutputFile, ...]) -> None:
+def check(renderer: SiteRenderer, plan: tuple[OutputFile, ...]) -> None:
     """Every template compiles and no two files share a path; raise BuildFailed if not."""
     problems = renderer.check_templates() + check_plan(plan)
     if problems:
@@ -143,15 +185,16 @@ def check(renderer: TemplateRenderer, plan: tuple[OutputFile, ...]) -> None:
 
 
 def write(
-    options: BuildOptions, store: Store, archive: Archive, renderer: TemplateRenderer, plan: tuple[OutputFile, ...],
+    options: BuildOptions, store: Store, site: PreparedSite,
     record, inputs: str, staged: Callable[[], None], progress: Progress | None,
 ) -> tuple[WriteStats, IndexReport | None]:
     """Make the files whose fingerprint changed, index them, and swap the new site in."""
     jobs = options.jobs or parallel.default_jobs()
+    archive, renderer, plan = site.archive, site.renderer, site.plan
     rows = RowStore(store)
     rows.load_in_background()
     static = static_files(options.templates / "static")
-    planned = fingerprint_plan(plan, renderer, archive, store.engine)
+    planned = fingerprint_site(site, store.engine)
     planned += [(".nojekyll", digest("empty"))] + [(path, digest("static", source.read_bytes())) for path, source in static]
     pages = Producer(
         renderer, plan, archive.briefs, Urls(archive.config.base_url), rows, store,
@@ -189,17 +232,21 @@ class CheckReport:
 
     archive: Archive
     warnings: tuple[Problem, ...] = ()
+    status: tuple[LanguageStatus, ...] = ()  # every declared language's translations
 
 
 def check_content(options: BuildOptions) -> CheckReport:
     """Load and validate all content and templates; write nothing."""
     content = load_content(options.root, options.content, base_url=options.base_url, drafts=options.drafts, reserved=RESERVED_NAMES, today=options.today)
-    archive = assemble_archive(content)
-    renderer = make_renderer(options.templates, options.root, archive, Store.memory())
-    problems = renderer.check_templates() + check_plan(plan_site(archive, Urls(archive.config.base_url), renderer.strings))
+    try:
+        site = prepare_site(content, options, Store.memory())
+    except BuildFailed as failure:
+        raise BuildFailed([*failure.problems, *content.warnings]) from None
+    problems = site.renderer.check_templates() + check_plan(site.plan)
+    warnings = tuple(sorted((*content.warnings, *site.ui.warnings)))
     if problems:
-        raise BuildFailed([*problems, *content.warnings])
-    return CheckReport(archive, content.warnings)
+        raise BuildFailed([*problems, *warnings])
+    return CheckReport(site.archive, warnings, site.status)
 
 
 def check_site(options: BuildOptions) -> Archive:

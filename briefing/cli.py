@@ -27,7 +27,7 @@ from .output.write import OutputError
 from .store.lock import Busy, LockError
 
 FIELD_TABLES_PATH = "docs/reference.md"  # the contributors' reference, with the generated field tables
-COMMANDS = ("build", "check", "new", "schema", "serve", "links", "diff")
+COMMANDS = ("build", "check", "new", "schema", "serve", "links", "diff", "translations", "translate")
 
 DESCRIPTION = """\
 Build the Armenia–Azerbaijan normalization archive: Markdown briefs in content/ become a
@@ -42,6 +42,8 @@ commands:
   serve   build, serve on http://127.0.0.1:8000/, rebuild on save, reload the browser
   links   check every internal link and #anchor of a built site (e.g. site/)
   diff    list the pages added, changed and removed between two builds of the site
+  translations  list missing, outdated and correction-pending translations per language
+  translate     start a translation of a brief or page: the original's text and provenance
 
 Run `build.py COMMAND --help` for a command's options. Exit status: 0 success,
 1 content or template errors (site/ left unchanged), 2 usage errors."""
@@ -95,16 +97,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="build.py", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"briefing {_engine_version()}")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current folder)")
-    common.add_argument("--content", type=Path, help="content folder (default: ROOT/content)")
-    common.add_argument("--templates", type=Path, help="templates folder (default: ROOT/templates)")
-    common.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
-    common.add_argument("--base-url", metavar="URL", help="override base_url from site.yaml, e.g. http://127.0.0.1:8000/")
-    common.add_argument("--format", choices=("text", "github"), help="error format (default: github under GitHub Actions, else text)")
-    common.add_argument("-q", "--quiet", action="store_true", help="print only errors")
-    common.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
-    common.add_argument("--no-speedups", action="store_true", help="render with the stock Python-Markdown and Jinja pipelines, without the engine's shortcuts (slower; the output is the same: e.g. to check a library upgrade)")
+    common, listing = _common_options(), _common_options(error_format=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     build = commands.add_parser("build", parents=[common], help="build the site (default)", description="Validate all content, then build the site and its search index (Pagefind) into the output folder; on any error, or if indexing fails, nothing is written. Only changed pages are rendered and written (cache in ROOT/.cache/briefing/), and if no content, template or option changed since the output was built, the build says it is up to date and does nothing.")
@@ -147,12 +140,42 @@ def _parser() -> argparse.ArgumentParser:
     links.add_argument("-q", "--quiet", action="store_true", help="print only broken links")
     links.set_defaults(run=_run_links)
 
+    translations = commands.add_parser("translations", parents=[listing], help="list the state of every translation", description="Validate content, then list, for every language site.yaml declares, the translations that are missing, outdated (the original's text changed, beyond whitespace, since the digest the translation records) or lack a correction the original has, with the digest of the original's text as it is now (what an up-to-date translation records as translation.original_digest). The public page /translations/ shows the same table. Writes nothing; exit status 0 when the content is valid.")
+    translations.add_argument("--language", metavar="CODE", help="only this language")
+    translations.add_argument("--all", action="store_true", help="also list the current translations (text format)")
+    translations.add_argument("--format", dest="output_format", choices=("text", "json"), default="text", help="plain lines (default) or JSON")
+    translations.set_defaults(run=_run_translations)
+
+    translate = commands.add_parser("translate", parents=[common], help="start a translation file", description="Write the translation file of a brief or page into LANGUAGE (content/briefs/YYYY/ID.LANGUAGE.md or content/pages/ID.LANGUAGE.md) holding the original's title, summary, corrections and body to translate over, and its provenance with today's date and the digest of the original's text. Never overwrites; prints the path it wrote.")
+    translate.add_argument("id", help="the id of a brief (e.g. 2023-12-07-first-bilateral-joint-statement) or page (e.g. about)")
+    translate.add_argument("language", help="a language site.yaml declares, e.g. hy")
+    translate.add_argument("--method", choices=("human", "machine-assisted"), default="human", help="how it will be translated (default: human)")
+    translate.add_argument("--translator", default="TODO", help="who translates it, or which tool or model drafts it")
+    translate.set_defaults(run=_run_translate)
+
     diff = commands.add_parser("diff", help="list the pages two builds differ in", description="Compare two builds of the site file by file (the pagefind/ search index aside) and list the pages added, changed and removed, with each page's address and title, briefs first; other files (feeds, data downloads, sitemap) are counted apart. Writes to standard output; always exits 0 when both folders exist.")
     diff.add_argument("old", type=Path, metavar="OLD_SITE", help="the earlier build, e.g. of the base branch")
     diff.add_argument("new", type=Path, metavar="NEW_SITE", help="the later build")
     diff.add_argument("--format", choices=("text", "markdown"), default="text", help="plain lines (default) or Markdown for a job summary")
     diff.set_defaults(run=_run_diff)
     return parser
+
+
+def _common_options(error_format: bool = True) -> argparse.ArgumentParser:
+    """The options every content command takes (`--format` for errors only where the
+    command has no output format of its own)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, default=Path("."), help="project folder (default: current folder)")
+    common.add_argument("--content", type=Path, help="content folder (default: ROOT/content)")
+    common.add_argument("--templates", type=Path, help="templates folder (default: ROOT/templates)")
+    common.add_argument("--drafts", action="store_true", help="include briefs marked draft: true")
+    common.add_argument("--base-url", metavar="URL", help="override base_url from site.yaml, e.g. http://127.0.0.1:8000/")
+    if error_format:
+        common.add_argument("--format", choices=("text", "github"), help="error format (default: github under GitHub Actions, else text)")
+    common.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    common.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    common.add_argument("--no-speedups", action="store_true", help="render with the stock Python-Markdown and Jinja pipelines, without the engine's shortcuts (slower; the output is the same: e.g. to check a library upgrade)")
+    return common
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
@@ -180,6 +203,8 @@ def _run_build(args: argparse.Namespace) -> int:
     finally:
         if progress:
             progress.clear()
+    # What the build left out without failing (a language whose UI strings are incomplete).
+    _show_warnings(report.warnings, args)
     if args.quiet:
         return 0
     if args.show_written:
@@ -271,6 +296,56 @@ def _run_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_translations(args: argparse.Namespace) -> int:
+    import json
+
+    from .site.languages import STATES, status_record
+
+    options = _options(args)
+    status = check_content(options).status
+    if args.language and args.language not in {item.language for item in status}:
+        raise UsageError(f"--language: '{args.language}' is not a language content/site.yaml declares ({', '.join(i.language for i in status) or 'none'})")
+    status = tuple(item for item in status if not args.language or item.language == args.language)
+    if args.output_format == "json":
+        print(json.dumps({"languages": status_record(status)}, ensure_ascii=False, indent=2, sort_keys=True))
+        return 0
+    if not status:
+        print("content/site.yaml declares no languages (`languages:`), so there is nothing to translate")
+    for item in status:
+        published = "" if item.published else " (not published: its UI strings are incomplete)"
+        counts = ", ".join(f"{item.count(state)} {state}" for state in STATES)
+        print(f"{item.language} {item.name}{published}: {counts}")
+        for row in item.rows:
+            if row.state == "current" and not args.all:
+                continue
+            detail = f"records {row.recorded_digest}, " if row.recorded_digest and row.recorded_digest != row.original_digest else ""
+            pending = f", {row.pending_corrections} correction(s) untranslated" if row.pending_corrections else ""
+            print(f"  {row.state}: {row.kind} {row.id}: {row.path} ({detail}original now {row.original_digest}{pending})")
+    return 0
+
+
+def _run_translate(args: argparse.Namespace) -> int:
+    from .dev.scaffold import translation_text
+
+    options = _options(args)
+    report = check_content(options)
+    archive = report.archive
+    if args.language not in {l.code for l in archive.config.languages}:
+        raise UsageError(f"'{args.language}' is not a language content/site.yaml declares ({', '.join(l.code for l in archive.config.languages) or 'none'})")
+    original = archive.by_id.get(args.id) or next((p for p in archive.pages if p.id == args.id), None)
+    if original is None:
+        raise UsageError(f"no brief or page has the id '{args.id}'")
+    source = options.root / original.path
+    target = source.with_name(f"{original.id}.{args.language}.md")
+    if target.exists():
+        return _usage(f"{_display(target)} already exists; edit it (`build.py translations` prints the original's digest)")
+    text = translation_text(source.read_text(encoding="utf-8"), original, args.method, args.translator, dt.date.today())
+    with open(target, "x", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    print(_display(target))
+    return 0
+
+
 class ProgressLine:
     """One self-overwriting status line on a terminal: '<stage> done/total (rate/s)'."""
 
@@ -348,7 +423,7 @@ def _content_file(path: Path, options: BuildOptions) -> Path:
         kind = kind_of(relative)
         if kind is None or path.name.startswith("."):
             raise UsageError(f"{path}: {unknown_file_message(relative)}")
-        if kind.name not in ("brief", "page"):
+        if kind.name not in ("brief", "page", "brief-translation", "page-translation"):
             raise UsageError(f"{path}: is the {kind.name} file; `check` with no FILE checks it with everything else")
     else:
         raise UsageError(f"{path}: not under {_display(options.content)}/briefs or {_display(options.content)}/pages")

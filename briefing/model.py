@@ -15,6 +15,7 @@ class Term:
     id: str
     label: str
     description: str
+    language: str = ""  # the language of label and description; "" for the site's original
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,19 @@ class Named:
         """Every spelling of every name, each once."""
         return tuple(dict.fromkeys(spelling for name in self.names for spelling in name.spellings))
 
+    def written_in(self, language: str) -> tuple[tuple[str, ...], str]:
+        """Its names as `language` writes them (each name's first form in it) and that
+        language, in display order; the English display names and 'en' when the register
+        lacks that language's form of any of them (one language for the whole label)."""
+        found = [dict(name.forms).get(language, ()) for name in self.names]
+        if language != "en" and all(found):
+            return tuple(forms[0] for forms in found), language
+        return tuple(name.display for name in self.names), "en"
+
+    def label_in(self, language: str) -> str:
+        """The label as `language` writes it (see written_in), as one text."""
+        return "/".join(self.written_in(language)[0])
+
 
 @dataclass(frozen=True)
 class Names:
@@ -128,6 +142,18 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class SiteLanguage:
+    """A language the archive is translated into (site.yaml `languages`), with the site's
+    own texts in it."""
+
+    code: str  # a language tag such as hy; the folder its pages live in
+    title: str
+    description: str
+    author: str = ""  # '' when the author's name is shown as in the original
+    line: int = 1  # where site.yaml declares it, for messages
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Settings from content/site.yaml."""
 
@@ -143,6 +169,15 @@ class SiteConfig:
     repository: str = ""  # e.g. https://github.com/OWNER/NAME; '' for none
     repository_branch: str = "main"
     contact: str = ""  # an e-mail address; '' for none
+    languages: tuple[SiteLanguage, ...] = ()  # the translations declared, in site.yaml order
+    # The language of the original content. Each language's pages are made with a copy of
+    # these settings whose `language` is that language; '' means `language` itself.
+    original_language: str = ""
+
+    @property
+    def original(self) -> str:
+        """The language the original content is written in (e.g. 'en')."""
+        return self.original_language or self.language
 
     @property
     def base_path(self) -> str:
@@ -171,6 +206,7 @@ class Correction:
 
     date: dt.date
     note: str
+    language: str = ""  # the language of `note`; "" for the site's original
 
 
 @dataclass(frozen=True)
@@ -226,6 +262,11 @@ class Brief:
     # Digest of what related briefs are chosen by (id, date, type, actors, tags, related);
     # empty for briefs made elsewhere.
     head: str = ""
+    # Digest of the text a translation is made from (title, summary, body, correction
+    # notes, whitespace aside): see content/translations.py.
+    text_digest: str = ""
+    language: str = ""  # the language of title, summary and body; "" for the site's original
+    translation: "TranslationNote | None" = None  # for a translated brief: how, and whether current
 
     @property
     def year(self) -> int:
@@ -252,6 +293,61 @@ class Page:
     order: int
     body: RenderedMarkdown
     text_warnings: tuple[Any, ...] = ()  # as Brief.text_warnings
+    text_digest: str = ""  # as Brief.text_digest
+    language: str = ""  # as Brief.language
+    translation: "TranslationNote | None" = None  # as Brief.translation
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """How a translation was made: by a person, or machine-assisted (reviewed by a person
+    or not), when, and from which text of the original (its digest)."""
+
+    method: str  # 'human' | 'machine-assisted'
+    reviewed: bool  # a person checked it against the original (always true for 'human')
+    translator: str  # who, or which tool
+    date: dt.date
+    original_digest: str
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A translation file: only translated text, plus its provenance. The facts (dates,
+    terms, sources...) are the original's."""
+
+    kind: str  # 'brief' | 'page'
+    of: str  # the id of the original brief or page
+    language: str
+    path: str  # relative to the project root
+    title: str
+    summary: str
+    body: RenderedMarkdown
+    provenance: Provenance
+    corrections: tuple[Correction, ...] = ()
+    fingerprint: str = ""  # digest of all it was made from (as Brief.fingerprint)
+    line: int = 1  # where the provenance starts, for messages
+
+
+@dataclass(frozen=True)
+class VocabularyTranslation:
+    """Labels and descriptions of vocabulary terms in one language (vocabulary.<code>.yaml)."""
+
+    language: str
+    path: str
+    terms: tuple[tuple[str, str, Term], ...]  # (kind, id, translated term)
+    provenance: Provenance
+    lines: tuple[tuple[str, str, int], ...] = ()  # (kind, id, line) of each term, for messages
+
+
+@dataclass(frozen=True)
+class TranslationNote:
+    """What a translated page says about its translation: how it was made, and whether the
+    original has changed since (its text, or a correction the translation lacks)."""
+
+    provenance: Provenance
+    outdated: bool  # the original's text differs (beyond whitespace) from the one translated
+    pending_corrections: int  # the original's corrections the translation lacks
+    original_url: str = ""  # root-relative address of the original's page
 
 
 @dataclass(frozen=True)

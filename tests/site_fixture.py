@@ -247,3 +247,88 @@ def build_fixture(root: Path, base_url: str = "https://example.org/", settings: 
     project = write_fixture(root, base_url, settings)
     project.build()
     return project.out
+
+
+# Two translations of the fixture: Russian (a brief with its correction translated, and
+# the About page) and Armenian (the same brief). Digests are filled in by write_multilingual.
+LANGUAGES = """languages:
+  - code: hy
+    title: Փորձնական արխիվ
+    description: Փոքր արխիվ՝ փորձարկումների համար։
+  - code: ru
+    title: Тестовый архив
+    description: Маленький архив для тестов.
+"""
+
+RU_BRIEF = """---
+title: Совместное заявление о пленных и COP29
+summary: Краткое изложение совместного заявления.
+corrections:
+  - date: 2024-01-05
+    note: Число освобождённых военнослужащих исправлено с 23 на 32.
+translation:
+  method: machine-assisted
+  reviewed: false
+  translator: Test model
+  date: 2024-02-01
+  original_digest: DIGEST
+---
+Вступительный абзац с «кавычками» и "прямыми кавычками".
+
+## Что согласовано
+
+Пленные.
+"""
+
+HY_BRIEF = """---
+title: Համատեղ հայտարարություն գերիների և COP29-ի մասին
+summary: Համատեղ հայտարարության ամփոփումը։
+translation:
+  method: human
+  reviewed: true
+  translator: Test translator
+  date: 2024-02-01
+  original_digest: DIGEST
+---
+Ներածական պարբերություն "չակերտներով"։ Սահմանազատման հանձնաժողովը հանդիպեց։
+"""
+
+RU_PAGE = """---
+title: О тестовом архиве
+summary: Для чего нужен этот архив.
+translation:
+  method: human
+  reviewed: true
+  translator: Test translator
+  date: 2024-02-01
+  original_digest: DIGEST
+---
+## Охват
+
+Текст об охвате.
+"""
+
+TRANSLATIONS = {
+    "content/briefs/2023/2023-12-07-joint-statement.ru.md": ("2023-12-07-joint-statement", RU_BRIEF),
+    "content/briefs/2023/2023-12-07-joint-statement.hy.md": ("2023-12-07-joint-statement", HY_BRIEF),
+    "content/pages/about.ru.md": ("about", RU_PAGE),
+}
+
+
+def original_digests(root: Path) -> dict[str, str]:
+    """The digest of every brief's and page's text as it is now (what translations record)."""
+    from briefing.content.loader import load_content
+
+    content = load_content(root, root / "content")
+    return {item.id: item.text_digest for item in (*content.briefs, *content.pages)}
+
+
+def write_multilingual(root: Path, base_url: str = "https://example.org/") -> Project:
+    """The fixture project translated into Armenian and Russian (up to date)."""
+    project = write_fixture(root, base_url)
+    site = project.root / "content" / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + LANGUAGES, encoding="utf-8")
+    digests = original_digests(project.root)
+    for path, (original, text) in TRANSLATIONS.items():
+        project.write(path, text.replace("DIGEST", digests[original]))
+    return project

@@ -33,12 +33,29 @@ PAGES = [
     "data/",
     "search/",
     "404.html",
+    # Every language: a translated brief and page, a list mixing translated and English-only
+    # briefs, the search page and the table of translations.
+    "hy/briefs/2023-12-07-first-bilateral-joint-statement/",
+    "hy/",
+    "hy/search/",
+    "az/briefs/2024-04-19-tavush-gazakh-border-sections-agreed/",
+    "az/types/",
+    "ru/briefs/2025-08-08-washington-summit-joint-declaration/",
+    "ru/methodology/",
+    "ru/timeline/",
+    "translations/",
     "tracks/",  # status table, swimlane chart and its table
     "tracks/border/",  # a ladder: step chart, moves, levels, disputed judgements
     "tracks/mediation-formats/",  # lanes
     "tracks/security/",  # arrows
     "reactions/",  # the matrix
     "actors/russia/",  # took part and reacted
+    # The new page kinds in other languages: English-only definitions and names marked as such.
+    "hy/tracks/",
+    "ru/tracks/border/",
+    "az/reactions/",
+    "hy/places/shusha-shushi/",
+    "ru/people/",
 ]
 # The fixture adds what the bundled archive may lack: corrections, an update, sub-headings,
 # a footnote, an archived source, and the links a repository and contact address bring.
@@ -48,6 +65,7 @@ FIXTURE_PAGES += ["tracks/formats/", "reactions/", "briefs/2024-11-11-tricky-tal
 # On a phone, the pages whose layout changes there (the rest only narrow their column).
 PHONE_PAGES = {"", "timeline/", "briefs/2023-09-19-karabakh-military-operation-and-ceasefire/", "data/", "search/", "types/", "places/shusha-shushi/"}
 PHONE_PAGES |= {"tracks/", "tracks/border/", "tracks/mediation-formats/", "tracks/security/", "reactions/"}
+PHONE_PAGES |= {"ru/timeline/", "hy/briefs/2023-12-07-first-bilateral-joint-statement/", "translations/", "ru/tracks/border/"}
 
 
 @pytest.fixture(scope="module")

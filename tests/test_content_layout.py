@@ -43,13 +43,16 @@ MISPLACED = [
      "is not read: pages live in content/pages/ and briefs in content/briefs/YYYY/, each ending in .md; move it to one of them"),
     ("settings as .yml", "content/site.yml",
      "is not a file the build reads (did you mean content/site.yaml?); the build reads only content/site.yaml, "
-     "content/vocabulary.yaml, content/tracks.yaml, content/names.yaml, content/briefs/YYYY/YYYY-MM-DD-slug.md, content/pages/NAME.md; move or remove it"),
+     "content/vocabulary.yaml, content/vocabulary.LANG.yaml, content/tracks.yaml, content/names.yaml, "
+     "content/briefs/YYYY/YYYY-MM-DD-slug.LANG.md, content/briefs/YYYY/YYYY-MM-DD-slug.md, content/pages/NAME.LANG.md, content/pages/NAME.md; move or remove it"),
     ("tracks as .yml", "content/tracks.yml",
      "is not a file the build reads (did you mean content/tracks.yaml?); the build reads only content/site.yaml, "
-     "content/vocabulary.yaml, content/tracks.yaml, content/names.yaml, content/briefs/YYYY/YYYY-MM-DD-slug.md, content/pages/NAME.md; move or remove it"),
+     "content/vocabulary.yaml, content/vocabulary.LANG.yaml, content/tracks.yaml, content/names.yaml, "
+     "content/briefs/YYYY/YYYY-MM-DD-slug.LANG.md, content/briefs/YYYY/YYYY-MM-DD-slug.md, content/pages/NAME.LANG.md, content/pages/NAME.md; move or remove it"),
     ("a file no issue has added yet", "content/places.yaml",
-     "is not a file the build reads; the build reads only content/site.yaml, content/vocabulary.yaml, content/tracks.yaml, content/names.yaml, "
-     "content/briefs/YYYY/YYYY-MM-DD-slug.md, content/pages/NAME.md; move or remove it"),
+     "is not a file the build reads; the build reads only content/site.yaml, content/vocabulary.yaml, content/vocabulary.LANG.yaml, "
+     "content/tracks.yaml, content/names.yaml, "
+     "content/briefs/YYYY/YYYY-MM-DD-slug.LANG.md, content/briefs/YYYY/YYYY-MM-DD-slug.md, content/pages/NAME.LANG.md, content/pages/NAME.md; move or remove it"),
 ]
 
 
@@ -105,7 +108,11 @@ def test_a_folder_that_cannot_be_listed_is_named(project, monkeypatch):
 
 
 def test_the_known_kinds_are_one_table():
-    assert [kind.name for kind in KNOWN_KINDS] == ["settings", "vocabulary", "tracks", "names", "brief", "page"]
+    assert [kind.name for kind in KNOWN_KINDS] == [
+        "settings", "vocabulary", "vocabulary-translation", "tracks", "names", "brief-translation", "brief", "page-translation", "page",
+    ]
+    assert kind_of("briefs/2023/2023-12-07-x.hy.md").name == "brief-translation" and kind_of("pages/about.ru.md").name == "page-translation"
+    assert kind_of("vocabulary.az.yaml").name == "vocabulary-translation"
     assert kind_of("site.yaml").name == "settings" and kind_of("vocabulary.yaml").name == "vocabulary"
     assert kind_of("tracks.yaml").name == "tracks" and kind_of("names.yaml").name == "names"
     assert kind_of("briefs/2023/2023-12-07-x.md").name == "brief" and kind_of("pages/about.md").name == "page"

@@ -22,6 +22,8 @@ def test_focused_links_and_timeline_marks_show_a_visible_indicator(bundled_site,
     for _ in range(3):  # skip link, site title, search box
         page.keyboard.press("Tab")
     page.keyboard.press("Tab")  # the search button
+    for _ in range(page.locator(".language-menu a").count()):  # this page in the other languages
+        page.keyboard.press("Tab")
     page.keyboard.press("Tab")  # the first navigation link
     focused = page.evaluate_handle("document.activeElement")
     assert focused.evaluate("el => el.textContent") == "Timeline"

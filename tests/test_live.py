@@ -18,7 +18,7 @@ from briefing.build import BuildOptions, build_site
 from briefing.errors import BuildFailed
 from briefing.store.store import Store
 from conftest import tree_bytes
-from site_fixture import write_fixture
+from site_fixture import write_fixture, write_multilingual
 
 BASE = "http://127.0.0.1:9999/"
 
@@ -44,7 +44,8 @@ def _span(span) -> bytes:
 
 
 def brief_files(root: Path) -> list[Path]:
-    return sorted((root / "content/briefs").rglob("*.md"))
+    """The original briefs (not their translations, `<id>.<lang>.md`)."""
+    return sorted(path for path in (root / "content/briefs").rglob("*.md") if path.name.count(".") == 1)
 
 
 EDITS = [
@@ -175,6 +176,46 @@ def test_a_brief_save_reads_only_that_brief(tmp_path: Path, monkeypatch):
     assert "briefs/2023-12-13-handover/index.html" not in kept
 
 
+TRANSLATED = "content/briefs/2023/2023-12-07-joint-statement.md"
+TRANSLATION_EDITS = {
+    # name: (file, text, replacement); '' for text appends the replacement
+    "translated body": ("content/briefs/2023/2023-12-07-joint-statement.ru.md", "Пленные.", "Пленные и ещё одна фраза."),
+    "translated title": ("content/briefs/2023/2023-12-07-joint-statement.hy.md", "title: ", "title: Նոր "),
+    "original of a translation": (TRANSLATED, "Intro paragraph.", "Intro paragraph, changed."),
+    "whitespace in the original": (TRANSLATED, "Intro paragraph, changed.", "Intro\n  paragraph,   changed."),
+    "correction in the original": (
+        TRANSLATED, "    note: The number of released servicemen was corrected from 23 to 32.\n",
+        "    note: The number of released servicemen was corrected from 23 to 32.\n  - date: 2024-02-02\n    note: Another fix.\n",
+    ),
+    "translated page": ("content/pages/about.ru.md", "Текст об охвате.", "Новый текст об охвате."),
+    "new translation": ("content/briefs/2020/2020-11-10-ceasefire.ru.md", None, None),
+    "translation removed": ("content/briefs/2023/2023-12-07-joint-statement.hy.md", None, None),
+    "ui string": ("templates/i18n/ru.yaml", "nav_home: Главная", "nav_home: На главную"),
+}
+
+
+def test_every_translation_save_gives_what_a_fresh_build_gives(tmp_path: Path):
+    project = write_multilingual(tmp_path / "project")
+    site = live.LiveSite(BuildOptions.for_root(project.root, base_url=BASE), Store.memory())
+    site.rebuild(None)
+    assert site.current is not None and "ru/briefs/2023-12-07-joint-statement/index.html" in site.current.files
+    for step, (name, (relative, old, new)) in enumerate(TRANSLATION_EDITS.items()):
+        target = project.root / relative
+        if name == "new translation":
+            ru = (project.root / "content/briefs/2023/2023-12-07-joint-statement.ru.md").read_text(encoding="utf-8")
+            digest = site.current.archive.by_id["2020-11-10-ceasefire"].text_digest
+            target.write_text(re.sub(r"original_digest: \w+", f"original_digest: {digest}", ru).replace("corrections:\n  - date: 2024-01-05\n    note: Число освобождённых военнослужащих исправлено с 23 на 32.\n", ""), encoding="utf-8")
+        elif name == "translation removed":
+            target.unlink()
+        else:
+            text = target.read_text(encoding="utf-8")
+            assert old in text, name
+            target.write_text(text.replace(old, new, 1), encoding="utf-8")
+        site.rebuild((str(target.resolve()),))
+        assert_equals_a_fresh_build(site, project.root, tmp_path / f"fresh-{step}")
+    files = site.current.files
+    assert "hy/briefs/2023-12-07-joint-statement/index.html" not in files
+    assert "ru/briefs/2020-11-10-ceasefire/index.html" in files
 def test_saves_of_moves_reactions_and_tracks_give_what_a_fresh_build_gives(tmp_path: Path, monkeypatch):
     """Each kind of tracks edit, in turn: moves and reactions take the short way (the rules
     across briefs run there too), tracks.yaml reads content/ again."""

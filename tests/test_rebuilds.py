@@ -193,6 +193,68 @@ def test_each_kind_of_edit_writes_exactly_the_files_that_show_it(tmp_path: Path)
     assert written_by(options) == BRIEF_PAGES
 
 
+TRANSLATION_CHANGES = {
+    "translated body": ("content/briefs/2023/2023-12-07-joint-statement.ru.md", "Пленные.", "Пленные, снова."),
+    "translated page": ("content/pages/about.ru.md", "Текст об охвате.", "Другой текст."),
+    "original of a translation": ("content/briefs/2023/2023-12-07-joint-statement.md", "Intro paragraph.", "Intro paragraph, changed."),
+    "whitespace of the original": ("content/briefs/2023/2023-12-07-joint-statement.md", "Intro paragraph.", "Intro\n paragraph."),
+    "ui string of a language": ("templates/i18n/hy.yaml", "nav_home: Գլխավոր", "nav_home: Գլխավոր էջ"),
+    "language unpublished": ("templates/i18n/hy.yaml", None, None),  # its UI file gone
+}
+
+
+@pytest.mark.parametrize("kind", sorted(TRANSLATION_CHANGES))
+def test_an_incremental_build_equals_a_fresh_one_after_each_kind_of_translation_change(tmp_path: Path, kind: str):
+    from site_fixture import write_multilingual
+
+    project = write_multilingual(tmp_path / "project")
+    options = BuildOptions.for_root(project.root, search="skip")
+    build_site(options)
+    relative, old, new = TRANSLATION_CHANGES[kind]
+    if old is None:
+        (project.root / relative).unlink()
+    else:
+        edit(project.root / relative, old, new)
+    report = build_site(options)
+    assert not report.up_to_date
+    assert site(project.out) == fresh(project.root, tmp_path / "fresh")
+    assert build_site(options).up_to_date
+
+
+def test_each_translation_edit_writes_exactly_the_files_that_show_it(tmp_path: Path):
+    from site_fixture import write_multilingual
+
+    project = write_multilingual(tmp_path / "project")
+    options = BuildOptions.for_root(project.root, search="skip")
+    written_by(options)
+    # The translated text: the Russian page of the brief, the Russian lists that list it (as
+    # the English ones do for an English edit) and the Russian feeds it is in. Nothing in
+    # English or Armenian, no status (the English it was made from is the same).
+    ru_lists = {
+        "ru/index.html", "ru/timeline/page/2/index.html", "ru/timeline/oldest/page/2/index.html", "ru/years/index.html",
+        "ru/years/2023/index.html", "ru/types/index.html", "ru/types/statement/index.html", "ru/actors/index.html",
+        "ru/actors/armenia/page/2/index.html", "ru/actors/azerbaijan/page/2/index.html", "ru/tags/index.html",
+        "ru/tags/prisoners/index.html", "ru/tags/cop29/index.html",
+    }
+    edit(project.root / "content/briefs/2023/2023-12-07-joint-statement.ru.md", "Пленные.", "Пленные, снова.")
+    assert written_by(options) == ru_lists | {
+        "ru/briefs/2023-12-07-joint-statement/index.html", "ru/feed.xml", "ru/feed.json", "ru/types/statement/feed.xml",
+        "ru/actors/armenia/feed.xml", "ru/actors/azerbaijan/feed.xml",
+    }
+    # A whitespace-only edit of the English original changes no translation's state: only
+    # what an English edit always writes (the English pages showing it, feeds, downloads).
+    edit(project.root / "content/briefs/2023/2023-12-07-joint-statement.md", "Intro paragraph.", "Intro\n  paragraph.")
+    whitespace = written_by(options)
+    assert not {path for path in whitespace if path.startswith(("ru/", "hy/"))}
+    # A real English edit: the translations now say a newer English version exists, so the
+    # translated pages, the lists showing them and the translations tables are written too.
+    edit(project.root / "content/briefs/2023/2023-12-07-joint-statement.md", "Intro\n  paragraph.", "Intro paragraph, changed.")
+    changed = written_by(options)
+    for code in ("ru", "hy"):
+        assert {f"{code}/briefs/2023-12-07-joint-statement/index.html", f"{code}/translations/index.html"} <= changed
+    assert "translations/index.html" in changed
+    assert not {path for path in changed if path.startswith(("ru/", "hy/")) and path.endswith((".xml", ".json"))}  # feeds show no status
+    assert "ru/about/index.html" not in changed and "ru/search/index.html" not in changed
 def test_an_edit_of_moves_or_reactions_writes_only_the_pages_that_show_them(tmp_path: Path):
     """An edit to one brief's moves re-renders its brief, the pages of the tracks it moves
     (and their feeds) and the data; the home page and the tracks overview only when a

@@ -77,8 +77,11 @@ def test_every_page_has_landmarks_one_h1_and_headings_in_order(request, which):
         jumps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
         if jumps:
             problems.append(f"{name}: heading levels skip {jumps}")
-        for needle in (f'<html lang="{archive.config.language}">', '<a class="skip-link" href="#main">', '<main id="main"',
-                       '<header class="site-header">', '<footer class="site-footer">', 'aria-label="Main"'):
+        top = name.split("/", 1)[0]
+        language = top if top in {l.code for l in archive.config.languages} else archive.config.language
+        main_nav = 'aria-label="Main"' if language == archive.config.language else '<nav class="site-nav" aria-label="'
+        for needle in (f'<html lang="{language}">', '<a class="skip-link" href="#main">', '<main id="main"',
+                       '<header class="site-header">', '<footer class="site-footer">', main_nav):
             if needle not in text:
                 problems.append(f"{name}: missing {needle}")
         if "style=" in text.replace("stylesheet", ""):

@@ -16,12 +16,23 @@ XSD = REPO / "node_modules" / "sitemap" / "schema" / "sitemap.xsd"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
+# The XHTML `link` element sitemaps use for a page's versions in other languages.
+XHTML_XSD = REPO / "tests" / "schemas" / "xhtml-link.xsd"
+
+
 @pytest.fixture(scope="module")
 def sitemap_schema() -> lxml.etree.XMLSchema:
+    """The sitemaps.org schema together with the XHTML one for `xhtml:link` alternates."""
     if not XSD.is_file():
         pytest.fail(f"{XSD} is missing: run `make test` (it runs `npm ci` for the test-only npm packages)")
+    both = (
+        '<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">'
+        f'<xsd:import namespace="http://www.sitemaps.org/schemas/sitemap/0.9" schemaLocation="{XSD.as_uri()}"/>'
+        f'<xsd:import namespace="http://www.w3.org/1999/xhtml" schemaLocation="{XHTML_XSD.as_uri()}"/>'
+        "</xsd:schema>"
+    )
     parser = lxml.etree.XMLParser(no_network=True, resolve_entities=False)
-    return lxml.etree.XMLSchema(lxml.etree.parse(str(XSD), parser))
+    return lxml.etree.XMLSchema(lxml.etree.fromstring(both.encode(), parser, base_url=str(XSD)))
 
 
 def _urls(out: Path) -> list[tuple[str, str | None]]:

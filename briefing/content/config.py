@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import Problem
 from .files import read_text, relative_name
-from ..model import Limits, SiteConfig, Term, Vocabulary
+from ..model import Limits, SiteConfig, SiteLanguage, Term, Vocabulary
 from .schema import SITE_FIELDS, TERM_ID, VOCABULARY_FIELDS, Checker, FieldSpec, validate_mapping
 from .text_rules import label_keys
 from .yamldata import ParsedYaml, YamlProblem, parse_yaml
@@ -55,6 +55,8 @@ def load_site_config(root: Path, content: Path, base_url: str | None = None) -> 
     if "language" in values and not _LANGUAGE.match(values["language"]):
         problems.append(Problem(name, parsed.line("language"), "language", f"'{values['language']}' is not a language tag such as en or hy"))
     problems += _check_links(name, parsed, values)
+    languages, found = _languages(name, parsed, values)
+    problems += found
     if problems:
         return None, problems
     limits = Limits(**values.get("limits", {}))
@@ -72,6 +74,7 @@ def load_site_config(root: Path, content: Path, base_url: str | None = None) -> 
             repository=values.get("repository", "").removesuffix("/"),
             repository_branch=values.get("repository_branch", "main"),
             contact=values.get("contact", ""),
+            languages=languages,
         ),
         [],
     )
@@ -90,6 +93,30 @@ def _check_links(name: str, parsed: ParsedYaml, values: dict[str, Any]) -> list[
     if contact is not None and not _EMAIL.match(contact):
         problems.append(Problem(name, parsed.line("contact"), "contact", f"'{contact}' is not an e-mail address such as corrections@example.org"))
     return problems
+
+
+def _languages(name: str, parsed: ParsedYaml, values: dict[str, Any]) -> tuple[tuple[SiteLanguage, ...], list[Problem]]:
+    """The translations site.yaml declares: well-formed codes, each once, none the original's.
+    (Whether CLDR knows a code is checked where its UI strings are read.)"""
+    problems: list[Problem] = []
+    languages: list[SiteLanguage] = []
+    seen = {values.get("language", "")}
+    for index, record in enumerate(values.get("languages", ())):
+        code = record.get("code")
+        if code is None:
+            continue
+        line = parsed.line("languages", index, "code")
+        field = f"languages[{index + 1}].code"
+        if not _LANGUAGE.match(code) or code != code.lower():
+            problems.append(Problem(name, line, field, f"'{code}' is not a lowercase language tag such as hy or ru"))
+        elif code == values.get("language"):
+            problems.append(Problem(name, line, field, f"'{code}' is the original's language (`language`); list only the languages it is translated into"))
+        elif code in seen:
+            problems.append(Problem(name, line, field, f"'{code}' is declared twice"))
+        else:
+            seen.add(code)
+            languages.append(SiteLanguage(code, record.get("title", ""), record.get("description", ""), record.get("author", ""), line))
+    return tuple(languages), problems
 
 
 def normalise_base_url(url: str) -> str:

@@ -26,14 +26,20 @@ class FileKind:
 # briefs/2023/2023-12-07-slug.hy.md) is a new row here, placed before any row that would
 # also match it. Any `.md` file under briefs/ is a brief, so that a brief in the wrong
 # year folder or with a malformed name gets the brief rules' exact message.
+# A name with one more dot before the extension (`slug.hy.md`, `vocabulary.ru.yaml`) is a
+# translation; whether its language is one site.yaml declares is checked when it is read.
 KNOWN_KINDS: tuple[FileKind, ...] = (
     FileKind("settings", "site.yaml", re.compile(r"site\.yaml")),
     FileKind("vocabulary", "vocabulary.yaml", re.compile(r"vocabulary\.yaml")),
+    FileKind("vocabulary-translation", "vocabulary.LANG.yaml", re.compile(r"vocabulary\.[^/.]+\.yaml")),
     FileKind("tracks", "tracks.yaml", re.compile(r"tracks\.yaml")),
     FileKind("names", "names.yaml", re.compile(r"names\.yaml")),
+    FileKind("brief-translation", "briefs/YYYY/YYYY-MM-DD-slug.LANG.md", re.compile(r"briefs/(?:[^/]+/)*[^/.]+\.[^/.]+\.md")),
     FileKind("brief", "briefs/YYYY/YYYY-MM-DD-slug.md", re.compile(r"briefs/(?:[^/]+/)*[^/]+\.md")),
+    FileKind("page-translation", "pages/NAME.LANG.md", re.compile(r"pages/[^/.]+\.[^/.]+\.md")),
     FileKind("page", "pages/NAME.md", re.compile(r"pages/[^/]+\.md")),
 )
+TRANSLATION_KINDS = {"brief-translation": "brief", "page-translation": "page"}  # -> kind of the original
 KNOWN_FOLDERS = ("briefs", "pages")  # the folders the kinds above live in
 
 # Files editors, file managers and tools write beside the ones being edited: never content.

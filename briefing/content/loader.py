@@ -20,14 +20,18 @@ from .days import real_day
 from ..errors import BuildFailed, Problem, Suggestions
 from .files import is_inside, read_text, relative_name
 from .frontmatter import FrontMatterProblem, SplitFile, split_front_matter
-from .layout import survey_content
+from .layout import TRANSLATION_KINDS, kind_of, survey_content
 from .lint import contested_names, lint_brief
 from .markdown_render import BodyTooComplex, MarkdownRenderer
 from .text_rules import describe_not_carried, find_not_carried, has_visible_text
-from ..model import NAME_KINDS, Brief, BriefLayers, Correction, Limits, Memo, Names, Page, SiteConfig, Source, Tracks, Vocabulary
+from ..model import (
+    NAME_KINDS, Brief, BriefLayers, Correction, Limits, Memo, Names, Page, SiteConfig, Source, Tracks, Translation, Vocabulary,
+    VocabularyTranslation,
+)
 from .names import load_names, names_suggester
 from .schema import BRIEF_FIELDS, BRIEF_ID, MAX_ID_LENGTH, PAGE_FIELDS, PLACEHOLDER, TERM_ID, Checker, today_anywhere, validate_mapping
 from .tracks import LAYER_FIELDS, TrackSource, UnreadTracks, check_layers, check_move_set, load_tracks, term_ids, tracks_digest_part
+from .translations import check_translation_set, parse_translation, parse_vocabulary_translation, text_digest, translation_context
 from .yamldata import ParsedYaml, YamlProblem, parse_yaml, parse_yaml_leniently
 
 
@@ -41,6 +45,8 @@ class Content:
     pages: tuple[Page, ...]
     warnings: tuple[Problem, ...] = ()  # what `check` points out without failing (drafts included)
     parsed: tuple[Brief, ...] = ()  # every brief file as parsed, drafts included, in path order
+    translations: tuple[Translation, ...] = ()  # of briefs and pages, in path order
+    vocabulary_translations: tuple[VocabularyTranslation, ...] = ()
     tracks: Tracks | None = None  # content/tracks.yaml, if the project has one
     layers: tuple[BriefLayers, ...] = ()  # the moves and reactions of each of `parsed`, in its order
     names: Names = Names()  # the names register (content/names.yaml)
@@ -167,10 +173,54 @@ def load_content(
         problems += found
         if page:
             pages.append(page)
+    # Broken settings do not stop the check: translations are then checked for all but their language.
+    translated, found = _load_translations(root, content, files, config, vocabulary, limits, memo, preread, digests, read_late, today)
+    problems += found
+    problems += check_translation_set(translated[0], _ids_by_path(files.of("brief"), root), {b.id: b for b in briefs}, {p.id: p for p in pages}, _page_ids(files.of("page"))) if translated else []
     warnings = [warning for brief in briefs for warning in lint_brief(brief)]
     if problems:
         raise BuildFailed(problems + warnings)
-    return _combined(config, vocabulary, tracks, names, tuple(briefs), tuple(layers), tuple(pages), drafts)  # type: ignore[arg-type]
+    combined = _combined(config, vocabulary, tracks, names, tuple(briefs), tuple(layers), tuple(pages), drafts)  # type: ignore[arg-type]
+    return replace(combined, translations=translated[0], vocabulary_translations=translated[1]) if translated else combined
+
+
+def _load_translations(
+    root: Path, content: Path, files, config: SiteConfig | None, vocabulary: Vocabulary | None, limits: Limits, memo: Memo | None,
+    preread: Mapping[str, bytes] | None, digests: Mapping[str, str] | None, read_late, today: dt.date,
+) -> tuple[tuple[tuple[Translation, ...], tuple[VocabularyTranslation, ...]], list[Problem]]:
+    """Every translation file, parsed (unchanged ones from `memo`), and their problems."""
+    problems: list[Problem] = []
+    context = translation_context(config, limits) if config else "unsettled"
+    memo = memo if config else None
+    renderers: dict = {}
+    translations: list[Translation] = []
+    for kind in TRANSLATION_KINDS:
+        found_files, found = _read_all(files.of(kind), root, content, limits, preread, digests if memo else None)
+        problems += found
+        parse = functools.partial(_parse_translation_chunk, config, limits, renderers, today)
+        for value, found in _parse_cached(kind, found_files, context, memo, None, parse, read_late):
+            problems += found
+            if value is not None:
+                translations.append(value)
+    vocabularies: list[VocabularyTranslation] = []
+    for path in files.of("vocabulary-translation"):
+        text, problem = read_text(path, root, content, limits.max_file_bytes, listed=True, data=(preread or {}).get(str(path)))
+        if problem:
+            problems.append(problem)
+            continue
+        value, found = parse_vocabulary_translation(relative_name(path, root), text or "", config, vocabulary, today)
+        problems += found
+        if value is not None:
+            vocabularies.append(value)
+    return (tuple(translations), tuple(vocabularies)), problems
+
+
+def _parse_translation_chunk(config: SiteConfig | None, limits: Limits, renderers: dict, today: dt.date, chunk) -> list:
+    return [parse_translation(TRANSLATION_KINDS[kind], name, text, config, limits, renderers, today) for kind, name, text in chunk]
+
+
+def _page_ids(paths: tuple[Path, ...]) -> list[str]:
+    return [path.name[:-3] for path in paths]
 
 
 def reload_briefs(
@@ -210,15 +260,21 @@ def reload_briefs(
     problems += check_brief_set({value.path: value.id for value in refs}, changed_refs)
     # A changed move can break another brief's (the move after it), so moves are checked whole.
     problems += check_move_set(_built_layers(refs, drafts), tracks)
+    # The originals' corrections may have changed: translated ones must still match.
+    problems += check_translation_set(
+        previous.translations, {value.path: value.id for value in refs},
+        {value.brief.id: value.brief for value in parsed if isinstance(value, ParsedBrief)}, {p.id: p for p in previous.pages},
+    )
     if problems:
         raise BuildFailed(problems)
     valid = [value for value in parsed if isinstance(value, ParsedBrief)]
     kept = [warning for warning in previous.warnings if warning.path not in changed]
     linted = [parsed[position[name]].brief for name in changed]  # type: ignore[union-attr]
-    return _combined(
+    combined = _combined(
         config, vocabulary, tracks, previous.names, tuple(v.brief for v in valid), tuple(v.layers for v in valid), previous.pages, drafts,
         kept, linted,
     )
+    return replace(combined, translations=previous.translations, vocabulary_translations=previous.vocabulary_translations)
 
 
 def parse_context(vocabulary: Vocabulary, limits: Limits, tracks: TrackSource = None, names: Names = Names()) -> str:
@@ -249,15 +305,13 @@ def _combined(
         found += [warning for page in pages for warning in page.text_warnings]
     warnings = tuple(sorted(found))
     published = tuple(b for b in parsed if drafts or not b.draft)
-    return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed, tracks, layers, names)
+    return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed, tracks=tracks, layers=layers, names=names)
 
 
 def _built_layers(refs: list[BriefRefs], drafts: bool) -> list[BriefLayers]:
     """The moves the rules across briefs apply to: those of the briefs this build publishes
     (a draft's moves count only in a build with --drafts)."""
     return [ref.layers for ref in refs if ref.layers is not None and (drafts or not ref.layers.draft)]
-
-
 
 
 def check_selected(
@@ -288,6 +342,16 @@ def check_selected(
         text, problem = read_text(path, root, content, limits.max_file_bytes)
         if problem:
             problems.append(problem)
+            continue
+        kind = kind_of(path.resolve().relative_to(content.resolve()).as_posix()) if is_inside(path, content) else None
+        if kind is not None and kind.name in TRANSLATION_KINDS:
+            pages += TRANSLATION_KINDS[kind.name] == "page"
+            briefs += TRANSLATION_KINDS[kind.name] == "brief"
+            translation, found = parse_translation(TRANSLATION_KINDS[kind.name], name, text or "", config, limits, {}, today or today_anywhere())
+            problems += found
+            if translation is not None:
+                surveyed = survey_content(root, content)
+                problems += check_translation_set([translation], ids, {}, {}, _page_ids(surveyed.of("page")))
             continue
         if is_inside(path, content / "pages"):
             pages += 1
@@ -557,6 +621,7 @@ def _parse_brief(
         related_lines=related_lines,
         source_lines=tuple(front.parsed.line("sources", i) for i in range(len(values["sources"]))),  # type: ignore[union-attr]
         head=brief_head(stem, values["date"], values["type"], values["actors"], values.get("tags", ()), related),
+        text_digest=text_digest(values["title"], values["summary"], front.split.body, [c["note"] for c in values.get("corrections", ())]),  # type: ignore[union-attr]
     )
     # The digest of the brief's own values and what they were read with: its moves and
     # reactions are not among them, so the pages that list it do not change with them.
@@ -628,8 +693,10 @@ def parse_page(
     problems += found
     if problems or body is None:
         return None, problems
+    digest_ = text_digest(values["title"], values["summary"], front.split.body)  # type: ignore[union-attr]
     warnings = _text_warnings(name, front, values, names)
-    return Page(stem, name, values["title"], values["summary"], values.get("order", 100), body, warnings), []
+    page = Page(stem, name, values["title"], values["summary"], values.get("order", 100), body, text_warnings=warnings, text_digest=digest_)
+    return page, []
 
 
 def latest_date(brief: Brief, layers: BriefLayers | None = None) -> dt.date:
@@ -751,3 +818,8 @@ def _render_body(name: str, split: SplitFile | None, renderer: MarkdownRenderer,
         return renderer.render(body, limits), []
     except BodyTooComplex as exc:
         return None, [Problem(name, body_line, "body", str(exc))]
+
+
+# For translations.py, which reads translation files the same way.
+read_front_matter = _read_front_matter
+render_body = _render_body

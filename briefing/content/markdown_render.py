@@ -236,14 +236,18 @@ def _slugify(value: str, separator: str) -> str:
 class MarkdownRenderer:
     """Reusable Markdown-to-safe-HTML converter (one per process: Markdown is stateful)."""
 
-    def __init__(self) -> None:
+    def __init__(self, double_quotes: tuple[str, str] | None = None) -> None:
+        """`double_quotes`: the marks straight double quotes become (default “ ”), for text
+        in a language that writes others, such as « » in Russian and Armenian."""
         quick = speedups.enabled()
         toc = (quick_markdown.toc_extension if quick else TocExtension)(slugify=_slugify, toc_depth="2-6")
+        quotes = {"substitutions": {"left-double-quote": double_quotes[0], "right-double-quote": double_quotes[1]}} if double_quotes else {}
         md = markdown.Markdown(
             extensions=["footnotes", "tables", toc, "smarty", "abbr", "def_list", "sane_lists"],
             extension_configs={
                 "tables": {"use_align_attribute": True},
                 "footnotes": {"BACKLINK_TITLE": "Back to text"},
+                "smarty": quotes,
             },
             output_format="html",
         )

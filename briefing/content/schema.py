@@ -173,6 +173,13 @@ LIMIT_FIELDS = (
     FieldSpec("max_body_html_bytes", "int", False, "Largest HTML one Markdown body may render to, in bytes (pages and feeds embed it).", minimum=1024),
 )
 
+LANGUAGE_FIELDS = (
+    FieldSpec("code", "text", True, "Language tag of the translation, e.g. hy; its pages live under /hy/.", 20),
+    FieldSpec("title", "text", True, "The site's title in that language.", 200),
+    FieldSpec("description", "text", True, "The site's description in that language.", 400),
+    FieldSpec("author", "text", False, "Who publishes the archive, in that language (default: as in the original).", 200),
+)
+
 SITE_FIELDS = (
     FieldSpec("title", "text", True, "Site title.", 200),
     FieldSpec("description", "text", True, "One-sentence description of the archive.", 400),
@@ -190,12 +197,37 @@ SITE_FIELDS = (
     ),
     FieldSpec("repository_branch", "text", False, "Branch whose files the 'Edit' links open (default main).", 100),
     FieldSpec("contact", "text", False, "E-mail address for reports from readers who do not use GitHub.", 200),
+    FieldSpec(
+        "languages", "records", False,
+        "Languages the archive is translated into, besides `language` (the original's): each one's pages live under "
+        "/CODE/ and are published once templates/i18n/CODE.yaml has every UI string.",
+        item_fields=LANGUAGE_FIELDS,
+    ),
 )
 
 PAGE_FIELDS = (
     FieldSpec("title", "text", True, "Page title, plain text.", 200),
     FieldSpec("summary", "text", True, "One sentence describing the page.", 400),
     FieldSpec("order", "int", False, "Position in the site menu (lower comes first)."),
+)
+
+
+# A translation's provenance: how it was made and from which text of the original.
+PROVENANCE_FIELDS = (
+    FieldSpec("method", "text", True, "How it was translated: human, or machine-assisted (a tool or language model drafted it).", 40),
+    FieldSpec("reviewed", "bool", True, "Whether a person checked the whole translation against the original (true for human translations)."),
+    FieldSpec("translator", "text", True, "Who translated it, or which tool or model drafted it.", 200),
+    FieldSpec("date", "date", True, "Day the translation was made or last brought up to date, YYYY-MM-DD."),
+    FieldSpec("original_digest", "text", True, "Digest of the original's text it was made from, as `build.py translations` prints it.", 64),
+)
+TRANSLATION_METHODS = ("human", "machine-assisted")
+
+# The fields of a translation of a brief or page: translated text and provenance only.
+TRANSLATION_FIELDS = (
+    FieldSpec("title", "text", True, "The title, translated.", 200),
+    FieldSpec("summary", "text", True, "The summary, translated.", 400),
+    FieldSpec("corrections", "records", False, "The original's corrections, translated: each with the original's date.", item_fields=CORRECTION_FIELDS),
+    FieldSpec("translation", "mapping", True, "How the translation was made.", item_fields=PROVENANCE_FIELDS),
 )
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from ..content.schema import (
-    BRIEF_FIELDS, CORRECTION_FIELDS, LEVEL_FIELDS, MOVE_FIELDS, REACTION_FIELDS, SOURCE_FIELDS, STANCE_FIELDS,
-    TERM_SOURCES, TRACK_FIELDS, FieldSpec,
+    BRIEF_FIELDS, CORRECTION_FIELDS, LEVEL_FIELDS, MOVE_FIELDS, PROVENANCE_FIELDS, REACTION_FIELDS, SOURCE_FIELDS, STANCE_FIELDS,
+    TERM_SOURCES, TRACK_FIELDS, TRANSLATION_FIELDS, FieldSpec,
 )
 
 FIELD_TABLES = {
@@ -19,6 +19,8 @@ FIELD_TABLES = {
     "track-fields": TRACK_FIELDS,
     "level-fields": LEVEL_FIELDS,
     "stance-fields": STANCE_FIELDS,
+    "translation-fields": TRANSLATION_FIELDS,
+    "provenance-fields": PROVENANCE_FIELDS,
 }
 
 
@@ -66,6 +68,8 @@ def _describe_kind(spec: FieldSpec) -> str:
         return "one of " + ", ".join(f"`{choice}`" for choice in spec.choices)
     if kind == "brief_ids":
         return "list of brief ids (file names without `.md`)"
+    if kind == "mapping":
+        return "fields below"
     if kind == "records":
         return f"list of entries, fields below{_at_least(spec)}"
     return kind

@@ -13,17 +13,17 @@ import os
 import signal
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from ..output.search_index import INDEX_FOLDER, PAGES_GLOB, SearchIndexError, write_search_index
+from ..build import fingerprint_site
+from ..output.search_index import INDEX_FOLDER, SearchIndexError, is_indexed, write_search_index
 from ..output.write import OutputError, write_output
 from ..processes import die_with_parent
-from ..store.fingerprint import fingerprint_plan
 from ..store.store import Store
 from .live import Generation
 
-_INDEXED_PREFIX = PAGES_GLOB.split("/", 1)[0] + "/"  # the brief pages
 _STOP_GRACE_SECONDS = 3.0
 
 
@@ -176,8 +176,8 @@ def _child_main(generation: Generation, site: Path, store: Store, report: int) -
 
 def refresh_index(generation: Generation, site: Path, store: Store) -> int:
     """Bring `site` (brief pages and their index) up to `generation`; return pages indexed."""
-    items = [item for item in generation.plan if item.path.startswith(_INDEXED_PREFIX) and item.path.endswith(".html")]
-    planned = fingerprint_plan(items, generation.renderer, generation.archive, store.engine)
+    items = tuple(item for item in generation.plan if is_indexed(item.path))
+    planned = fingerprint_site(replace(generation.site, plan=items), store.engine)
     record = store.record("index-site")
     site.parent.mkdir(parents=True, exist_ok=True)
 

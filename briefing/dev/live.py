@@ -16,15 +16,15 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build import BuildOptions, check
+from ..build import BuildOptions, PreparedSite, check, prepare_site
 from ..content.loader import Content, load_content, reload_briefs
 from ..content.markdown_render import MarkdownRenderer
 from ..errors import BuildFailed
 from ..model import FileData
 from ..output.produce import Producer, static_files
-from ..output.render import TemplateRenderer, make_renderer
-from ..site.archive import Archive, assemble_archive
-from ..site.plan import OutputFile, check_plan, plan_site
+from ..output.render import SiteRenderer
+from ..site.archive import Archive
+from ..site.plan import OutputFile, check_plan
 from ..site.urls import RESERVED_NAMES, Urls
 from ..store.inputs import InputDigests
 from ..store.parallel import default_jobs, iterate_shared, map_chunks
@@ -42,7 +42,8 @@ class Generation:
     files: dict[str, OutputFile]  # by output path
     static: dict[str, Path]  # output path -> theme file
     producer: Producer
-    renderer: TemplateRenderer
+    renderer: SiteRenderer
+    site: "PreparedSite"  # what the generation was made from (every language's archive)
 
     @functools.cached_property
     def folders(self) -> frozenset[str]:
@@ -135,11 +136,10 @@ class LiveSite:
         return content
 
     def _generation(self, content: Content) -> Generation:
-        archive = assemble_archive(content, self.store)
-        renderer = make_renderer(self.options.templates, self.options.root, archive, self.store)
-        urls = Urls(archive.config.base_url)
         previous = self.current.files if self.current else None
-        plan = plan_site(archive, urls, renderer.strings, self.store, previous)
+        site = prepare_site(content, self.options, self.store, previous)
+        archive, renderer, plan = site.archive, site.renderer, site.plan
+        urls = Urls(archive.config.base_url)
         if self._checked != self._templates:
             check(renderer, plan)  # templates compile: needed only when they changed
             self._checked = self._templates
@@ -151,7 +151,7 @@ class LiveSite:
         static = dict(static_files(self.options.templates / "static"))
         files = {item.path: item for item in plan}
         number = self.current.number + 1 if self.current else 1
-        return Generation(number, archive, plan, files, static, producer, renderer)
+        return Generation(number, archive, plan, files, static, producer, renderer, site)
 
 
 def _folders(paths: list[str]) -> frozenset[str]:

@@ -59,3 +59,24 @@ def new_brief_text(title: str, date: dt.date, milestone_type: str, actors: tuple
         "or remove this section if nothing is disputed.\n"
     )
     return f"---\n{yaml_text}---\n{body}"
+
+
+def translation_text(original_text: str, original, method: str, translator: str, today: dt.date) -> str:
+    """Text of a new translation of a brief or page (`original`, parsed from `original_text`):
+    the original's title, summary, corrections and body to translate over, and provenance
+    recording today and the digest of the original's text."""
+    from ..content.frontmatter import split_front_matter
+
+    front: dict = {"title": original.title, "summary": original.summary}
+    corrections = getattr(original, "corrections", ())
+    if corrections:
+        front["corrections"] = [{"date": c.date, "note": c.note} for c in corrections]
+    front["translation"] = {
+        "method": method,
+        "reviewed": method == "human",
+        "translator": translator,
+        "date": today,
+        "original_digest": original.text_digest,
+    }
+    yaml_text = yaml.dump(front, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=88)
+    return f"---\n{yaml_text}---\n{split_front_matter(original_text).body}"

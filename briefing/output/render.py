@@ -16,10 +16,11 @@ import jinja2
 from .. import speedups
 from ..speedups import jinja as quick_jinja
 from ..hashing import digest
-from ..site.dates import UnknownLanguage, date_locale, date_span, human_date
+from ..site.dates import UnknownLanguage, date_locale, date_span, human_date, language_name, plural_category
 from ..errors import BuildFailed, Problem
 from ..model import Memo
 from ..site.archive import Archive
+from ..site.languages import EditionInfo, LanguageLink
 from ..site.security import CONTENT_SECURITY_POLICY
 from ..site.timeline_svg import render_timeline_svg, type_styles
 from ..site.urls import Urls
@@ -62,21 +63,58 @@ def load_strings(templates: Path, root: Path, language: str) -> Mapping[str, Any
     return data
 
 
-def make_renderer(templates: Path, root: Path, archive: Archive, memo: Memo | None = None) -> "TemplateRenderer":
-    """The renderer for `archive`'s pages: its UI strings, URLs, timeline figure and globals."""
-    strings = load_strings(templates, root, archive.config.language)
-    urls = Urls(archive.config.base_url)
+def make_renderer(
+    templates: Path, root: Path, archive: Archive, memo: Memo | None = None,
+    strings: Mapping[str, Any] | None = None, urls: Urls | None = None, edition: EditionInfo | None = None,
+) -> "TemplateRenderer":
+    """The renderer for `archive`'s pages in its language: its UI strings (read from
+    templates/i18n/ unless given), URLs, timeline figure and globals; `edition` tells the
+    templates which languages there are (default: the archive's alone)."""
+    strings = strings if strings is not None else load_strings(templates, root, archive.config.language)
+    urls = urls or Urls(archive.config.base_url)
+    language = archive.config.language
+    edition = edition or EditionInfo(language, language, (LanguageLink(language, language_name(language), urls.home()),))
     types = archive.vocabulary.types
-    timeline = render_timeline_svg(archive.briefs, types, urls, archive.config.language, str(strings.get("timeline_figure_label", "")))
+    timeline = render_timeline_svg(archive.briefs, types, urls, language, str(strings.get("timeline_figure_label", "")))
     return TemplateRenderer(
         templates, root,
         {
             "site": archive.config, "archive": archive, "urls": urls, "t": strings,
             "vocabulary": archive.vocabulary, "content_security_policy": CONTENT_SECURITY_POLICY,
-            "timeline": timeline, "type_styles": type_styles(types),
+            "timeline": timeline, "type_styles": type_styles(types), "edition": edition,
         },
         memo=memo,
     )
+
+
+class SiteRenderer:
+    """One TemplateRenderer per language of the site: each planned file is rendered by its
+    language's (OutputFile.language; '' for the original's)."""
+
+    def __init__(self, renderers: Mapping[str, "TemplateRenderer"], original: str):
+        self.renderers = dict(renderers)
+        self.original = original
+
+    def for_language(self, language: str) -> "TemplateRenderer":
+        """The renderer of one language ('' for the original's)."""
+        return self.renderers[language or self.original]
+
+    @property
+    def strings(self) -> Mapping[str, Any]:
+        return self.for_language("").strings
+
+    @property
+    def globals(self) -> Mapping[str, Any]:
+        return self.for_language("").globals
+
+    def template_dependencies(self, name: str):
+        return self.for_language("").template_dependencies(name)
+
+    def check_templates(self) -> list[Problem]:
+        return self.for_language("").check_templates()  # every language renders the same templates
+
+    def render(self, item: OutputFile) -> str:
+        return self.for_language(item.language).render(item)
 
 
 def _strings(value: Any, at: tuple = ()):
@@ -117,6 +155,8 @@ class TemplateRenderer:
         self.env.filters["human_date"] = lambda d: human_date(d, language)
         self.env.filters["date_span"] = lambda start, end=None: date_span(start, end, language)
         self.env.filters["iso"] = lambda d: d.isoformat()
+        # A UI string in plural forms, in the form CLDR gives this language for `n`.
+        self.env.filters["plural"] = lambda forms, n: forms[plural_category(n, language)] if isinstance(forms, dict) else forms
         self.env.globals.update(global_vars)
         if speedups.enabled():
             quick_jinja.quicken(self.env)

@@ -20,7 +20,9 @@ import pagefind_bin
 from ..processes import dying_with
 
 INDEX_FOLDER = "pagefind"  # site/pagefind/, the one folder not byte-identical across builds
-PAGES_GLOB = "briefs/**/*.html"  # only briefs are search results; other pages are never read
+# Only briefs are search results, in every language (briefs/ and, for a translation, its
+# folder's briefs/); Pagefind keeps one index per page language (<html lang>).
+PAGES_GLOB = "{briefs,*/briefs}/**/*.html"
 STAMP = "briefing-source.sha256"  # inside INDEX_FOLDER: hash of the pages the index was built from
 TIMEOUT_SECONDS = 600
 
@@ -38,9 +40,17 @@ class IndexReport:
     seconds: float
 
 
+def is_indexed(path: str) -> bool:
+    """Whether a file of the site (a '/'-separated path in it) is one Pagefind indexes."""
+    parts = path.split("/")
+    return path.endswith(".html") and len(parts) > 1 and (parts[0] == "briefs" or (len(parts) > 2 and parts[1] == "briefs"))
+
+
 def indexed_pages(site: Path) -> tuple[Path, ...]:
     """The HTML files Pagefind indexes, sorted."""
-    return tuple(sorted(p for p in (site / "briefs").rglob("*.html") if p.is_file())) if (site / "briefs").is_dir() else ()
+    folders = [site / "briefs", *(folder / "briefs" for folder in sorted(site.iterdir()) if folder.is_dir() and not folder.is_symlink())] if site.is_dir() else []
+    found = {p for folder in folders if folder.is_dir() and not folder.is_symlink() for p in folder.rglob("*.html") if p.is_file()}
+    return tuple(sorted(found))
 
 
 def hash_pages(site: Path, pages: tuple[Path, ...]) -> str:

@@ -130,12 +130,13 @@ def assemble_archive(content: Content, memo: Memo | None = None) -> Archive:
     tracks = assemble_tracks(content.tracks, content.published_layers(), briefs, content.vocabulary) if content.tracks else None
     return Archive(
         content.config, content.vocabulary, briefs, pages, years, terms, by_id, older, newer, related, summaries, tracks,
-        content.names, _named_groups(content.names, briefs),
+        content.names, _named_groups(content.names, briefs, content.config.language),
     )
 
 
-def _named_groups(names: Names, briefs: tuple[Brief, ...]) -> dict[str, tuple[Group, ...]]:
-    """Briefs under every place and person of the register, newest first, in label order."""
+def _named_groups(names: Names, briefs: tuple[Brief, ...], language: str = "en") -> dict[str, tuple[Group, ...]]:
+    """Briefs under every place and person of the register, newest first, in label order;
+    each labelled as `language` writes it (Named.label_in)."""
     members: dict[str, dict[str, list[Brief]]] = {kind: {e.id: [] for e in names.kind(kind)} for kind in NAME_KINDS}
     for brief in briefs:
         for kind, ids in (("places", brief.places), ("people", brief.people)):
@@ -143,7 +144,7 @@ def _named_groups(names: Names, briefs: tuple[Brief, ...]) -> dict[str, tuple[Gr
                 if entry_id in members[kind]:
                     members[kind][entry_id].append(brief)
     return {
-        kind: tuple(Group(e.id, e.label, e.description, tuple(members[kind][e.id])) for e in names.kind(kind))
+        kind: tuple(Group(e.id, e.label_in(language), e.description, tuple(members[kind][e.id])) for e in names.kind(kind))
         for kind in NAME_KINDS
     }
 

@@ -63,6 +63,10 @@ class LazyCitation:
     csl_json = property(lambda self: self.made.csl_json)
     json_ld = property(lambda self: self.made.json_ld)
 
+    def json_ld_with(self, versions: tuple = ()) -> str:
+        """The JSON-LD with links to the page's versions in other languages (LanguageLink)."""
+        return render_json_ld(self.brief, self.archive, self.urls, versions) if versions else self.json_ld
+
 
 def citation_settings(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> tuple:
     """Everything besides the brief a citation depends on (for LazyCitation.fingerprint)."""
@@ -134,10 +138,18 @@ def assemble_csl(brief: Brief, archive: Archive, urls: Urls) -> dict[str, Any]:
     return item
 
 
-def assemble_json_ld(brief: Brief, archive: Archive, urls: Urls) -> dict[str, Any]:
-    """schema.org Article about the event, citing the brief's sources."""
+def assemble_json_ld(brief: Brief, archive: Archive, urls: Urls, versions: tuple = ()) -> dict[str, Any]:
+    """schema.org Article about the event, citing the brief's sources; `versions` (the page
+    in every language) link a translation to its original, and the original to them."""
     config = archive.config
     url = urls.absolute(urls.brief(brief.id))
+    links: dict[str, Any] = {}
+    if brief.translation is not None:
+        links["translationOfWork"] = {"@id": urls.absolute(brief.translation.original_url), "inLanguage": config.original}
+    elif versions:
+        others = [{"@id": urls.absolute(v.url), "inLanguage": v.code} for v in versions if v.code != config.language]
+        if others:
+            links["workTranslation"] = others
     event: dict[str, Any] = {"@type": "Event", "name": brief.title, "startDate": brief.date.isoformat()}
     if brief.end_date:
         event["endDate"] = brief.end_date.isoformat()
@@ -166,12 +178,13 @@ def assemble_json_ld(brief: Brief, archive: Archive, urls: Urls) -> dict[str, An
              **({"datePublished": s.date.isoformat()} if s.date else {})}
             for s in brief.sources
         ],
+        **links,
     }
 
 
-def render_json_ld(brief: Brief, archive: Archive, urls: Urls) -> str:
+def render_json_ld(brief: Brief, archive: Archive, urls: Urls, versions: tuple = ()) -> str:
     """The JSON-LD of a brief, escaped so it cannot end its <script> element early."""
-    text = json.dumps(assemble_json_ld(brief, archive, urls), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    text = json.dumps(assemble_json_ld(brief, archive, urls, versions), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     for character, escape in _SCRIPT_SAFE:
         text = text.replace(character, escape)
     return text

@@ -1,5 +1,6 @@
-"""Date formats the site writes: reader-facing dates and date ranges in the site's language
-(CLDR patterns through Babel, the one module that uses it) and machine timestamps."""
+"""What the site takes from CLDR (through Babel, the one module that uses it): reader-facing
+dates and date ranges in each language, plural categories and language names; and machine
+timestamps."""
 
 from __future__ import annotations
 
@@ -69,6 +70,32 @@ def date_span(start: dt.date, end: dt.date | None, language: str) -> tuple[str, 
     if separator is None:  # a locale whose first half does not end in a dash: keep it whole
         return first + parse_pattern(second_pattern).apply(end, locale), "", ""
     return first[: separator.start()], separator.group(), parse_pattern(second_pattern).apply(end, locale)
+
+
+def plural_categories(language: str) -> frozenset[str]:
+    """The CLDR plural categories `language` writes counts of whole things in (always with
+    'other'), e.g. one, few, many and other for Russian."""
+    return frozenset(date_locale(language).plural_form.tags) | {"other"}
+
+
+@functools.lru_cache(maxsize=4096)
+def plural_category(count: int, language: str) -> str:
+    """The CLDR plural category of a count in `language` ('one', 'few', 'many', 'other'...)."""
+    return date_locale(language).plural_form(count)
+
+
+def counts_in(category: str, language: str, up_to: int = 200) -> tuple[int, ...]:
+    """The counts up to `up_to` that fall in a plural category (e.g. 1, 21, 31... for
+    Russian 'one'), to tell whether a form may stand for more than one number."""
+    return tuple(n for n in range(up_to + 1) if plural_category(n, language) == category)
+
+
+def language_name(language: str) -> str:
+    """A language's name in itself, as a menu of languages shows it (e.g. 'Русский')."""
+    date_locale(language)  # raises UnknownLanguage for a language CLDR does not know
+    locale = Locale.parse(language, sep="-" if "-" in language else "_")  # 'en', not the dates' en_GB
+    name = locale.get_display_name(locale) or language
+    return name[:1].upper() + name[1:]
 
 
 def human_range(start: dt.date, end: dt.date | None, language: str) -> str:

@@ -159,19 +159,26 @@ def _entry(archive: Archive, urls: Urls, strings: Mapping[str, Any], brief: Brie
         categories += [Category(urls.absolute(urls.terms(kind)), i, archive.term_label(kind, i)) for i in ids]
     return FeedEntry(
         id=url, url=url, title=brief.title, summary=brief.summary,
-        content_html=render_entry_html(brief, strings, archive.config.language), published=rfc3339(brief.date),
+        content_html=render_entry_html(brief, strings, archive.config.language, archive.config.original), published=rfc3339(brief.date),
         updated=rfc3339(brief.last_modified), categories=tuple(categories),
     )
 
 
-def render_entry_html(brief: Brief, strings: Mapping[str, Any], language: str) -> str:
-    """The brief's body followed by its corrections and sources, as one HTML fragment."""
+def render_entry_html(brief: Brief, strings: Mapping[str, Any], language: str, original: str = "") -> str:
+    """The brief's body followed by its corrections and sources, as one HTML fragment; a
+    correction in another language than `language` (one a translation lacks, in the
+    `original` language) is marked with its language."""
     esc = html.escape
+    original = original or language
     parts = [brief.body.html.strip()]
     if brief.updated:
         parts.append(f"<p><em>{esc(strings['updated_on'])} {esc(human_date(brief.updated, language))}</em></p>")
     if brief.corrections:
-        items = "".join(f"<li>{esc(human_date(c.date, language))}: {esc(c.note)}</li>" for c in brief.corrections)
+        items = "".join(
+            f"<li>{esc(human_date(c.date, language))}: {esc(c.note)}</li>" if (c.language or original) == language
+            else f'<li>{esc(human_date(c.date, language))}: <q lang="{esc(c.language or original)}">{esc(c.note)}</q></li>'
+            for c in brief.corrections
+        )
         parts.append(f"<h2>{esc(strings['corrections_title'])}</h2><ul>{items}</ul>")
     sources = "".join(
         f'<li>{esc(s.publisher)}, <a href="{esc(s.url)}">{esc(s.title)}</a></li>' for s in brief.sources

@@ -114,6 +114,7 @@ class SitemapEntry:
 
     url: str
     lastmod: dt.date | None
+    alternates: tuple = ()  # the page's version in every language (languages.LanguageLink), itself included
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class OutputFile:
     made_from: str = ""  # digest of all a file made in Python is made from
     rows: str = ""  # a data download: 'json' or 'csv' rows of every brief, between `frame`
     frame: tuple[bytes, bytes] = (b"", b"")  # a download's bytes before and after its rows
+    language: str = ""  # the translation whose pages it belongs to; '' for the original's
 
     @property
     def is_page(self) -> bool:
@@ -154,18 +156,28 @@ def plan_site(
     `memo` keeps feed entries and `previous` (an earlier plan's files by path) lends
     unchanged brief pages: neither changes what is planned, only how fast.
     """
-    _require_strings(archive, strings, PLAN_STRINGS, ())
-    files = plan_pages(archive, urls, strings, previous)
-    files += plan_feeds(archive, urls, strings, memo)
-    files += plan_data(archive, urls, strings)
-    files += plan_tracks(archive, urls, strings)
-    files.append(plan_search_names(archive, urls))
+    files = plan_edition(archive, urls, strings, memo, previous)
     pages = sorted((f for f in files if f.is_page), key=lambda f: f.path)
     add = files.append
     entries = tuple(SitemapEntry(f.url, f.lastmod) for f in pages)  # only what the sitemap shows
     files += plan_sitemaps(urls, entries)
     add(OutputFile(output_path(urls, urls.robots()), "robots.txt", urls.robots(), {}))
     return tuple(sorted(files, key=lambda f: f.path))
+
+
+def plan_edition(
+    archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Memo | None = None,
+    previous: Mapping[str, OutputFile] | None = None,
+) -> list[OutputFile]:
+    """The pages, feeds and data files of the site in one language (`urls` and `strings`
+    are that language's), without the sitemap and robots.txt, which list every language."""
+    _require_strings(archive, strings, PLAN_STRINGS, ())
+    files = plan_pages(archive, urls, strings, previous)
+    files += plan_feeds(archive, urls, strings, memo)
+    files += plan_data(archive, urls, strings)
+    files += plan_tracks(archive, urls, strings)
+    files.append(plan_search_names(archive, urls))
+    return files
 
 
 def plan_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previous: Mapping[str, OutputFile] | None = None) -> list[OutputFile]:
@@ -212,14 +224,16 @@ def _brief_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previ
     older, newer, related = archive.older, archive.newer, archive.related
     moves_of = archive.tracks.moves_of if archive.tracks else {}
     reactions_of = archive.tracks.reactions_of if archive.tracks else {}
-    base = urls.base_path
     pages = []
     for brief in archive.briefs:
-        folder = f"briefs/{brief.id}/"
+        if urls.language and brief.id not in urls.briefs:
+            continue  # not translated: its links lead to the original's page
+        url = urls.brief(brief.id)
+        path = output_path(urls, url)
         before, after, near = older[brief.id], newer[brief.id], related[brief.id]
         moves, reactions = moves_of.get(brief.id, ()), reactions_of.get(brief.id, ())
         named = _named_in(brief, archive)
-        kept = previous.get(folder + "index.html") if previous else None
+        kept = previous.get(path) if previous else None
         if kept is not None and brief.fingerprint:
             context = kept.context
             if (
@@ -237,7 +251,7 @@ def _brief_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previ
             "citation": LazyCitation(brief, archive, urls, strings, cite_key, settings),
             "moves": moves, "reactions": reactions, **named,
         }
-        pages.append(OutputFile(folder + "index.html", "brief.html", base + folder, context, brief.path, lastmod=brief.last_modified))
+        pages.append(OutputFile(path, "brief.html", url, context, brief.path, lastmod=brief.last_modified))
     return pages
 
 
@@ -275,8 +289,10 @@ def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: M
     """The site's Atom and JSON feeds, and one Atom feed per milestone type, actor, place and person."""
     config = archive.config
     entries = assemble_entries(archive, urls, strings, memo)
-    ranks = recency_ranks(archive.briefs)
-    chosen = choose_feed_briefs(archive.briefs, config.feed_size, ranks)
+    # A translation's feeds carry the briefs translated into it (its lists show the others too).
+    shown = archive.briefs if not urls.language else tuple(b for b in archive.briefs if b.id in urls.briefs)
+    ranks = recency_ranks(shown)
+    chosen = choose_feed_briefs(shown, config.feed_size, ranks)
     site_feed = assemble_feed(archive, urls, entries, chosen, urls.feed(), urls.home(), config.title, config.description)
     json_feed = assemble_feed(archive, urls, entries, chosen, urls.json_feed(), urls.home(), config.title, config.description)
     files = [
@@ -289,8 +305,9 @@ def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: M
     for kind, group, page in grouped:
         url = urls.feed(kind, group.key)
         title = strings["feed_term_title"].format(site=config.title, term=group.label)
+        members = group.briefs if not urls.language else tuple(b for b in group.briefs if b.id in urls.briefs)
         feed = assemble_feed(
-            archive, urls, entries, choose_feed_briefs(group.briefs, config.feed_size, ranks), url, page, title, group.description,
+            archive, urls, entries, choose_feed_briefs(members, config.feed_size, ranks), url, page, title, group.description,
         )
         files.append(OutputFile(output_path(urls, url), "feed.xml", url, {"feed": feed}))
     return files
@@ -334,6 +351,7 @@ def plan_search_names(archive: Archive, urls: Urls) -> OutputFile:
     entries = [
         {
             "kind": kind, "label": group.label, "url": urls.named(kind, group.key), "count": len(group.briefs),
+            "lang": archive.names.get(kind, group.key).written_in(archive.config.language)[1],
             "spellings": list(archive.names.get(kind, group.key).spellings),
         }
         for kind in NAME_KINDS for group in archive.named[kind]
@@ -378,7 +396,7 @@ def plan_tracks(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> lis
     if data is None:
         return []
     _require_strings(archive, strings, TRACK_STRINGS, ("track_directions", "data_fields_moves", "data_fields_reactions", "data_fields_tracks", "data_fields_stances"))
-    text = chart_text(strings, archive.config.language)
+    text = chart_text(strings, archive.config.language, archive.config.original)
     as_of = data.board.as_of
     first = min((b.date for b in archive.briefs), default=as_of)
     span = chart_span(first, as_of)
@@ -407,11 +425,13 @@ def plan_tracks(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> lis
     return files
 
 
-def chart_text(strings: Mapping[str, Any], language: str) -> ChartText:
-    """The words of the tracks' charts, from the UI strings, with dates in `language`."""
+def chart_text(strings: Mapping[str, Any], language: str, original: str = "") -> ChartText:
+    """The words of the tracks' charts, from the UI strings, with dates in `language`
+    (`original`: the language of tracks.yaml's labels, marked where it differs)."""
     return ChartText(
         lambda day: human_date(day, language), strings["track_directions"], strings["track_mark"], strings["track_mark_first"],
         strings["swimlane_mark"], strings["track_figure_label"], strings["swimlane_figure_label"],
+        original if original and original != language else "",
     )
 
 

@@ -41,6 +41,7 @@ class ChartText:
     swimlane_mark: str  # "{date}: {track}: {value}, {brief}"
     figure: str  # accessible name of a track's figure: "{track} over time; each mark links to its brief"
     swimlane_figure: str
+    labels_lang: str = ""  # the language of tracks.yaml's labels where the page's differs ('' otherwise)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class ChartMark:
     href: str  # the move on its brief's page
     name: str  # the mark's accessible name
     brief_title: str
+    brief_language: str = ""  # of brief_title, as Brief.language
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,7 @@ def render_track_chart(
         parts.append(_step_line(history, start, end, level_y, x_of))
     elif track.kind == "lanes":
         parts += _lane_lines(history, end, {lane.id: y for lane, y in zip(track.lanes, row_y)}, x_of)
-    parts += _row_labels(labels, row_y)
+    parts += _row_labels(labels, row_y, text.labels_lang)
     parts += [_draw(mark, x, y) for mark, (x, y) in zip(marks, placed)]
     parts.append("</svg>")
     return TrackChart("".join(parts), tuple(marks))
@@ -148,7 +150,7 @@ def render_swimlane(histories: Sequence[TrackHistory], span: tuple[dt.date, dt.d
         y += ROW + max(depth, default=0) * TARGET
     parts = _open(y, text.swimlane_figure, span, x_of)
     parts += [f'<line class="tr-grid" x1="{PAD_X}" y1="{ry}" x2="{WIDTH - PAD_X}" y2="{ry}"/>' for ry in row_y]
-    parts += _row_labels([label for label, _, _ in rows], row_y)
+    parts += _row_labels([label for label, _, _ in rows], row_y, text.labels_lang)
     drawn: list[ChartMark] = []
     for _, marks, placed in rows:
         parts += [_draw(mark, x, my) for mark, (x, my) in zip(marks, placed)]
@@ -235,9 +237,10 @@ def _year_axis(span: tuple[dt.date, dt.date], x_of, axis_y: int) -> list[str]:
     return parts
 
 
-def _row_labels(rows: Sequence[str], row_y: Sequence[float]) -> list[str]:
+def _row_labels(rows: Sequence[str], row_y: Sequence[float], language: str = "") -> list[str]:
+    marked = f' lang="{language}"' if language else ""  # tracks.yaml's labels on a page in another language
     labels = [
-        f'<text class="tr-label" x="{PAD_X}" y="{y - TARGET / 2 - 3:g}">{escape(label)}</text>'
+        f'<text class="tr-label" x="{PAD_X}" y="{y - TARGET / 2 - 3:g}"{marked}>{escape(label)}</text>'
         for label, y in zip(rows, row_y) if label
     ]
     return [*labels, "</g>"]
@@ -272,7 +275,7 @@ def _lane_prefix(step: Step) -> str:
 def _chart_mark(step: Step, name: str, text: ChartText, urls: Urls) -> ChartMark:
     return ChartMark(
         step.as_of, step.track, step.track_label, step.lane_label, value_label(step, text), step.direction,
-        step.setback, f"{urls.brief(step.origin.brief_id)}#{step.anchor}", name, step.origin.brief_title,
+        step.setback, f"{urls.brief(step.origin.brief_id)}#{step.anchor}", name, step.origin.brief_title, step.origin.brief_language,
     )
 
 

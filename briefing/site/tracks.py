@@ -27,6 +27,7 @@ class Origin:
     source_publisher: str
     source_title: str
     source_url: str
+    brief_language: str = ""  # of brief_title ('' for the original's), as Brief.language
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class ReactionMatrix:
     reactions recorded for that pair (empty: not recorded). Only what the cells show is
     here, so the matrix page does not change with a reaction's paraphrase."""
 
-    rows: tuple[tuple[str, str, dt.date], ...]  # brief id, title, date
+    rows: tuple[tuple[str, str, dt.date, str], ...]  # brief id, title, date, the title's language
     actors: tuple[tuple[str, str], ...]  # actor id, label
     cells: tuple[tuple[tuple[StanceMark, ...], ...], ...]
     milestones: int  # how many milestones the archive has, for "recorded for n of m"
@@ -222,7 +223,7 @@ def _step(track: Track, move, previous: str, brief: Brief) -> Step:
 
 def _origin(brief: Brief, number: int) -> Origin:
     source = brief.sources[number - 1]
-    return Origin(brief.id, brief.title, brief.date, number, source.publisher, source.title, source.url)
+    return Origin(brief.id, brief.title, brief.date, number, source.publisher, source.title, source.url, brief.language)
 
 
 def _reaction(tracks: Tracks, vocabulary: Vocabulary, brief: Brief, index: int, reaction) -> ReactionView:
@@ -236,7 +237,9 @@ def _reaction(tracks: Tracks, vocabulary: Vocabulary, brief: Brief, index: int, 
 
 def _matrix(reactions_of: Mapping[str, tuple[ReactionView, ...]], vocabulary: Vocabulary, milestones: int) -> ReactionMatrix:
     views = [view for group in reactions_of.values() for view in group]
-    rows = sorted({(v.origin.brief_id, v.origin.brief_title, v.origin.brief_date) for v in views}, key=lambda r: (r[2], r[0]), reverse=True)
+    rows = sorted(
+        {(v.origin.brief_id, v.origin.brief_title, v.origin.brief_date, v.origin.brief_language) for v in views}, key=lambda r: (r[2], r[0]), reverse=True,
+    )
     reacting = {v.actor for v in views}
     actors = tuple((term.id, term.label) for term in vocabulary.actors if term.id in reacting)
     cells = tuple(
@@ -244,6 +247,6 @@ def _matrix(reactions_of: Mapping[str, tuple[ReactionView, ...]], vocabulary: Vo
             tuple(StanceMark(v.stance, v.stance_label, v.stance_symbol, brief_id, v.anchor) for v in reactions_of[brief_id] if v.actor == actor)
             for actor, _ in actors
         )
-        for brief_id, _, _ in rows
+        for brief_id, _, _, _ in rows
     )
     return ReactionMatrix(tuple(rows), actors, cells, milestones)

@@ -2,7 +2,10 @@
 
 Links are root-relative and include the base path (e.g. `/archive/briefs/x/`), so the
 site works when published under a sub-path; absolute URLs (feeds, canonical links) add
-the base URL's origin.
+the base URL's origin. A translation's pages live under its language's folder
+(`/archive/hy/briefs/x/`): a builder for that language makes every page's address there,
+except a brief's or page's that has no translation (it leads to the original) and what all
+languages share (theme files, the search bundle, the sitemap, downloads, the 404 page).
 """
 
 from __future__ import annotations
@@ -14,16 +17,30 @@ from urllib.parse import quote, urlencode, urlsplit
 # Top-level folders the engine writes; a standalone page may not take one of these names.
 RESERVED_NAMES = frozenset(
     {"briefs", "timeline", "years", "types", "actors", "tags", "places", "people", "search", "static", "data",
-     "pagefind", "page", "feed", "404", "sitemap", "robots", "tracks", "reactions"}
+     "pagefind", "page", "feed", "404", "sitemap", "robots", "tracks", "reactions", "translations"}
 )
 TERM_KINDS = ("types", "actors", "tags")
 
 
 @dataclass(frozen=True)
 class Urls:
-    """URL builder for one base URL (always ending in '/')."""
+    """URL builder for one base URL (always ending in '/') and one language's pages."""
 
     base_url: str
+    language: str = ""  # '' for the original's pages; else the folder of that language's, e.g. 'hy'
+    # The briefs and standalone pages translated into `language` (ids): links to the others
+    # lead to the original's page.
+    briefs: frozenset[str] = frozenset()
+    pages: frozenset[str] = frozenset()
+
+    def for_language(self, language: str, briefs: frozenset[str] = frozenset(), pages: frozenset[str] = frozenset()) -> "Urls":
+        """The builder for a translation's pages ('' for the original's)."""
+        return Urls(self.base_url, language, frozenset(briefs), frozenset(pages))
+
+    @functools.cached_property
+    def prefix(self) -> str:
+        """The language's folder under the base path, e.g. 'hy/' ('' for the original's)."""
+        return f"{self.language}/" if self.language else ""
 
     # Worked out once: every link of every page starts with one of them.
     @functools.cached_property
@@ -39,8 +56,18 @@ class Urls:
         return f"{parts.scheme}://{parts.netloc}"
 
     def path(self, relative: str = "") -> str:
-        """Root-relative URL of a site path such as 'briefs/x/'."""
+        """Root-relative URL of a site path such as 'briefs/x/', in this builder's language."""
+        return self.base_path + self.prefix + relative
+
+    def shared(self, relative: str = "") -> str:
+        """Root-relative URL of something every language shares, e.g. 'static/style.css'."""
         return self.base_path + relative
+
+    def unprefixed(self, url_path: str) -> str:
+        """A URL of this builder's language without the base path and language folder: the
+        same for every language's version of a page (e.g. 'briefs/x/')."""
+        start = self.base_path + self.prefix
+        return url_path[len(start):] if url_path.startswith(start) else url_path
 
     def absolute(self, url_path: str) -> str:
         """Absolute URL of a root-relative URL made by this builder."""
@@ -50,10 +77,18 @@ class Urls:
         return self.path()
 
     def brief(self, brief_id: str) -> str:
-        return self.path(f"briefs/{brief_id}/")
+        """A brief's page in this language, or the original's if it is not translated."""
+        translated = not self.language or brief_id in self.briefs
+        return (self.path if translated else self.shared)(f"briefs/{brief_id}/")
 
     def page(self, page_id: str) -> str:
-        return self.path(f"{page_id}/")
+        """A standalone page in this language, or the original's if it is not translated."""
+        translated = not self.language or page_id in self.pages
+        return (self.path if translated else self.shared)(f"{page_id}/")
+
+    def translations(self) -> str:
+        """The table of every translation and whether it is up to date."""
+        return self.path("translations/")
 
     def timeline(self, number: int = 1, order: str = "newest") -> str:
         """A page of the timeline, newest first or (order 'oldest') oldest first."""
@@ -82,19 +117,23 @@ class Urls:
     def search(self, query: str = "") -> str:
         return self.path("search/") + (f"?q={quote(query)}" if query else "")
 
+    def original_search(self) -> str:
+        """The search page of the original's language."""
+        return self.shared("search/")
+
     def search_names(self) -> str:
         """The names register as search suggests names from it (fetched when a search finds nothing)."""
         return self.path("search/names.json")
 
     def search_bundle(self) -> str:
         """Folder of the search index and Pagefind's scripts (written by search_index)."""
-        return self.path("pagefind/")
+        return self.shared("pagefind/")
 
     def static(self, name: str) -> str:
-        return self.path(f"static/{name}")
+        return self.shared(f"static/{name}")
 
     def not_found(self) -> str:
-        return self.path("404.html")
+        return self.shared("404.html")
 
     def feed(self, kind: str = "", term_id: str = "") -> str:
         """Atom feed of the whole archive, or of one milestone type, actor, place or person."""
@@ -105,14 +144,15 @@ class Urls:
 
     def sitemap(self, part: int = 0) -> str:
         """The sitemap (or, when it is split, the sitemap index), or its numbered part."""
-        return self.path(f"sitemap-{part}.xml" if part else "sitemap.xml")
+        return self.shared(f"sitemap-{part}.xml" if part else "sitemap.xml")
 
     def robots(self) -> str:
-        return self.path("robots.txt")
+        return self.shared("robots.txt")
 
     def data(self, name: str = "") -> str:
-        """The Data page, or one download on it such as 'briefs.csv'."""
-        return self.path(f"data/{name}")
+        """The Data page, or one download on it such as 'briefs.csv' (the downloads hold the
+        original's records, shared by every language)."""
+        return self.shared(f"data/{name}") if name else self.path("data/")
 
     def tracks(self) -> str:
         """Every track's status, and the swimlane of all tracks."""
@@ -128,7 +168,6 @@ class Urls:
     def reactions(self) -> str:
         """The matrix of milestones and the third parties that reacted to them."""
         return self.path("reactions/")
-
 
     # Addresses outside the site: the repository the archive is kept in (GitHub's paths)
     # and e-mail. Every value is percent-encoded, so a title or path cannot change them.

@@ -45,6 +45,7 @@ const toggle = document.getElementById("search-filters-toggle");
 const controls = document.getElementById("search-controls");
 const activeLabel = document.getElementById("search-active");
 const boxes = Array.from(root.querySelectorAll(".facet input[type=checkbox]"));
+const originalLink = document.getElementById("search-original");  // on a translation's search page
 const fieldsets = Array.from(root.querySelectorAll(".facet"));
 const filtersTitle = root.querySelector(".search-filters-title");
 const suggestions = document.getElementById("search-suggestions");
@@ -58,6 +59,14 @@ let typingTimer = 0;
 let announceTimer = 0;
 let announced = "";
 let ready = null;       // resolves to "loaded", "missing" (an archive without briefs) or "failed"
+
+// A text in plural forms ({one, few, many, other...}) in the form the page's language uses
+// for n (CLDR's rules, as the build writes counts); a plain text as it is.
+const pluralRules = new Intl.PluralRules(document.documentElement.lang || "en");
+function plural(forms, n) {
+  if (typeof forms === "string") return forms;
+  return forms[pluralRules.select(n)] ?? forms.other;
+}
 
 function format(template, values) {
   return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
@@ -95,6 +104,7 @@ function showState(state) {
 
 function remember(state, push) {
   const query = queryOf(state);
+  if (originalLink) originalLink.search = state.q.trim() ? `?${new URLSearchParams({ q: state.q.trim() })}` : "";
   const url = window.location.pathname + (query ? `?${query}` : "");
   if (url === window.location.pathname + window.location.search) return;
   if (push) history.pushState(null, "", url);
@@ -106,7 +116,7 @@ function remember(state, push) {
 function showActive(state) {
   const active = FACETS.reduce((n, facet) => n + state.filters[facet].length, 0);
   const parts = [];
-  if (active) parts.push(format(active === 1 ? strings.active_one : strings.active_many, { n: active }));
+  if (active) parts.push(format(plural(strings.active, active), { n: active }));
   if (state.sort) parts.push(strings[`sort_${state.sort}`]);
   activeLabel.textContent = parts.length ? ` (${parts.join(", ")})` : "";
   clearButton.hidden = active === 0;
@@ -332,10 +342,10 @@ async function run(mine, state) {
 function countText(n, query, found) {
   if (query && found.mode === "wide") return format(strings.partial_wide, { q: query, word: found.word });
   if (query && found.mode === "partial" && n > 0) {
-    return format(n === 1 ? strings.partial_one : strings.partial_many, { n, q: query, word: found.word });
+    return format(plural(strings.partial, n), { n, q: query, word: found.word });
   }
   const prefix = query ? "results" : "filtered";
-  const template = n === 0 ? strings[`${prefix}_none`] : n === 1 ? strings[`${prefix}_one`] : strings[`${prefix}_many`];
+  const template = n === 0 ? strings[`${prefix}_none`] : plural(strings[prefix], n);
   return format(template, { n, q: query });
 }
 
@@ -422,8 +432,9 @@ async function showSuggestions(mine, query) {
     const link = document.createElement("a");
     link.href = entry.url;
     link.textContent = entry.label;
+    if (entry.lang && entry.lang !== document.documentElement.lang) link.lang = entry.lang;  // a name the page's language lacks
     const count = entry.count === 0 ? strings.suggest_unnamed
-      : format(entry.count === 1 ? strings.count_one : strings.count_many, { n: entry.count });
+      : format(plural(strings.count, entry.count), { n: entry.count });
     item.append(link, ` (${strings[entry.kind === "places" ? "suggest_place" : "suggest_person"]}, ${count})`);
     return item;
   });
@@ -501,6 +512,8 @@ function failed(mine, state, error) {
 // Loads the index once; until it is ready, typing and choosing already update the URL.
 async function loadPagefind() {
   const bundle = root.dataset.bundle;
+  // Nothing in this language: Pagefind would answer from another language's index.
+  if (root.dataset.searchable === "false") return "missing";
   let module;
   try {
     module = await import(`${bundle}pagefind.js`);
