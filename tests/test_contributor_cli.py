@@ -258,3 +258,17 @@ class TestMessages:
         project.brief(body="What happened.\n\n## Context\n\nTODO: why it matters.\n")
         result = build_py("check", cwd=project.root)
         assert "content/briefs/2023/2023-12-07-joint-statement.md:17: body: still holds the placeholder text" in result.stderr
+
+
+def test_check_file_passes_every_bundled_brief_from_the_project_folder(tmp_path):
+    """What CI's warnings step runs on the files a pull request edits: `check FILE...` from
+    the project folder (root '.'). Once the brief's own moves were taken for another
+    file's ('ntent/briefs/...'), and every brief with moves failed."""
+    import shutil
+
+    for folder in ("content", "templates"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    briefs = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "content/briefs").rglob("*.md"))
+    result = build_py("check", *briefs, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(rf"ok: {len(briefs)} briefs? ", result.stdout + result.stderr), result.stdout + result.stderr

@@ -411,7 +411,9 @@ def _other_layers(
         return []
     # A literal first, so the search skips ahead quickly (a false match only costs a parse).
     naming = re.compile(r"track\s*:\s*[\"']?(?:" + "|".join(map(re.escape, sorted(moved))) + r")(?![a-z0-9-])")
-    prefix = len(str(root)) + 1
+    # Every path of one survey has the same form (root '.' gives 'content/...', no './'):
+    # the length of what precedes the relative name, taken from the first.
+    prefix = len(str(paths[0])) - len(relative_name(paths[0], root)) if paths else 0
     found: list[BriefLayers] = []
     for path in paths:
         name = str(path)[prefix:].replace(os.sep, "/")  # relative_name, without a Path per file
