@@ -159,6 +159,9 @@ def _child_main(generation: Generation, site: Path, store: Store, report: int) -
         die_with_parent(os.getppid())
         signal.signal(signal.SIGTERM, _exit_on_term)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+        # Background work: on a busy machine the next save's rebuild and the page a reader
+        # is waiting for come first (Pagefind, started here, inherits this).
+        os.nice(10)
         started = time.perf_counter()
         pages = refresh_index(generation, site, store)
         message, status = f"ok {pages} pages in {time.perf_counter() - started:.2f} s", 0
