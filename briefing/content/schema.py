@@ -125,9 +125,13 @@ BRIEF_FIELDS = (
     FieldSpec("reactions", "records", False, "Public reactions of third parties that did not take part (they are not in actors).", item_fields=REACTION_FIELDS),
 )
 
+# The id and label every vocabulary term, track, level and stance has.
+ID_FIELD = FieldSpec("id", "text", True, "Stable id: lowercase letters, digits and hyphens.", 60)
+LABEL_FIELD = FieldSpec("label", "text", True, "Name shown to readers.", 100)
+
 TERM_FIELDS = (
-    FieldSpec("id", "text", True, "Stable id: lowercase letters, digits and hyphens.", 60),
-    FieldSpec("label", "text", True, "Name shown to readers.", 100),
+    ID_FIELD,
+    LABEL_FIELD,
     FieldSpec("description", "text", True, "One line explaining the term.", 300),
 )
 
@@ -137,14 +141,14 @@ VOCABULARY_FIELDS = tuple(
 )
 
 LEVEL_FIELDS = (
-    FieldSpec("id", "text", True, "Stable id: lowercase letters, digits and hyphens.", 60),
-    FieldSpec("label", "text", True, "Name shown to readers.", 100),
+    ID_FIELD,
+    LABEL_FIELD,
     FieldSpec("definition", "text", True, "What must be true, and checkable in a source, for this to apply.", 400),
 )
 
 TRACK_FIELDS = (
-    FieldSpec("id", "text", True, "Stable id: lowercase letters, digits and hyphens.", 60),
-    FieldSpec("label", "text", True, "Name shown to readers.", 100),
+    ID_FIELD,
+    LABEL_FIELD,
     FieldSpec("definition", "text", True, "One line saying what the track follows.", 400),
     FieldSpec("kind", "choice", True, "ladder (ordered levels), lanes (lanes with states) or arrows (better or worse).", choices=TRACK_KINDS),
     FieldSpec("levels", "records", False, "A ladder's levels, lowest first; the track starts at the first.", item_fields=LEVEL_FIELDS),
@@ -153,8 +157,8 @@ TRACK_FIELDS = (
 )
 
 STANCE_FIELDS = (
-    FieldSpec("id", "text", True, "Stable id: lowercase letters, digits and hyphens.", 60),
-    FieldSpec("label", "text", True, "Name shown to readers.", 100),
+    ID_FIELD,
+    LABEL_FIELD,
     FieldSpec("symbol", "text", True, "A short symbol shown beside the label, e.g. ++.", 5),
     FieldSpec("definition", "text", True, "What a reaction must say to have this stance.", 400),
 )
