@@ -226,24 +226,16 @@ class TemplateRenderer:
             sources[name] = "<missing>"
             return frozenset()
         sources[name] = source
-        tree = self.env.parse(source)
-        # Every name loaded anywhere (a superset of what comes from outside): Jinja's own
-        # find_undeclared_variables leaves out names that are environment globals.
-        names.update(node.name for node in tree.find_all(jinja2.nodes.Name) if node.ctx == "load")
-        reads = _archive_reads(tree)
-        for node in tree.find_all((jinja2.nodes.Extends, jinja2.nodes.Include, jinja2.nodes.Import, jinja2.nodes.FromImport)):
-            target = node.template
-            targets = [target.value] if isinstance(target, jinja2.nodes.Const) else (
-                [c.value for c in target.items if isinstance(c, jinja2.nodes.Const)] if isinstance(target, (jinja2.nodes.List, jinja2.nodes.Tuple)) else None
-            )
-            if targets is None:
-                # A template chosen at render time: depend on every template there is.
-                for other in self.env.list_templates():
-                    self._collect(other, sources, names)
-                return None
-            for other in targets:
-                more = self._collect(other, sources, names)
-                reads = None if reads is None or more is None else reads | more
+        loaded, reads, targets = _template_facts(self.env, source)
+        names.update(loaded)
+        if targets is None:
+            # A template chosen at render time: depend on every template there is.
+            for other in self.env.list_templates():
+                self._collect(other, sources, names)
+            return None
+        for other in targets:
+            more = self._collect(other, sources, names)
+            reads = None if reads is None or more is None else reads | more
         return reads
 
     def _linked_folders(self) -> list[Problem]:
@@ -287,6 +279,39 @@ class TemplateRenderer:
 
 # Archive methods and the attribute whose data they read.
 _ARCHIVE_METHODS = {"term": "vocabulary", "term_label": "vocabulary"}
+
+
+def _template_facts(env: jinja2.Environment, source: str) -> tuple[frozenset[str], frozenset[str] | None, tuple[str, ...] | None]:
+    """What one template's source says about its dependencies: every name it loads, the
+    attributes of `archive` it reads (None: `archive` whole) and the templates it extends,
+    includes or imports (None: one chosen at render time). Parsing is slow and a build asks
+    for each shared template (base.html, the macros) once per page template and language."""
+    key = (source, env.block_start_string, env.variable_start_string, env.comment_start_string, env.line_statement_prefix)
+    found = _FACTS.get(key)
+    if found is None:
+        tree = env.parse(source)
+        # Every name loaded anywhere (a superset of what comes from outside): Jinja's own
+        # find_undeclared_variables leaves out names that are environment globals.
+        loaded = frozenset(node.name for node in tree.find_all(jinja2.nodes.Name) if node.ctx == "load")
+        targets: list[str] | None = []
+        for node in tree.find_all((jinja2.nodes.Extends, jinja2.nodes.Include, jinja2.nodes.Import, jinja2.nodes.FromImport)):
+            target = node.template
+            if isinstance(target, jinja2.nodes.Const):
+                targets.append(target.value)
+            elif isinstance(target, (jinja2.nodes.List, jinja2.nodes.Tuple)):
+                targets += [c.value for c in target.items if isinstance(c, jinja2.nodes.Const)]
+            else:
+                targets = None
+                break
+        found = (loaded, _archive_reads(tree), tuple(targets) if targets is not None else None)
+        if len(_FACTS) >= 512:
+            _FACTS.clear()  # a dev server editing templates for days: keep it bounded
+        _FACTS[key] = found
+    return found
+
+
+# Facts of template sources parsed in this process (by source and syntax settings).
+_FACTS: dict[tuple, tuple[frozenset[str], frozenset[str] | None, tuple[str, ...] | None]] = {}
 
 
 def _archive_reads(tree: jinja2.nodes.Node) -> frozenset[str] | None:
