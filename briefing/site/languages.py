@@ -11,6 +11,7 @@ downloads, sitemap) is planned once, with each page's versions in every language
 from __future__ import annotations
 
 import dataclasses
+import operator
 from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
@@ -20,7 +21,7 @@ from ..hashing import digest
 from ..model import Brief, Memo, Page, SiteConfig, Term, Translation, TranslationNote, Vocabulary, VocabularyTranslation
 from .archive import Archive, assemble_archive
 from .dates import language_name
-from .plan import OutputFile, SitemapEntry, plan_edition, plan_sitemaps, _html
+from .plan import OutputFile, SitemapEntry, plan_edition, plan_sitemaps, with_context, _html
 from .urls import Urls, output_path
 
 
@@ -185,25 +186,39 @@ def plan_editions(
             own = edition.urls.path()
             files = [f if f.language == edition.language else replace(f, language=edition.language) for f in files if f.url.startswith(own)]
         by_edition.append((edition, files))
+    # Each page's versions, found by its address without base path and language folder.
+    paged: list[tuple[Edition, list[tuple[OutputFile, str | None]]]] = []
     versions: dict[str, list[LanguageLink]] = {}
     for edition, files in by_edition:
-        name = language_name(edition.language)
+        name, start = language_name(edition.language), edition.urls.path()
+        marked = []
         for item in files:
+            key = None
             if item.is_page:
-                versions.setdefault(edition.urls.unprefixed(item.url), []).append(LanguageLink(edition.language, name, item.url))
+                url = item.url
+                key = url[len(start):] if url.startswith(start) else url  # Urls.unprefixed, inlined
+                versions.setdefault(key, []).append(LanguageLink(edition.language, name, url))
+            marked.append((item, key))
+        paged.append((edition, marked))
     planned: list[OutputFile] = []
-    for edition, files in by_edition:
-        for item in files:
-            if item.is_page:
-                links = tuple(versions[edition.urls.unprefixed(item.url)])
+    pages: list[OutputFile] = []
+    for edition, marked in paged:
+        for item, key in marked:
+            if key is not None:
+                links = tuple(versions[key])
                 if item.context.get("alternates") != links:  # a page lent by `previous` keeps its identity
-                    item = replace(item, context={**item.context, "alternates": links})
+                    item = with_context(item, {**item.context, "alternates": links})
+                pages.append(item)
             planned.append(item)
-    pages = sorted((f for f in planned if f.is_page), key=lambda f: f.path)
+    pages.sort(key=_PATH)
     entries = tuple(SitemapEntry(f.url, f.lastmod, f.context["alternates"] if len(editions) > 1 else ()) for f in pages)
     planned += plan_sitemaps(original.urls, entries)
     planned.append(OutputFile(output_path(original.urls, original.urls.robots()), "robots.txt", original.urls.robots(), {}))
-    return tuple(sorted(planned, key=lambda f: f.path))
+    planned.sort(key=_PATH)
+    return tuple(planned)
+
+
+_PATH = operator.attrgetter("path")
 
 
 def translation_status(content: Content, archive: Archive, published: tuple[str, ...]) -> tuple[LanguageStatus, ...]:
