@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pytest
 from briefing.dev import serve as serve_module
 from briefing.build import build_site
 from conftest import REPO, free_port, tree_bytes
-from serve_support import EventStream, fetch, running_server, text_of, wait_until
+from serve_support import WAIT, EventStream, fetch, running_server, text_of, wait_until
 
 BRIEF = "content/briefs/2023/2023-12-07-joint-statement.md"
 
@@ -100,6 +101,32 @@ def test_a_save_is_served_then_a_broken_brief_keeps_the_last_good_site_until_fix
         assert fixed["errors"] == [] and fixed["build"] != second["build"]
         assert "Third title" in text_of(server, page)
         events.close()
+
+
+def test_a_page_asked_for_while_a_save_is_applied_is_served_from_that_save(project, monkeypatch):
+    project.brief(title="First title")
+    page = "/briefs/2023-12-07-joint-statement/"
+    with running_server(project.options(), search=False) as server:
+        assert "First title" in text_of(server, page)
+        applying, release = threading.Event(), threading.Event()
+        real_rebuild = server.site.rebuild
+
+        def slow_rebuild(changed=None):
+            applying.set()
+            assert release.wait(WAIT)  # held until the request below is waiting
+            return real_rebuild(changed)
+
+        monkeypatch.setattr(server.site, "rebuild", slow_rebuild)
+        project.brief(title="Second title")
+        assert applying.wait(WAIT), "the save was never applied"
+        answers: list[str] = []
+        asking = threading.Thread(target=lambda: answers.append(text_of(server, page)))
+        asking.start()
+        asking.join(0.5)
+        assert answers == []  # waiting for the save, not answered from the build before it
+        release.set()
+        asking.join(WAIT)
+        assert len(answers) == 1 and "Second title" in answers[0] and "First title" not in answers[0]
 
 
 def test_template_and_vocabulary_saves_rebuild(project):

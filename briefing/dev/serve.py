@@ -61,6 +61,9 @@ _CONTENT_TYPES = {
     ".webmanifest": "application/manifest+json",
 }
 _KEEPALIVE_SECONDS = 15.0
+# How long a request waits for a save being applied before it gets the last good build
+# (a template save at 10,000 briefs rebuilds for seconds; a brief save, well under one).
+_REBUILD_WAIT_SECONDS = 5.0
 _CLIENT_CHECK_SECONDS = 0.25
 _HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
@@ -327,6 +330,11 @@ class DevServer:
         # inherit a template environment in the middle of a render.
         self.render_lock = threading.Lock()
         self._cache: tuple[int, dict[str, bytes]] = (0, {})  # generation number, files made for it
+        # Clear while a save is being applied: a page asked for meanwhile waits for it (a
+        # reader who reloads right after saving gets the save), and waiting requests cost
+        # the rebuild nothing, where answering each from the last build would slow it.
+        self._settled = threading.Event()
+        self._settled.set()
         self.indexer = IndexRefresher(self.folder, Store.open(options.root, self.folder), self.log, self.render_lock)
         self._server: _Server | None = None
         self._threads: list[threading.Thread] = []
@@ -417,6 +425,7 @@ class DevServer:
     def rebuild(self, changed: tuple[str, ...]) -> bool:
         """Apply the saves since the last rebuild; publish the outcome to open pages."""
         started = time.perf_counter()
+        self._settled.clear()
         try:
             with build_lock(self.options, self.store, self._say_waiting):
                 generation = self.site.rebuild(changed or None)
@@ -427,6 +436,8 @@ class DevServer:
         except Exception:  # noqa: BLE001 - an engine bug must not kill the server
             self._fail(tuple(traceback.format_exc().rstrip().splitlines()), "internal error (a bug in the engine, not in your content)")
             return False
+        finally:
+            self._settled.set()
         self.state.publish_success()
         what = f" after {_describe(changed, self.options.root)}" if changed else ""
         if not self.settings.quiet:
@@ -446,6 +457,7 @@ class DevServer:
             return Answer(302, location=self.base_path) if path in ("/", self.base_path.rstrip("/")) else self.not_found()
         if relative == "pagefind" or relative.startswith("pagefind/"):
             return self._index_file(relative)
+        self._settled.wait(_REBUILD_WAIT_SECONDS)  # then the last good build, if still busy
         generation = self.site.current
         if generation is None:
             return Answer(503, _NO_SITE_YET)
