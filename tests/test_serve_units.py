@@ -142,3 +142,54 @@ def test_changes_that_never_stop_still_get_batches(tmp_path):
     assert watcher.wait_for_changes(0.05, stopped) == ("log.md",)
     assert time.monotonic() - started < 4
     stopped.set()
+
+
+def _batch_in_thread(watcher: SourceWatcher, quiet: float, stopped: threading.Event) -> list:
+    got: list = []
+    threading.Thread(target=lambda: got.append(watcher.wait_for_changes(quiet, stopped)), daemon=True).start()
+    return got
+
+
+def test_a_complete_save_ends_its_batch_without_the_quiet_time(tmp_path):
+    # An editor's save is a write and a close: the file is complete, so its rebuild need
+    # not wait for the (here very long) quiet time that guards half-written files.
+    watcher = SourceWatcher([tmp_path])
+    watcher.start()
+    stopped = threading.Event()
+    try:
+        got = _batch_in_thread(watcher, 5.0, stopped)
+        saved = time.monotonic()
+        (tmp_path / "brief.md").write_text("saved\n", encoding="utf-8")
+        wait_for(lambda: got, 4.5)
+        assert time.monotonic() - saved < 4.5
+        assert got == [(str(tmp_path / "brief.md"),)]
+    finally:
+        stopped.set()
+        watcher.stop()
+
+
+def test_a_file_still_being_written_waits_for_its_close_or_the_quiet_time(tmp_path):
+    watcher = SourceWatcher([tmp_path])
+    watcher.start()
+    stopped = threading.Event()
+    try:
+        got = _batch_in_thread(watcher, 5.0, stopped)
+        with open(tmp_path / "brief.md", "w", encoding="utf-8") as stream:
+            stream.write("half of it")
+            stream.flush()
+            time.sleep(0.5)
+            assert got == []  # half-written: not handed out while open and not quiet
+            stream.write(" and the rest\n")
+        closed = time.monotonic()
+        wait_for(lambda: got, 4.5)
+        assert time.monotonic() - closed < 4.5
+        assert got == [(str(tmp_path / "brief.md"),)]
+    finally:
+        stopped.set()
+        watcher.stop()
+
+
+def wait_for(condition, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
