@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -103,7 +104,10 @@ class Archive:
 
 def newest_first(briefs: tuple[Brief, ...] | list[Brief]) -> tuple[Brief, ...]:
     """Sort briefs newest first; same-day briefs by id, for a stable order."""
-    return tuple(sorted(briefs, key=lambda b: (b.date, b.id), reverse=True))
+    return tuple(sorted(briefs, key=_DATE_ID, reverse=True))
+
+
+_DATE_ID = operator.attrgetter("date", "id")  # a sort key made in C: 10,000 briefs each save
 
 
 def assemble_archive(content: Content, memo: Memo | None = None) -> Archive:

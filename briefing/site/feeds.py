@@ -69,17 +69,16 @@ def choose_feed_briefs(briefs: tuple[Brief, ...], size: int, ranks: Mapping[str,
     `ranks` (from recency_ranks over a superset of `briefs`) saves working out the order
     again for each feed.
     """
-    ranks = ranks or recency_ranks(briefs)
-    by_id = {brief.id: brief for brief in briefs}
-    return tuple(by_id[i] for i in heapq.nsmallest(size, map(_ID, briefs), key=ranks.__getitem__))
+    rank = (ranks or recency_ranks(briefs)).__getitem__
+    return tuple(heapq.nsmallest(size, briefs, key=lambda brief: rank(brief.id)))
 
 
-_ID = operator.attrgetter("id")
+_RECENCY = operator.attrgetter("last_modified", "date", "id")  # a sort key made in C
 
 
 def recency_ranks(briefs: tuple[Brief, ...]) -> dict[str, int]:
     """Each brief's place when ordered most recently changed first (ties: newer date, larger id)."""
-    ordered = sorted(briefs, key=lambda b: (b.last_modified, b.date, b.id), reverse=True)
+    ordered = sorted(briefs, key=_RECENCY, reverse=True)
     return {brief.id: rank for rank, brief in enumerate(ordered)}
 
 

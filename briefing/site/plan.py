@@ -11,6 +11,7 @@ import datetime as dt
 import html
 import json
 import math
+import operator
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
@@ -510,6 +511,9 @@ def _html(urls: Urls, url: str, template: str, context: dict[str, Any], source: 
     return OutputFile(output_path(urls, url.split("?", 1)[0]), template, url, context, source, lastmod=lastmod)
 
 
+_LAST_MODIFIED = operator.attrgetter("last_modified")
+
+
 def _paginated(urls: Urls, archive: Archive, briefs: tuple[Brief, ...], template: str, url_of, context: dict[str, Any]) -> list[OutputFile]:
     size = archive.config.page_size
     count = max(1, math.ceil(len(briefs) / size))
@@ -518,7 +522,7 @@ def _paginated(urls: Urls, archive: Archive, briefs: tuple[Brief, ...], template
     for number in range(1, count + 1):
         items = briefs[(number - 1) * size : number * size]
         pagination = Pagination(number, count, items, page_urls)
-        lastmod = max([b.last_modified for b in items], default=None)
+        lastmod = max(map(_LAST_MODIFIED, items), default=None)
         result.append(_html(urls, page_urls[number - 1], template, {**context, "pagination": pagination}, lastmod=lastmod))
     return result
 
