@@ -188,16 +188,16 @@ def plan_editions(
         by_edition.append((edition, files))
     # Each page's versions, found by its address without base path and language folder.
     paged: list[tuple[Edition, list[tuple[OutputFile, str | None]]]] = []
-    versions: dict[str, list[LanguageLink]] = {}
+    versions: dict[str, list[tuple[str, str, str]]] = {}  # (code, name, url) of LanguageLink
     for edition, files in by_edition:
-        name, start = language_name(edition.language), edition.urls.path()
+        code, name, start = edition.language, language_name(edition.language), edition.urls.path()
         marked = []
         for item in files:
             key = None
             if item.is_page:
                 url = item.url
                 key = url[len(start):] if url.startswith(start) else url  # Urls.unprefixed, inlined
-                versions.setdefault(key, []).append(LanguageLink(edition.language, name, url))
+                versions.setdefault(key, []).append((code, name, url))
             marked.append((item, key))
         paged.append((edition, marked))
     planned: list[OutputFile] = []
@@ -205,9 +205,9 @@ def plan_editions(
     for edition, marked in paged:
         for item, key in marked:
             if key is not None:
-                links = tuple(versions[key])
-                if item.context.get("alternates") != links:  # a page lent by `previous` keeps its identity
-                    item = with_context(item, {**item.context, "alternates": links})
+                wanted = versions[key]
+                if not _same_links(item.context.get("alternates"), wanted):  # a page lent by `previous` keeps its identity
+                    item = with_context(item, {**item.context, "alternates": tuple(LanguageLink(*v) for v in wanted)})
                 pages.append(item)
             planned.append(item)
     pages.sort(key=_PATH)
@@ -219,6 +219,13 @@ def plan_editions(
 
 
 _PATH = operator.attrgetter("path")
+
+
+def _same_links(links: tuple[LanguageLink, ...] | None, wanted: list[tuple[str, str, str]]) -> bool:
+    """Whether a page's alternates are already `wanted` (compared without making links)."""
+    if links is None or len(links) != len(wanted):
+        return False
+    return all(link.url == url and link.code == code and link.name == name for link, (code, name, url) in zip(links, wanted))
 
 
 def translation_status(content: Content, archive: Archive, published: tuple[str, ...]) -> tuple[LanguageStatus, ...]:

@@ -235,15 +235,21 @@ def _brief_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previ
     moves_of = archive.tracks.moves_of if archive.tracks else {}
     reactions_of = archive.tracks.reactions_of if archive.tracks else {}
     pages = []
+    only = urls.briefs if urls.language else None  # a translation has pages for its own briefs only
+    brief_url, named_entry = urls.brief, archive.names.get
+    kept_at = previous.get if previous else None
     for brief in archive.briefs:
-        if urls.language and brief.id not in urls.briefs:
+        brief_id = brief.id
+        if only is not None and brief_id not in only:
             continue  # not translated: its links lead to the original's page
-        url = urls.brief(brief.id)
+        url = brief_url(brief_id)
         path = output_path(urls, url)
-        before, after, near = older[brief.id], newer[brief.id], related[brief.id]
-        moves, reactions = moves_of.get(brief.id, ()), reactions_of.get(brief.id, ())
-        named = _named_in(brief, archive)
-        kept = previous.get(path) if previous else None
+        before, after, near = older[brief_id], newer[brief_id], related[brief_id]
+        moves, reactions = moves_of.get(brief_id, ()), reactions_of.get(brief_id, ())
+        # The register's own objects, so a kept page is known to show the same ones.
+        places = tuple(named_entry("places", i) for i in brief.places) if brief.places else ()
+        people = tuple(named_entry("people", i) for i in brief.people) if brief.people else ()
+        kept = kept_at(path) if kept_at is not None else None
         if kept is not None and brief.fingerprint:
             context = kept.context
             if (
@@ -251,7 +257,7 @@ def _brief_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previ
                 and context["citation"].settings == settings and _same_items(context["related"], near)
                 # Made afresh each build, so compared by value (a few small records at most).
                 and context["moves"] == moves and context["reactions"] == reactions
-                and all(_same_items(context[kind], named[kind]) for kind in named)
+                and _same_items(context["places"], places) and _same_items(context["people"], people)
             ):
                 pages.append(kept)
                 continue
@@ -259,7 +265,7 @@ def _brief_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previ
         context = {
             "kind": "brief", "brief": brief, "older": before, "newer": after, "related": near,
             "citation": LazyCitation(brief, archive, urls, strings, cite_key, settings),
-            "moves": moves, "reactions": reactions, **named,
+            "moves": moves, "reactions": reactions, "places": places, "people": people,
         }
         pages.append(OutputFile(path, "brief.html", url, context, brief.path, lastmod=brief.last_modified))
     return pages
@@ -279,15 +285,6 @@ def plan_named_pages(archive: Archive, urls: Urls, everything: dt.date | None) -
             context = {"kind": "named", "name_kind": kind, "entry": heading, "entry_feed": urls.feed(kind, group.key)}
             files += _paginated(urls, archive, group.briefs, "named.html", make, context)
     return files
-
-
-def _named_in(brief: Brief, archive: Archive) -> dict[str, tuple[Named, ...]]:
-    """A brief page's places and people, as entries of the register (narrow: not all of it;
-    the register's own objects, so a kept page is known to show the same ones)."""
-    return {
-        "places": tuple(archive.names.get("places", i) for i in brief.places),
-        "people": tuple(archive.names.get("people", i) for i in brief.people),
-    }
 
 
 def _same_items(old: tuple, new: tuple) -> bool:
@@ -340,6 +337,12 @@ def plan_sitemaps(urls: Urls, entries: tuple[SitemapEntry, ...]) -> list[OutputF
 
 def split_sitemap(urls: Urls, entries: tuple[SitemapEntry, ...]) -> list[tuple[SitemapEntry, ...]]:
     """Entries in order, cut into runs that each fit in one sitemap file (at least one run)."""
+    if len(entries) <= SITEMAP_MAX_URLS:
+        # Escaping makes a character at most 6 ("&quot;"), UTF-8 at most 4 bytes: when even
+        # that fits, the exact size (an escape per address, every save) is not needed.
+        longest = 24 * (len(entries) * len(urls.origin) + sum(map(len, map(_URL, entries))))
+        if _SITEMAP_FILE_BYTES + len(entries) * _SITEMAP_ENTRY_BYTES + longest <= SITEMAP_MAX_BYTES:
+            return [entries]
     parts: list[tuple[SitemapEntry, ...]] = []
     current: list[SitemapEntry] = []
     size = _SITEMAP_FILE_BYTES
@@ -512,6 +515,7 @@ def _html(urls: Urls, url: str, template: str, context: dict[str, Any], source: 
 
 
 _LAST_MODIFIED = operator.attrgetter("last_modified")
+_URL = operator.attrgetter("url")
 
 
 def _paginated(urls: Urls, archive: Archive, briefs: tuple[Brief, ...], template: str, url_of, context: dict[str, Any]) -> list[OutputFile]:

@@ -10,6 +10,7 @@ with a target of at least 24 × 24 CSS pixels (WCAG 2.2 target size).
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass
 from html import escape
 from typing import Mapping, Sequence
@@ -116,20 +117,41 @@ def render_timeline_svg(
     """Lay out `briefs` (any order) on a time axis and return both drawings of the figure;
     `language` is the site's, for the dates in the marks' names."""
     total = len(briefs)
-    chosen = sorted(briefs, key=lambda b: (b.date, b.id))[-MAX_MARKS:]
+    chosen = sorted(briefs, key=_DATE_ID)[-MAX_MARKS:]
     if not chosen:
         return TimelineFigure("", "", (), 0, total, None, None)
+    # Everything the figure is drawn from: a dev server's save redraws it only if it changed.
+    hrefs = tuple(urls.brief(b.id) for b in chosen)
+    key = (
+        tuple((b.id, b.date, b.end_date, b.title, b.type) for b in chosen), hrefs, total,
+        tuple((t.id, t.label) for t in types), language, title,
+    )
+    drawn = _DRAWN.get(key)
+    if drawn is None:
+        drawn = _draw(chosen, hrefs, total, types, language, title)
+        if len(_DRAWN) >= 16:
+            _DRAWN.clear()  # one figure per language is all a rebuild can reuse
+        _DRAWN[key] = drawn
+    return drawn
+
+
+# The latest figures drawn, by all each was drawn from (see render_timeline_svg).
+_DRAWN: dict[tuple, TimelineFigure] = {}
+_DATE_ID = operator.attrgetter("date", "id")
+
+
+def _draw(chosen: list[Brief], hrefs: tuple[str, ...], total: int, types: Sequence[Term], language: str, title: str) -> TimelineFigure:
     styles = type_styles(types)
     labels = {term.id: term.label for term in types}
     fallback = TypeStyle("tl-c0 tl-solid", SHAPES[0][0], SHAPES[0][1])
     marks = [
         _Mark(
-            urls.brief(b.id),
+            href,
             f"{human_range(b.date, b.end_date, language)}: {b.title} ({labels.get(b.type, b.type)})",
             styles.get(b.type, fallback),
             b.date,
         )
-        for b in chosen
+        for b, href in zip(chosen, hrefs)
     ]
     first_year, end_year = chosen[0].date.year, chosen[-1].date.year + 1
     counts: dict[str, int] = {}
