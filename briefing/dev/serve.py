@@ -63,7 +63,7 @@ _CONTENT_TYPES = {
 _KEEPALIVE_SECONDS = 15.0
 # How long a request waits for a save being applied before it gets the last good build
 # (a template save at 10,000 briefs rebuilds for seconds; a brief save, well under one).
-_REBUILD_WAIT_SECONDS = 5.0
+_REBUILD_WAIT_SECONDS = 3.0
 _CLIENT_CHECK_SECONDS = 0.25
 _HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
