@@ -202,11 +202,11 @@ def plan_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previou
     add(_html(urls, urls.home(), "index.html", {"kind": "home"}, lastmod=everything))
     add(OutputFile("404.html", "404.html", urls.not_found(), {"kind": "not_found"}))
     add(_html(urls, urls.search(), "search.html", {"kind": "search"}))
-    files += _timeline(urls, archive, "newest") + _timeline(urls, archive, "oldest")
+    files += _timeline(urls, archive, "newest", previous) + _timeline(urls, archive, "oldest", previous)
     add(_html(urls, urls.years(), "years.html", {"kind": "years", "groups": archive.years}, lastmod=everything))
     for group in archive.years:
         make = lambda n, y=int(group.key): urls.year(y, n)  # noqa: E731
-        files += _paginated(urls, archive, group.briefs, "year.html", make, {"kind": "year", "group": _heading(group)})
+        files += _paginated(urls, archive, group.briefs, "year.html", make, {"kind": "year", "group": _heading(group)}, previous)
     for kind in TERM_KINDS:
         groups = archive.terms[kind]
         add(_html(urls, urls.terms(kind), "terms.html", {"kind": "terms", "term_kind": kind, "groups": groups}, lastmod=everything))
@@ -216,8 +216,8 @@ def plan_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previou
             # An actor's page lists apart the milestones it took part in and those it reacted to.
             reacted = archive.tracks.reactions_by_actor.get(group.key, ()) if archive.tracks and kind == "actors" else None
             context = {"kind": "term", "term_kind": kind, "group": _heading(group), "term_feed": feed, "reacted": reacted}
-            files += _paginated(urls, archive, group.briefs, "term.html", make, context)
-    files += plan_named_pages(archive, urls, everything)
+            files += _paginated(urls, archive, group.briefs, "term.html", make, context, previous)
+    files += plan_named_pages(archive, urls, everything, previous)
     files += _brief_pages(archive, urls, strings, previous)
     for page in archive.pages:
         add(_html(urls, urls.page(page.id), "page.html", {"kind": "page", "page": page}, source=page.path))
@@ -271,7 +271,7 @@ def _brief_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previ
     return pages
 
 
-def plan_named_pages(archive: Archive, urls: Urls, everything: dt.date | None) -> list[OutputFile]:
+def plan_named_pages(archive: Archive, urls: Urls, everything: dt.date | None, previous: Mapping[str, OutputFile] | None = None) -> list[OutputFile]:
     """A page per place and person of the names register, listing the milestones that name
     it, and the index of each kind."""
     files: list[OutputFile] = []
@@ -283,7 +283,7 @@ def plan_named_pages(archive: Archive, urls: Urls, everything: dt.date | None) -
         for group, heading in zip(archive.named[kind], headings):
             make = lambda n, k=kind, e=group.key: urls.named(k, e, n)  # noqa: E731
             context = {"kind": "named", "name_kind": kind, "entry": heading, "entry_feed": urls.feed(kind, group.key)}
-            files += _paginated(urls, archive, group.briefs, "named.html", make, context)
+            files += _paginated(urls, archive, group.briefs, "named.html", make, context, previous)
     return files
 
 
@@ -493,17 +493,17 @@ def _made_in_python(path: str, url: str, data: bytes) -> OutputFile:
 TIMELINE_ORDERS = ("newest", "oldest")
 
 
-def _timeline(urls: Urls, archive: Archive, order: str) -> list[OutputFile]:
+def _timeline(urls: Urls, archive: Archive, order: str, previous: Mapping[str, OutputFile] | None = None) -> list[OutputFile]:
     """The timeline's pages in one order; a page whose first year began on the page before
     is told so (`continued`), for its heading."""
     briefs = archive.briefs if order == "newest" else archive.briefs[::-1]
     context = {"kind": "timeline", "order": order, "orders": TIMELINE_ORDERS}
-    pages = _paginated(urls, archive, briefs, "timeline.html", lambda n: urls.timeline(n, order), context)
     size = archive.config.page_size
-    return [
-        with_context(page, {**page.context, "continued": n > 1 and briefs[(n - 1) * size - 1].year == briefs[(n - 1) * size].year})
-        for n, page in enumerate(pages, 1)
-    ]
+
+    def continued(n: int) -> dict[str, Any]:
+        return {"continued": n > 1 and briefs[(n - 1) * size - 1].year == briefs[(n - 1) * size].year}
+
+    return _paginated(urls, archive, briefs, "timeline.html", lambda n: urls.timeline(n, order), context, previous, continued)
 
 
 def _heading(group: Group) -> GroupHeading:
@@ -518,15 +518,45 @@ _LAST_MODIFIED = operator.attrgetter("last_modified")
 _URL = operator.attrgetter("url")
 
 
-def _paginated(urls: Urls, archive: Archive, briefs: tuple[Brief, ...], template: str, url_of, context: dict[str, Any]) -> list[OutputFile]:
+def _paginated(
+    urls: Urls, archive: Archive, briefs: tuple[Brief, ...], template: str, url_of, context: dict[str, Any],
+    previous: Mapping[str, OutputFile] | None = None, extra=None,
+) -> list[OutputFile]:
+    """The pages of a list of briefs; `extra(number)` adds a page's own variables.
+
+    A page of `previous` is taken as it is when it lists the very same brief objects with
+    the same variables (see _same_list_page): a dev server's save then replans only the
+    pages that list the saved brief."""
     size = archive.config.page_size
     count = max(1, math.ceil(len(briefs) / size))
     page_urls = tuple(url_of(n) for n in range(1, count + 1))
     result = []
     for number in range(1, count + 1):
         items = briefs[(number - 1) * size : number * size]
+        url = page_urls[number - 1]
+        own = {**context, **extra(number)} if extra is not None else context
+        path = output_path(urls, url.split("?", 1)[0])
+        kept = previous.get(path) if previous else None
+        if kept is not None and _same_list_page(kept, template, url, own, number, page_urls, items):
+            result.append(kept)
+            continue
         pagination = Pagination(number, count, items, page_urls)
         lastmod = max(map(_LAST_MODIFIED, items), default=None)
-        result.append(_html(urls, page_urls[number - 1], template, {**context, "pagination": pagination}, lastmod=lastmod))
+        result.append(OutputFile(path, template, url, {**own, "pagination": pagination}, lastmod=lastmod))
     return result
 
+
+def _same_list_page(
+    kept: OutputFile, template: str, url: str, context: dict[str, Any], number: int, page_urls: tuple[str, ...], items: tuple[Brief, ...],
+) -> bool:
+    """Whether a planned list page is exactly the one `context` and `items` would make (its
+    language versions aside, which plan_editions compares)."""
+    found = kept.context
+    pagination = found.get("pagination")
+    return (
+        type(pagination) is Pagination and kept.template == template and kept.url == url
+        and pagination.number == number and pagination.urls == page_urls and _same_items(pagination.items, items)
+        # The group's heading, feed and the like: a few small values, compared by value.
+        and len(found) - ("alternates" in found) == len(context) + 1
+        and all(name in found and found[name] == value for name, value in context.items())
+    )
