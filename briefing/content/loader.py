@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -50,6 +50,8 @@ class Content:
     tracks: Tracks | None = None  # content/tracks.yaml, if the project has one
     layers: tuple[BriefLayers, ...] = ()  # the moves and reactions of each of `parsed`, in its order
     names: Names = Names()  # the names register (content/names.yaml)
+    # What the rules across briefs worked out over `parsed` (see reload_briefs); None when unknown.
+    index: "BriefIndex | None" = field(default=None, compare=False, repr=False)
 
     def published_layers(self) -> tuple[BriefLayers, ...]:
         """The moves and reactions of the briefs this build publishes."""
@@ -73,6 +75,16 @@ class BriefRefs:
     id: str
     related: tuple[tuple[str, int], ...] = ()  # (id, line) of each well-formed related id
     layers: BriefLayers | None = None  # its moves and reactions that have no problems
+
+
+@dataclass(frozen=True)
+class BriefIndex:
+    """What the rules across briefs need of a valid content's brief files, kept with it so a
+    save of a few briefs is checked without going over every brief again."""
+
+    refs: tuple[BriefRefs, ...]  # of each of Content.parsed, in its order
+    positions: Mapping[str, int]  # each brief file's place in Content.parsed, by path
+    by_id: Mapping[str, list[str]]  # the paths of each well-formed id (see index_brief_ids)
 
 
 @dataclass(frozen=True)
@@ -161,7 +173,8 @@ def load_content(
             refs.append(_refs_of(value))
         elif isinstance(value, BriefRefs):
             refs.append(value)
-    problems += check_brief_set(_ids_by_path(files.of("brief"), root), refs)
+    by_id = index_brief_ids(_ids_by_path(files.of("brief"), root))
+    problems += check_brief_refs(by_id, refs)
     problems += check_move_set(_built_layers(refs, drafts), layered)
     page_files, found = _read_all(files.of("page"), root, content, limits, preread, digests if memo else None)
     problems += found
@@ -180,7 +193,8 @@ def load_content(
     warnings = [warning for brief in briefs for warning in lint_brief(brief)]
     if problems:
         raise BuildFailed(problems + warnings)
-    combined = _combined(config, vocabulary, tracks, names, tuple(briefs), tuple(layers), tuple(pages), drafts)  # type: ignore[arg-type]
+    index = BriefIndex(tuple(refs), {ref.path: number for number, ref in enumerate(refs)}, by_id)
+    combined = _combined(config, vocabulary, tracks, names, tuple(briefs), tuple(layers), tuple(pages), drafts, index=index)  # type: ignore[arg-type]
     return replace(combined, translations=translated[0], vocabulary_translations=translated[1]) if translated else combined
 
 
@@ -235,8 +249,9 @@ def reload_briefs(
     Raise BuildFailed with the problems of the changed files and across briefs.
     """
     config, vocabulary, tracks = previous.config, previous.vocabulary, previous.tracks
-    position = {brief.path: index for index, brief in enumerate(previous.parsed)}
-    parsed: list[ParsedBrief | BriefRefs] = [ParsedBrief(b, layer) for b, layer in zip(previous.parsed, previous.layers)]
+    index = previous.index or _index_of(previous)
+    position = index.positions
+    briefs, layers, refs = list(previous.parsed), list(previous.layers), list(index.refs)
     problems: list[Problem] = []
     files = []
     for name, (file_digest, data) in sorted(changed.items()):
@@ -251,30 +266,37 @@ def reload_briefs(
     context = parse_context(vocabulary, config.limits, tracks, previous.names)
     for file, (value, found) in zip(files, _parse_cached("brief", files, context, memo, None, parse, read_late, None, today)):
         problems += found
-        if value is not None:
-            parsed[position[file.name]] = value
-    refs = [_refs_of(value) if isinstance(value, ParsedBrief) else value for value in parsed]
+        at = position[file.name]
+        if isinstance(value, ParsedBrief):
+            briefs[at], layers[at], refs[at] = value.brief, value.layers, _refs_of(value)
+        elif isinstance(value, BriefRefs):
+            refs[at] = value
     # The set of files is the one the previous check passed: only the changed briefs'
     # references can have broken, and no id can have become a duplicate.
-    changed_refs = [refs[position[f.name]] for f in files]
-    problems += check_brief_set({value.path: value.id for value in refs}, changed_refs)
+    problems += check_brief_refs(index.by_id, [refs[position[f.name]] for f in files])
     # A changed move can break another brief's (the move after it), so moves are checked whole.
     problems += check_move_set(_built_layers(refs, drafts), tracks)
-    # The originals' corrections may have changed: translated ones must still match.
-    problems += check_translation_set(
-        previous.translations, {value.path: value.id for value in refs},
-        {value.brief.id: value.brief for value in parsed if isinstance(value, ParsedBrief)}, {p.id: p for p in previous.pages},
-    )
+    if previous.translations:
+        # The originals' corrections may have changed: translated ones must still match.
+        problems += check_translation_set(
+            previous.translations, {ref.path: ref.id for ref in refs}, {brief.id: brief for brief in briefs}, {p.id: p for p in previous.pages},
+        )
     if problems:
         raise BuildFailed(problems)
-    valid = [value for value in parsed if isinstance(value, ParsedBrief)]
     kept = [warning for warning in previous.warnings if warning.path not in changed]
-    linted = [parsed[position[name]].brief for name in changed]  # type: ignore[union-attr]
+    linted = [briefs[position[name]] for name in changed]
     combined = _combined(
-        config, vocabulary, tracks, previous.names, tuple(v.brief for v in valid), tuple(v.layers for v in valid), previous.pages, drafts,
-        kept, linted,
+        config, vocabulary, tracks, previous.names, tuple(briefs), tuple(layers), previous.pages, drafts,
+        kept, linted, BriefIndex(tuple(refs), position, index.by_id),
     )
     return replace(combined, translations=previous.translations, vocabulary_translations=previous.vocabulary_translations)
+
+
+def _index_of(content: Content) -> BriefIndex:
+    """The index of a content made without one (every brief in it is valid)."""
+    refs = tuple(_refs_of(brief) for brief in content.parsed)
+    refs = tuple(replace(ref, layers=layer) for ref, layer in zip(refs, content.layers)) if content.layers else refs
+    return BriefIndex(refs, {ref.path: number for number, ref in enumerate(refs)}, index_brief_ids({ref.path: ref.id for ref in refs}))
 
 
 def parse_context(vocabulary: Vocabulary, limits: Limits, tracks: TrackSource = None, names: Names = Names()) -> str:
@@ -296,7 +318,7 @@ def brief_context(vocabulary: Vocabulary, limits: Limits, names: Names = Names()
 def _combined(
     config: SiteConfig, vocabulary: Vocabulary, tracks: Tracks | None, names: Names, parsed: tuple[Brief, ...],
     layers: tuple[BriefLayers, ...], pages: tuple[Page, ...], drafts: bool, warnings_kept: list[Problem] | None = None,
-    linted: list[Brief] | None = None,
+    linted: list[Brief] | None = None, index: BriefIndex | None = None,
 ) -> Content:
     """The content from every parsed brief; the warnings of `linted` (default: all, and the
     pages') join `warnings_kept`."""
@@ -305,7 +327,7 @@ def _combined(
         found += [warning for page in pages for warning in page.text_warnings]
     warnings = tuple(sorted(found))
     published = tuple(b for b in parsed if drafts or not b.draft)
-    return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed, tracks=tracks, layers=layers, names=names)
+    return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed, tracks=tracks, layers=layers, names=names, index=index)
 
 
 def _built_layers(refs: list[BriefRefs], drafts: bool) -> list[BriefLayers]:
@@ -378,13 +400,23 @@ def check_selected(
 def check_brief_set(ids: Mapping[str, str], refs: list[BriefRefs]) -> list[Problem]:
     """Rules across briefs for the files in `refs`: unique ids, and `related` naming briefs
     that exist. `ids` holds the id of every brief file by its path, valid or not."""
-    problems: list[Problem] = []
+    return check_brief_refs(index_brief_ids(ids), refs)
+
+
+def index_brief_ids(ids: Mapping[str, str]) -> dict[str, list[str]]:
+    """The paths of each well-formed id, from every brief file's id by its path."""
     by_id: dict[str, list[str]] = {}
     for path, brief_id in sorted(ids.items()):
         # A malformed name is reported by itself; ids are lowercase, so case cannot clash.
         if BRIEF_ID.fullmatch(brief_id):
             by_id.setdefault(brief_id, []).append(path)
-    suggestions = Suggestions(by_id)
+    return by_id
+
+
+def check_brief_refs(by_id: Mapping[str, list[str]], refs: list[BriefRefs]) -> list[Problem]:
+    """check_brief_set with the ids already indexed (index_brief_ids)."""
+    problems: list[Problem] = []
+    suggestions: Suggestions | None = None  # made only for an id that is not there
     for brief in refs:
         others = [path for path in by_id.get(brief.id, ()) if path != brief.path]
         if others:
@@ -393,6 +425,7 @@ def check_brief_set(ids: Mapping[str, str], refs: list[BriefRefs]) -> list[Probl
             if related == brief.id:
                 problems.append(Problem(brief.path, line, "related", "a brief cannot be related to itself"))
             elif related not in by_id:
+                suggestions = suggestions or Suggestions(by_id)
                 hint = suggestions.hint(related)
                 problems.append(Problem(brief.path, line, "related", f"no brief has the id '{related}'{hint}"))
     return problems
