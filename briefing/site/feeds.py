@@ -63,23 +63,13 @@ class Feed:
     entries: tuple[FeedEntry, ...]
 
 
-def choose_feed_briefs(briefs: tuple[Brief, ...], size: int, ranks: Mapping[str, int] | None = None) -> tuple[Brief, ...]:
-    """The `size` most recently changed briefs, so a correction brings a brief back into view.
-
-    `ranks` (from recency_ranks over a superset of `briefs`) saves working out the order
-    again for each feed.
-    """
-    rank = (ranks or recency_ranks(briefs)).__getitem__
-    return tuple(heapq.nsmallest(size, briefs, key=lambda brief: rank(brief.id)))
+def choose_feed_briefs(briefs: tuple[Brief, ...], size: int) -> tuple[Brief, ...]:
+    """The `size` most recently changed briefs, latest change first (ties: newer date, then
+    larger id), so a correction brings a brief back into view."""
+    return tuple(heapq.nlargest(size, briefs, key=_RECENCY))
 
 
-_RECENCY = operator.attrgetter("last_modified", "date", "id")  # a sort key made in C
-
-
-def recency_ranks(briefs: tuple[Brief, ...]) -> dict[str, int]:
-    """Each brief's place when ordered most recently changed first (ties: newer date, larger id)."""
-    ordered = sorted(briefs, key=_RECENCY, reverse=True)
-    return {brief.id: rank for rank, brief in enumerate(ordered)}
+_RECENCY = operator.attrgetter("last_modified", "date", "id")  # a key made in C: every feed, every save
 
 
 class EntryMaker:

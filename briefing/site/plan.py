@@ -21,7 +21,7 @@ from .citations import LazyCitation, citation_settings
 from .dates import human_date, latest
 from ..errors import BuildFailed, Problem
 from .exports import CSV_COLUMNS_OF, RECORD_FIELDS, SCHEMA_VERSION, attribution, csv_frame_of, document_header, json_frame_of
-from .feeds import assemble_entries, assemble_feed, assemble_track_feed, choose_feed_briefs, recency_ranks, render_json_feed
+from .feeds import assemble_entries, assemble_feed, assemble_track_feed, choose_feed_briefs, render_json_feed
 from ..model import NAME_KINDS, Brief, Memo, Named
 from .track_exports import MOVE_FIELDS, REACTION_FIELDS, STANCE_FIELDS, TRACK_FIELDS, TRACKS_SCHEMA_VERSION, assemble_downloads, render_schemas
 from .track_svg import ChartText, chart_span, render_swimlane, render_track_chart, value_label
@@ -298,8 +298,7 @@ def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: M
     entries = assemble_entries(archive, urls, strings, memo)
     # A translation's feeds carry the briefs translated into it (its lists show the others too).
     shown = archive.briefs if not urls.language else tuple(b for b in archive.briefs if b.id in urls.briefs)
-    ranks = recency_ranks(shown)
-    chosen = choose_feed_briefs(shown, config.feed_size, ranks)
+    chosen = choose_feed_briefs(shown, config.feed_size)
     site_feed = assemble_feed(archive, urls, entries, chosen, urls.feed(), urls.home(), config.title, config.description)
     json_feed = assemble_feed(archive, urls, entries, chosen, urls.json_feed(), urls.home(), config.title, config.description)
     files = [
@@ -314,7 +313,7 @@ def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: M
         title = strings["feed_term_title"].format(site=config.title, term=group.label)
         members = group.briefs if not urls.language else tuple(b for b in group.briefs if b.id in urls.briefs)
         feed = assemble_feed(
-            archive, urls, entries, choose_feed_briefs(members, config.feed_size, ranks), url, page, title, group.description,
+            archive, urls, entries, choose_feed_briefs(members, config.feed_size), url, page, title, group.description,
         )
         files.append(OutputFile(output_path(urls, url), "feed.xml", url, {"feed": feed}))
     return files
