@@ -3,6 +3,7 @@ types, ignored files."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -150,30 +151,33 @@ def _batch_in_thread(watcher: SourceWatcher, quiet: float, stopped: threading.Ev
     return got
 
 
-def test_a_complete_save_ends_its_batch_without_the_quiet_time(tmp_path):
-    # An editor's save is a write and a close: the file is complete, so its rebuild need
-    # not wait for the (here very long) quiet time that guards half-written files.
-    watcher = SourceWatcher([tmp_path])
+@contextlib.contextmanager
+def _watching(folder):
+    """A started watcher of `folder`, a stop event, and a batch being waited for in a
+    thread with a quiet time (5 s) far longer than the tests take."""
+    watcher = SourceWatcher([folder])
     watcher.start()
     stopped = threading.Event()
     try:
-        got = _batch_in_thread(watcher, 5.0, stopped)
-        saved = time.monotonic()
-        (tmp_path / "brief.md").write_text("saved\n", encoding="utf-8")
-        wait_for(lambda: got, 4.5)
-        assert time.monotonic() - saved < 4.5
-        assert got == [(str(tmp_path / "brief.md"),)]
+        yield _batch_in_thread(watcher, 5.0, stopped)
     finally:
         stopped.set()
         watcher.stop()
 
 
+def test_a_complete_save_ends_its_batch_without_the_quiet_time(tmp_path):
+    # An editor's save is a write and a close: the file is complete, so its rebuild need
+    # not wait for the (here very long) quiet time that guards half-written files.
+    with _watching(tmp_path) as got:
+        saved = time.monotonic()
+        (tmp_path / "brief.md").write_text("saved\n", encoding="utf-8")
+        wait_for(lambda: got, 4.5)
+        assert time.monotonic() - saved < 4.5
+        assert got == [(str(tmp_path / "brief.md"),)]
+
+
 def test_a_file_still_being_written_waits_for_its_close_or_the_quiet_time(tmp_path):
-    watcher = SourceWatcher([tmp_path])
-    watcher.start()
-    stopped = threading.Event()
-    try:
-        got = _batch_in_thread(watcher, 5.0, stopped)
+    with _watching(tmp_path) as got:
         with open(tmp_path / "brief.md", "w", encoding="utf-8") as stream:
             stream.write("half of it")
             stream.flush()
@@ -184,9 +188,6 @@ def test_a_file_still_being_written_waits_for_its_close_or_the_quiet_time(tmp_pa
         wait_for(lambda: got, 4.5)
         assert time.monotonic() - closed < 4.5
         assert got == [(str(tmp_path / "brief.md"),)]
-    finally:
-        stopped.set()
-        watcher.stop()
 
 
 def wait_for(condition, timeout: float) -> None:
