@@ -301,6 +301,7 @@ def test_the_command_line_serves_and_stops_cleanly_on_ctrl_c(project):
     process = subprocess.Popen(
         [sys.executable, str(REPO / "build.py"), "serve", "--root", str(project.root), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},  # SIGABRT prints every thread's stack
     )
     try:
         lines = []
@@ -317,7 +318,12 @@ def test_the_command_line_serves_and_stops_cleanly_on_ctrl_c(project):
         assert b"From the command line" in conn.getresponse().read()
         conn.close()
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)  # where is it stuck?
+            raise AssertionError("serve did not stop within 30 s of Ctrl-C:\n" + process.communicate(timeout=30)[0][-20000:]) from None
+        assert process.returncode == 0
         rest = process.stdout.read()
         assert "stopped" in rest and "Traceback" not in rest
     finally:
@@ -427,6 +433,49 @@ def test_a_save_during_a_slow_refresh_is_served_at_once_and_replaces_the_refresh
         project.brief(title="Fourth title")
         wait_until(lambda: index_is_current(server) and b"Fourth title" in (server.indexer.site / "briefs/2023-12-07-joint-statement/index.html").read_bytes(),
                    what="a refresh of the newest site")
+
+
+def test_a_refresh_never_holds_the_build_lock_a_save_was_applied_under(project, monkeypatch):
+    # flock belongs to the open lock file, which a fork shares: a refresh forked while a save
+    # is applied would hold the project's build lock until it exits, and the next save (or
+    # any build) would wait for a whole refresh.
+    import briefing.dev.indexer as indexer
+    from briefing.build import output_lock_file
+    from briefing.store import lock
+
+    index = indexer.write_search_index
+    slow = project.root / "slow"
+    slow.write_text("")
+
+    def slow_index(stage, previous=None):
+        time.sleep(float(slow.read_text() or 0))
+        return index(stage, previous)
+
+    monkeypatch.setattr(indexer, "write_search_index", slow_index)
+    project.brief(title="First title")
+    with running_server(project.options()) as server:
+        wait_until(lambda: server.indexer.completed == 1, what="the first index")
+        slow.write_text("60")
+        applying, release = threading.Event(), threading.Event()
+        real_rebuild = server.site.rebuild
+
+        def held_rebuild(changed=None):
+            applying.set()
+            assert release.wait(WAIT)
+            return real_rebuild(changed)
+
+        monkeypatch.setattr(server.site, "rebuild", held_rebuild)
+        project.brief(title="Second title")
+        assert applying.wait(WAIT), "the save was never applied"
+        server.indexer.schedule(server.site.current, 0.0)  # a refresh due while the save is applied
+        time.sleep(0.5)  # time enough to fork, were forking allowed now
+        release.set()
+        wait_until(lambda: "Second title" in text_of(server, "/briefs/2023-12-07-joint-statement/"), what="the save")
+        wait_until(lambda: server.indexer.running, what="a slow refresh")
+        locks = [output_lock_file(server.options.out)] + ([server.store.folder / "lock"] if server.store.on_disk else [])
+        for path in locks:
+            with lock.exclusive(path, wait=False):  # free while the refresh runs: raises Busy if not
+                pass
 
 
 def _alive(pid: int | None) -> bool:

@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, ContextManager
 
 from ..build import fingerprint_site
 from ..output.search_index import INDEX_FOLDER, SearchIndexError, is_indexed, write_search_index
@@ -35,9 +35,10 @@ class IndexRefresher:
     forked by a short-lived thread (a timer's) would be killed when that thread ends.
     """
 
-    def __init__(self, folder: Path, store: Store, log: Callable[[str], None], fork_lock: threading.Lock):
+    def __init__(self, folder: Path, store: Store, log: Callable[[str], None], fork_lock: ContextManager):
         """`folder` is serve's own (e.g. .cache/serve/); `fork_lock` is held by whatever
-        must not be in progress when the process forks (rendering with shared templates)."""
+        must not be in progress when the process forks: rendering with shared templates,
+        and applying a save (the child would share its open lock files, see DevServer)."""
         self.site = folder / "index-site"
         self._store = store
         self._log = log

@@ -335,7 +335,12 @@ class DevServer:
         # the rebuild nothing, where answering each from the last build would slow it.
         self._settled = threading.Event()
         self._settled.set()
-        self.indexer = IndexRefresher(self.folder, Store.open(options.root, self.folder), self.log, self.render_lock)
+        # Held while a save is applied. A child forked meanwhile would share the open files
+        # of the build lock (flock belongs to the open file, which a fork shares) and hold
+        # it until it exits: the next save, and any build, would wait for a whole refresh.
+        self._applying = threading.Lock()
+        fork_guard = _Together(self._applying, self.render_lock)  # in this order: see rebuild
+        self.indexer = IndexRefresher(self.folder, Store.open(options.root, self.folder), self.log, fork_guard)
         self._server: _Server | None = None
         self._threads: list[threading.Thread] = []
         self._session: contextlib.ExitStack | None = None
@@ -427,7 +432,9 @@ class DevServer:
         started = time.perf_counter()
         self._settled.clear()
         try:
-            with build_lock(self.options, self.store, self._say_waiting):
+            # The indexer is told (schedule, below) only after _applying is released: it
+            # forks holding its own lock and then waits for _applying.
+            with self._applying, build_lock(self.options, self.store, self._say_waiting):
                 generation = self.site.rebuild(changed or None)
         except BuildFailed as failure:
             lines = tuple(problem.format() for problem in failure.problems)
@@ -535,6 +542,26 @@ class DevServer:
         thread = threading.Thread(target=target, name=name, daemon=True)
         thread.start()
         self._threads.append(thread)
+
+
+class _Together:
+    """Several locks held as one, taken in the order given and released in reverse."""
+
+    def __init__(self, *locks: threading.Lock):
+        self._locks = locks
+
+    def __enter__(self) -> None:
+        for taken, held in enumerate(self._locks):
+            try:
+                held.acquire()
+            except BaseException:
+                for earlier in reversed(self._locks[:taken]):
+                    earlier.release()
+                raise
+
+    def __exit__(self, *exc) -> None:
+        for held in reversed(self._locks):
+            held.release()
 
 
 SERVE_FOLDER = ".cache/serve"  # serve's own: its lock, search index and the index's record
