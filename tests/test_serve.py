@@ -295,11 +295,15 @@ def test_a_non_loopback_host_prints_a_warning(project, monkeypatch):
         assert "warning: serving on 127.0.0.1 makes this development server reachable from other machines" in server.stream.text()
 
 
-def test_the_command_line_serves_and_stops_cleanly_on_ctrl_c(project):
+@pytest.mark.parametrize("started_ignoring_ctrl_c", [False, True])
+def test_the_command_line_serves_and_stops_cleanly_on_ctrl_c(project, started_ignoring_ctrl_c):
     project.brief(title="From the command line")
     port = free_port()
+    command = [sys.executable, str(REPO / "build.py"), "serve", "--root", str(project.root), "--port", str(port)]
+    if started_ignoring_ctrl_c:  # as a script's background job starts: SIGINT ignored
+        command = ["sh", "-c", 'trap "" INT; exec "$@"', "sh", *command]
     process = subprocess.Popen(
-        [sys.executable, str(REPO / "build.py"), "serve", "--root", str(project.root), "--port", str(port)],
+        command,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONFAULTHANDLER": "1"},  # SIGABRT prints every thread's stack
     )

@@ -415,6 +415,9 @@ class DevServer:
     def run(self) -> int:
         """Serve until Ctrl-C (or SIGTERM); return the exit status."""
         previous = signal.signal(signal.SIGTERM, lambda *_: self.stopping.set())
+        # Python leaves SIGINT ignored when it started ignored, as a script's background
+        # jobs do: Ctrl-C (or `kill -INT`) must stop a server all the same.
+        interrupt = signal.signal(signal.SIGINT, signal.default_int_handler)
         try:
             self.start()
             while not self.stopping.wait(0.5):
@@ -423,6 +426,7 @@ class DevServer:
             pass
         finally:
             signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, interrupt)
             self.stop()
         self.log("stopped")
         return 0
