@@ -408,7 +408,8 @@ def test_every_refresh_outlives_the_thread_that_asked_for_it(project):
             assert "error: search index" not in server.stream.text()
 
 
-def test_a_save_during_a_slow_refresh_is_served_at_once_and_replaces_the_refresh(project, monkeypatch):
+def _slow_refreshes(project, monkeypatch) -> Path:
+    """A file whose number is how many seconds each search-index refresh takes (0 at first)."""
     import briefing.dev.indexer as indexer
 
     index = indexer.write_search_index
@@ -421,6 +422,11 @@ def test_a_save_during_a_slow_refresh_is_served_at_once_and_replaces_the_refresh
         return index(stage, previous)
 
     monkeypatch.setattr(indexer, "write_search_index", slow_index)
+    return slow
+
+
+def test_a_save_during_a_slow_refresh_is_served_at_once_and_replaces_the_refresh(project, monkeypatch):
+    slow = _slow_refreshes(project, monkeypatch)
     project.brief(title="First title")
     with running_server(project.options()) as server:
         wait_until(lambda: server.indexer.completed == 1, what="the first index")
@@ -443,19 +449,10 @@ def test_a_refresh_never_holds_the_build_lock_a_save_was_applied_under(project, 
     # flock belongs to the open lock file, which a fork shares: a refresh forked while a save
     # is applied would hold the project's build lock until it exits, and the next save (or
     # any build) would wait for a whole refresh.
-    import briefing.dev.indexer as indexer
     from briefing.build import output_lock_file
     from briefing.store import lock
 
-    index = indexer.write_search_index
-    slow = project.root / "slow"
-    slow.write_text("")
-
-    def slow_index(stage, previous=None):
-        time.sleep(float(slow.read_text() or 0))
-        return index(stage, previous)
-
-    monkeypatch.setattr(indexer, "write_search_index", slow_index)
+    slow = _slow_refreshes(project, monkeypatch)
     project.brief(title="First title")
     with running_server(project.options()) as server:
         wait_until(lambda: server.indexer.completed == 1, what="the first index")
