@@ -138,10 +138,14 @@ class PreparedSite:
     status: tuple[LanguageStatus, ...] = ()
 
 
-def prepare_site(content: Content, options: BuildOptions, store: Store, previous: dict[str, OutputFile] | None = None) -> PreparedSite:
-    """Assemble, and plan in every published language (`previous`, an earlier plan's files
-    by path, lends unchanged brief pages); raise BuildFailed."""
-    archive = assemble_archive(content, store)
+def prepare_site(
+    content: Content, options: BuildOptions, store: Store, previous: dict[str, OutputFile] | None = None,
+    previous_archive: Archive | None = None,
+) -> PreparedSite:
+    """Assemble, and plan in every published language; raise BuildFailed. A dev server's
+    last good build, its plan's files by path (`previous`) and its archive, lends what is
+    unchanged: unchanged pages, and every group without a changed brief."""
+    archive = assemble_archive(content, store, previous_archive)
     ui = load_ui_strings(options.templates, options.root, archive.config)
     editions = assemble_editions(content, archive, ui.published, store)
     renderers = {

@@ -15,7 +15,9 @@ import pytest
 
 import briefing.dev.live as live
 from briefing.build import BuildOptions, build_site
+from briefing.content.loader import load_content
 from briefing.errors import BuildFailed
+from briefing.site.archive import assemble_archive, latest_changed
 from briefing.store.store import Store
 from conftest import tree_bytes
 from site_fixture import write_fixture, write_multilingual
@@ -174,6 +176,43 @@ def test_a_brief_save_reads_only_that_brief(tmp_path: Path, monkeypatch):
     kept = [path for path, item in second.files.items() if path.startswith("briefs/") and item is first.files.get(path)]
     assert "briefs/2021-01-11-moscow-meeting/index.html" in kept
     assert "briefs/2023-12-13-handover/index.html" not in kept
+
+
+def _every_group(archive):
+    return [archive.years, *archive.terms.values(), *archive.named.values()]
+
+
+def test_a_save_of_a_brief_text_patches_the_archive_and_keeps_the_groups_without_it(tmp_path: Path):
+    project = write_fixture(tmp_path / "project")
+    site = live.LiveSite(BuildOptions.for_root(project.root, base_url=BASE), Store.memory())
+    first = site.rebuild(None).archive
+    for groups in _every_group(first):
+        for group in groups:
+            group.latest_changed(1), group.latest_changed(3)  # choices to carry over
+    first.latest_changed(3)
+    target = project.root / "content/briefs/2023/2023-12-13-handover.md"
+    saved = target.read_text(encoding="utf-8")
+
+    def save(text: str):
+        target.write_text(text, encoding="utf-8")
+        archive = site.rebuild((str(target.resolve()),)).archive
+        assert archive == assemble_archive(load_content(project.root, project.root / "content", base_url=BASE))
+        for groups in _every_group(archive):
+            for group in groups:  # a carried choice is the one made afresh
+                assert [group.latest_changed(n) for n in (1, 3)] == [latest_changed(group.briefs, n) for n in (1, 3)]
+        assert archive.latest_changed(3) == latest_changed(archive.briefs, 3)
+        return archive
+
+    second = save(saved + "\nOne more line.\n")
+    for kind, old_groups, new_groups in zip(["years", *first.terms, *first.named], _every_group(first), _every_group(second)):
+        for old, new in zip(old_groups, new_groups):
+            holds = any(b.id == "2023-12-13-handover" for b in old.briefs)
+            assert (new is not old) == holds, (kind, old.key)
+    # A correction changes the brief's last change, and so its place among the latest changes.
+    save(saved.replace("\n---\n", "\ncorrections:\n  - date: 2025-03-01\n    note: A figure was corrected.\n---\n", 1))
+    # A new type or tag moves the brief to other groups: the archive is assembled afresh.
+    save(saved.replace("type: prisoner-release", "type: summit", 1))
+    save(saved.replace("[prisoners]", "[prisoners, cop29]", 1))
 
 
 TRANSLATED = "content/briefs/2023/2023-12-07-joint-statement.md"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -275,7 +276,8 @@ def reload_briefs(
     # references can have broken, and no id can have become a duplicate.
     problems += check_brief_refs(index.by_id, [refs[position[f.name]] for f in files])
     # A changed move can break another brief's (the move after it), so moves are checked whole.
-    problems += check_move_set(_built_layers(refs, drafts), tracks)
+    if isinstance(tracks, Tracks):
+        problems += check_move_set(_built_layers(refs, drafts), tracks)
     if previous.translations:
         # The originals' corrections may have changed: translated ones must still match.
         problems += check_translation_set(
@@ -326,8 +328,15 @@ def _combined(
     if linted is None:
         found += [warning for page in pages for warning in page.text_warnings]
     warnings = tuple(sorted(found))
-    published = tuple(b for b in parsed if drafts or not b.draft)
-    return Content(config, vocabulary, _drop_missing_related(published), pages, warnings, parsed, tracks=tracks, layers=layers, names=names, index=index)
+    if drafts or not any(map(_IS_DRAFT, parsed)):
+        # Every brief is published, and every related id was checked to be one of them.
+        published = parsed
+    else:
+        published = _drop_missing_related(tuple(b for b in parsed if not b.draft))
+    return Content(config, vocabulary, published, pages, warnings, parsed, tracks=tracks, layers=layers, names=names, index=index)
+
+
+_IS_DRAFT = operator.attrgetter("draft")
 
 
 def _built_layers(refs: list[BriefRefs], drafts: bool) -> list[BriefLayers]:

@@ -101,7 +101,8 @@ class LiveSite:
             return None
         root = self.options.root.resolve()
         briefs_folder = (self.options.content / "briefs").resolve()
-        known = {brief.path for brief in self._content.parsed}
+        index = self._content.index
+        known = index.positions if index is not None else {brief.path for brief in self._content.parsed}
         found: dict[str, tuple[str, bytes]] = {}
         for path in changed:
             absolute = Path(path)
@@ -136,8 +137,8 @@ class LiveSite:
         return content
 
     def _generation(self, content: Content) -> Generation:
-        previous = self.current.files if self.current else None
-        site = prepare_site(content, self.options, self.store, previous)
+        current = self.current
+        site = prepare_site(content, self.options, self.store, current.files if current else None, current.archive if current else None)
         archive, renderer, plan = site.archive, site.renderer, site.plan
         urls = Urls(archive.config.base_url)
         if self._checked != self._templates:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import heapq
 import operator
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -28,6 +29,31 @@ class Group:
     label: str
     description: str
     briefs: tuple[Brief, ...]
+
+    def latest_changed(self, size: int) -> tuple[Brief, ...]:
+        """latest_changed(self.briefs, size), worked out once per group: a dev server's
+        save keeps every group that does not hold the saved brief (see _patched)."""
+        return _kept_choice(self, self.briefs, size)
+
+
+def latest_changed(briefs: tuple[Brief, ...], size: int) -> tuple[Brief, ...]:
+    """The `size` most recently changed briefs, latest change first (ties: newer date, then
+    larger id), so a correction brings a brief back into view."""
+    return tuple(heapq.nlargest(size, briefs, key=_RECENCY))
+
+
+def _kept_choice(owner: Any, briefs: tuple[Brief, ...], size: int) -> tuple[Brief, ...]:
+    # `owner` is a frozen dataclass holding `briefs`: the choice is kept in its __dict__.
+    chosen = owner.__dict__.setdefault(_CHOICES, {})
+    if size not in chosen:
+        chosen[size] = latest_changed(briefs, size)
+    return chosen[size]
+
+
+_CHOICES = "_latest_changed"
+
+
+_RECENCY = operator.attrgetter("last_modified", "date", "id")  # a key made in C: every feed, every save
 
 
 @dataclass(frozen=True)
@@ -97,6 +123,19 @@ class Archive:
                 terms.setdefault((kind, term.id), term)
         return terms
 
+    @functools.cached_property
+    def referrers(self) -> dict[str, tuple[str, ...]]:
+        """The ids of the briefs that show each brief among their related briefs."""
+        found: dict[str, list[str]] = {}
+        for brief_id, shown in self.related.items():
+            for other in shown:
+                found.setdefault(other.id, []).append(brief_id)
+        return {brief_id: tuple(ids) for brief_id, ids in found.items()}
+
+    def latest_changed(self, size: int) -> tuple[Brief, ...]:
+        """latest_changed(self.briefs, size), worked out once per archive (see _patched)."""
+        return _kept_choice(self, self.briefs, size)
+
     def term_label(self, kind: str, term_id: str) -> str:
         """The reader-facing label of a term."""
         return self.term(kind, term_id).label
@@ -108,15 +147,24 @@ def newest_first(briefs: tuple[Brief, ...] | list[Brief]) -> tuple[Brief, ...]:
 
 
 _DATE_ID = operator.attrgetter("date", "id")  # a sort key made in C: 10,000 briefs each save
+_PAGE_ORDER = operator.attrgetter("order", "id")
 
 
-def assemble_archive(content: Content, memo: Memo | None = None) -> Archive:
+def assemble_archive(content: Content, memo: Memo | None = None, previous: Archive | None = None) -> Archive:
     """Build the Archive from validated content.
 
     `memo` (get/put by key, e.g. the build cache) remembers the related briefs chosen for
     a set of briefs: they depend only on ids, dates, types, actors and tags, so an edit
     to a brief's text or summary does not choose them all again.
+
+    `previous`, an archive of an earlier version of the same content (a dev server's last
+    save), is patched instead when only briefs' texts changed (see _patched): equal to the
+    archive assembled afresh, and every group without a changed brief is the very same
+    object as before, so what is made from a group can be kept by its identity.
     """
+    patched = _patched(previous, content) if previous is not None else None
+    if patched is not None:
+        return patched
     briefs = newest_first(content.briefs)
     by_id = {b.id: b for b in briefs}
     by_year: dict[int, list[Brief]] = {}
@@ -130,12 +178,80 @@ def assemble_archive(content: Content, memo: Memo | None = None) -> Archive:
     newer = dict(zip(ids, (None, *briefs[:-1])))
     lookup = by_id.__getitem__
     related = {b.id: tuple(map(lookup, chosen)) for b, chosen in zip(briefs, _related_ids(briefs, by_id, memo))}
-    pages = tuple(sorted(content.pages, key=lambda p: (p.order, p.id)))
+    pages = tuple(sorted(content.pages, key=_PAGE_ORDER))
     tracks = assemble_tracks(content.tracks, content.published_layers(), briefs, content.vocabulary) if content.tracks else None
     return Archive(
         content.config, content.vocabulary, briefs, pages, years, terms, by_id, older, newer, related, summaries, tracks,
         content.names, _named_groups(content.names, briefs, content.config.language),
     )
+
+
+def _patched(previous: Archive, content: Content) -> Archive | None:
+    """`previous` with the briefs of `content` that are not its very objects swapped in, or
+    None when that would not be the archive assembled afresh: when anything but briefs
+    changed, a brief came or went, or a changed brief moved in time, changed group (type,
+    actors, tags, places, people) or changed what its related briefs are chosen by."""
+    if (
+        content.config is not previous.config or content.vocabulary is not previous.vocabulary
+        or content.names is not previous.names or len(content.briefs) != len(previous.briefs)
+    ):
+        return None
+    pages = tuple(sorted(content.pages, key=_PAGE_ORDER))
+    if len(pages) != len(previous.pages) or not all(map(operator.is_, pages, previous.pages)):
+        return None
+    old_of = previous.by_id.get
+    swapped: dict[str, Brief] = {}
+    for brief in content.briefs:
+        old = old_of(brief.id)
+        if old is brief:
+            continue
+        # `head` covers id, date, type, actors, tags and related ids (ids are unique, and
+        # as many as before, so the set of ids is the same).
+        if old is None or not brief.head or brief.head != old.head or brief.places != old.places or brief.people != old.people:
+            return None
+        swapped[brief.id] = brief
+    if not swapped and content.tracks is None and previous.tracks is None:
+        return previous
+    new_of = swapped.get
+
+    def swap(brief: Brief | None) -> Brief | None:
+        return new_of(brief.id, brief) if brief is not None else None
+
+    # The groups that hold a changed brief (the same groups as before): only they are made again.
+    holding = {("years", str(b.year)) for b in swapped.values()}
+    for b in swapped.values():
+        holding.update([("types", b.type), *(("actors", a) for a in b.actors), *(("tags", t) for t in b.tags)])
+        holding.update([*(("places", p) for p in b.places), *(("people", p) for p in b.people)])
+
+    # The choices of latest changes stay as they were, with the new versions, when no
+    # changed brief changed its rank: its last change (its date is the same already).
+    ranked = all(new.last_modified == previous.by_id[brief_id].last_modified for brief_id, new in swapped.items())
+
+    def carry(old: Any, new: Any) -> Any:
+        if ranked and _CHOICES in old.__dict__:
+            new.__dict__[_CHOICES] = {size: tuple(map(swap, chosen)) for size, chosen in old.__dict__[_CHOICES].items()}
+        return new
+
+    def regroup(kind: str, groups: tuple[Group, ...]) -> tuple[Group, ...]:
+        return tuple(carry(g, Group(g.key, g.label, g.description, tuple(map(swap, g.briefs)))) if (kind, g.key) in holding else g for g in groups)
+
+    briefs = tuple(map(swap, previous.briefs))
+    by_id = {**previous.by_id, **swapped}
+    older, newer, related = dict(previous.older), dict(previous.newer), dict(previous.related)
+    for brief_id in swapped:
+        # The changed brief's own entries, and its neighbours' and referrers' that show it.
+        for near in (brief_id, *(b.id for b in (previous.older[brief_id], previous.newer[brief_id]) if b is not None)):
+            older[near], newer[near] = swap(previous.older[near]), swap(previous.newer[near])
+        for referrer in (brief_id, *previous.referrers.get(brief_id, ())):
+            related[referrer] = tuple(map(swap, previous.related[referrer]))
+    tracks = assemble_tracks(content.tracks, content.published_layers(), briefs, content.vocabulary) if content.tracks else None
+    patched = Archive(
+        previous.config, previous.vocabulary, briefs, previous.pages, regroup("years", previous.years),
+        {kind: regroup(kind, groups) for kind, groups in previous.terms.items()}, by_id, older, newer, related,
+        previous.year_summaries, tracks, previous.names, {kind: regroup(kind, groups) for kind, groups in previous.named.items()},
+    )
+    patched.__dict__["referrers"] = previous.referrers  # the same related ids, so the same referrers
+    return carry(previous, patched)
 
 
 def _named_groups(names: Names, briefs: tuple[Brief, ...], language: str = "en") -> dict[str, tuple[Group, ...]]:

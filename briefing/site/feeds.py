@@ -7,10 +7,8 @@ comes from the content (a brief's last change), never from the clock.
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import html
 import json
-import operator
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -61,15 +59,6 @@ class Feed:
     subtitle: str
     updated: str
     entries: tuple[FeedEntry, ...]
-
-
-def choose_feed_briefs(briefs: tuple[Brief, ...], size: int) -> tuple[Brief, ...]:
-    """The `size` most recently changed briefs, latest change first (ties: newer date, then
-    larger id), so a correction brings a brief back into view."""
-    return tuple(heapq.nlargest(size, briefs, key=_RECENCY))
-
-
-_RECENCY = operator.attrgetter("last_modified", "date", "id")  # a key made in C: every feed, every save
 
 
 class EntryMaker:

@@ -15,13 +15,13 @@ import operator
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-from .archive import Archive, Group
+from .archive import Archive, Group, latest_changed
 from ..hashing import digest
 from .citations import LazyCitation, citation_settings
 from .dates import human_date, latest
 from ..errors import BuildFailed, Problem
 from .exports import CSV_COLUMNS_OF, RECORD_FIELDS, SCHEMA_VERSION, attribution, csv_frame_of, document_header, json_frame_of
-from .feeds import assemble_entries, assemble_feed, assemble_track_feed, choose_feed_briefs, render_json_feed
+from .feeds import assemble_entries, assemble_feed, assemble_track_feed, render_json_feed
 from ..model import NAME_KINDS, Brief, Memo, Named
 from .track_exports import MOVE_FIELDS, REACTION_FIELDS, STANCE_FIELDS, TRACK_FIELDS, TRACKS_SCHEMA_VERSION, assemble_downloads, render_schemas
 from .track_svg import ChartText, chart_span, render_swimlane, render_track_chart, value_label
@@ -288,8 +288,8 @@ def plan_named_pages(archive: Archive, urls: Urls, everything: dt.date | None, p
 
 
 def _same_items(old: tuple, new: tuple) -> bool:
-    # Identity, not equality: cheap, and never true for two different values.
-    return len(old) == len(new) and all(a is b for a, b in zip(old, new))
+    # Identity, not equality: cheap (compared in C), and never true for two different values.
+    return len(old) == len(new) and all(map(operator.is_, old, new))
 
 
 def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Memo | None = None) -> list[OutputFile]:
@@ -297,8 +297,10 @@ def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: M
     config = archive.config
     entries = assemble_entries(archive, urls, strings, memo)
     # A translation's feeds carry the briefs translated into it (its lists show the others too).
-    shown = archive.briefs if not urls.language else tuple(b for b in archive.briefs if b.id in urls.briefs)
-    chosen = choose_feed_briefs(shown, config.feed_size)
+    if urls.language:
+        chosen = latest_changed(tuple(b for b in archive.briefs if b.id in urls.briefs), config.feed_size)
+    else:
+        chosen = archive.latest_changed(config.feed_size)
     site_feed = assemble_feed(archive, urls, entries, chosen, urls.feed(), urls.home(), config.title, config.description)
     json_feed = assemble_feed(archive, urls, entries, chosen, urls.json_feed(), urls.home(), config.title, config.description)
     files = [
@@ -311,10 +313,11 @@ def plan_feeds(archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: M
     for kind, group, page in grouped:
         url = urls.feed(kind, group.key)
         title = strings["feed_term_title"].format(site=config.title, term=group.label)
-        members = group.briefs if not urls.language else tuple(b for b in group.briefs if b.id in urls.briefs)
-        feed = assemble_feed(
-            archive, urls, entries, choose_feed_briefs(members, config.feed_size), url, page, title, group.description,
-        )
+        if urls.language:
+            chosen = latest_changed(tuple(b for b in group.briefs if b.id in urls.briefs), config.feed_size)
+        else:
+            chosen = group.latest_changed(config.feed_size)
+        feed = assemble_feed(archive, urls, entries, chosen, url, page, title, group.description)
         files.append(OutputFile(output_path(urls, url), "feed.xml", url, {"feed": feed}))
     return files
 
@@ -469,19 +472,26 @@ def _require_strings(archive: Archive, strings: Mapping[str, Any], texts: tuple[
 
 def check_plan(files: tuple[OutputFile, ...]) -> list[Problem]:
     """Two outputs at one path (e.g. a page named like a section) are an error naming both."""
+    keys = [item.path.lower() for item in files]  # case-insensitive file systems must not merge two pages
+    if len(set(keys)) == len(keys):  # no two alike (every save of a dev server): only names to check
+        return [_reserved(item) for item in files if item.template == "page.html" and item.path.split("/", 1)[0] in RESERVED_NAMES]
     problems: list[Problem] = []
     seen: dict[str, OutputFile] = {}
     for item in files:
-        key = item.path.lower()  # case-insensitive file systems must not merge two pages
-        top = item.path.split("/", 1)[0]
-        if item.template == "page.html" and top in RESERVED_NAMES:
-            problems.append(Problem(item.source, 1, "file", f"the page name '{top}' is reserved for the site's own pages; rename the file"))
+        key = item.path.lower()
+        if item.template == "page.html" and item.path.split("/", 1)[0] in RESERVED_NAMES:
+            problems.append(_reserved(item))
         elif key in seen:
             other = seen[key]
             culprit = item.source or other.source or "content"
             problems.append(Problem(culprit, 1, "file", f"would be written to {item.path}, which {other.source or 'the site'} also writes"))
         seen.setdefault(key, item)
     return problems
+
+
+def _reserved(page: OutputFile) -> Problem:
+    top = page.path.split("/", 1)[0]
+    return Problem(page.source, 1, "file", f"the page name '{top}' is reserved for the site's own pages; rename the file")
 
 
 def _made_in_python(path: str, url: str, data: bytes) -> OutputFile:
