@@ -11,7 +11,7 @@ import functools
 import operator
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -327,7 +327,7 @@ def _combined(
     found = (warnings_kept or []) + [warning for brief in (parsed if linted is None else linted) for warning in lint_brief(brief)]
     if linted is None:
         found += [warning for page in pages for warning in page.text_warnings]
-    warnings = tuple(sorted(found))
+    warnings = tuple(sorted(found, key=_PROBLEM_ORDER))
     if drafts or not any(map(_IS_DRAFT, parsed)):
         # Every brief is published, and every related id was checked to be one of them.
         published = parsed
@@ -337,6 +337,8 @@ def _combined(
 
 
 _IS_DRAFT = operator.attrgetter("draft")
+# Problem's own order (a dataclass with order=True compares its fields in turn), as a key made in C.
+_PROBLEM_ORDER = operator.attrgetter(*(f.name for f in fields(Problem)))
 
 
 def _built_layers(refs: list[BriefRefs], drafts: bool) -> list[BriefLayers]:

@@ -21,7 +21,7 @@ from ..hashing import digest
 from ..model import Brief, Memo, Page, SiteConfig, Term, Translation, TranslationNote, Vocabulary, VocabularyTranslation
 from .archive import Archive, assemble_archive
 from .dates import language_name
-from .plan import OutputFile, SitemapEntry, plan_edition, plan_sitemaps, with_context, _html
+from .plan import OutputFile, plan_edition, plan_sitemaps, with_context, _html
 from .urls import Urls, output_path
 
 
@@ -211,7 +211,8 @@ def plan_editions(
                 pages.append(item)
             planned.append(item)
     pages.sort(key=_PATH)
-    entries = tuple(SitemapEntry(f.url, f.lastmod, f.context["alternates"] if len(editions) > 1 else ()) for f in pages)
+    several = len(editions) > 1
+    entries = tuple(f.sitemap_entry(several) for f in pages)
     planned += plan_sitemaps(original.urls, entries)
     planned.append(OutputFile(output_path(original.urls, original.urls.robots()), "robots.txt", original.urls.robots(), {}))
     planned.sort(key=_PATH)
@@ -225,7 +226,10 @@ def _same_links(links: tuple[LanguageLink, ...] | None, wanted: list[tuple[str, 
     """Whether a page's alternates are already `wanted` (compared without making links)."""
     if links is None or len(links) != len(wanted):
         return False
-    return all(link.url == url and link.code == code and link.name == name for link, (code, name, url) in zip(links, wanted))
+    for link, (code, name, url) in zip(links, wanted):  # a loop, not all(...): 15,000 pages each save
+        if link.url != url or link.code != code or link.name != name:
+            return False
+    return True
 
 
 def translation_status(content: Content, archive: Archive, published: tuple[str, ...]) -> tuple[LanguageStatus, ...]:

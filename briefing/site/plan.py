@@ -147,12 +147,26 @@ class OutputFile:
         """An HTML page a reader can land on (the sitemap lists exactly these)."""
         return self.path.endswith(".html") and self.template != "404.html"
 
+    def sitemap_entry(self, with_alternates: bool) -> SitemapEntry:
+        """The page as the sitemap lists it, with its versions in every language or not.
+
+        Made once per page object: a dev server's save keeps most pages as they were."""
+        made = self.__dict__.setdefault(_ENTRIES, {})  # a frozen dataclass: its cache goes in __dict__
+        entry = made.get(with_alternates)
+        if entry is None:
+            entry = made[with_alternates] = SitemapEntry(self.url, self.lastmod, self.context["alternates"] if with_alternates else ())
+        return entry
+
+
+_ENTRIES = "_sitemap_entries"
+
 
 def with_context(item: OutputFile, context: Mapping[str, Any]) -> OutputFile:
     """`item` with another context: dataclasses.replace, without its cost (it goes through
     every field and __init__; a plan of 15,000 pages does this for every page, every save)."""
     made = object.__new__(OutputFile)
     made.__dict__.update(item.__dict__)
+    made.__dict__.pop(_ENTRIES, None)  # made from the old context
     made.__dict__["context"] = context
     return made
 
