@@ -190,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-search", action="store_true", help="skip the Pagefind row")
     parser.add_argument("--saves", type=int, default=7, help="saves timed per dev server and round (default 7; 0 skips the row)")
     args = parser.parse_args(argv)
+    # Python keeps each module compiled (__pycache__) unless told not to; a shell that says
+    # so would make every timed run of ours compile the engine again, as no user's does.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     ours = args.work / f"ours-{args.count}"
     theirs = args.work / f"hugo-{args.count}"
     print(f"generating {args.count} briefs ...", file=sys.stderr)
