@@ -116,7 +116,9 @@ def apply(edit: str, root: Path, rng: random.Random, step: int) -> list[Path]:
         tracks.write_text(tracks.read_text(encoding="utf-8").replace("label: Signed", f"label: Signed {step}"), encoding="utf-8")
         return [tracks]
     elif edit == "delete":
-        if len(files) > 3:
+        # A brief another one names as related cannot go (the build rightly refuses that).
+        named = {other for path in files for other in re.findall(r"(?m)^related: \[(.*)\]$", path.read_text(encoding="utf-8"))}
+        if len(files) > 3 and not any(target.stem in ids.split(", ") for ids in named):
             target.unlink()
     elif edit == "vocabulary":
         vocabulary = root / "content/vocabulary.yaml"
