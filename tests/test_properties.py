@@ -79,3 +79,26 @@ def test_any_front_matter_is_validated_without_crashing(fields, body):
 @given(st.text(max_size=400))
 def test_garbage_after_the_opening_line_is_reported(text):
     assert_reported("---\n" + text)
+
+
+
+_segments = st.lists(st.sampled_from(["a", "b", "content", ".", "..", "", "x y", "ü"]), max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_segments, _segments, _segments, st.booleans(), st.booleans())
+def test_a_path_is_named_relative_to_the_root_as_pathlib_names_it(root, rest, elsewhere, absolute, trailing):
+    from pathlib import Path
+
+    from briefing.content.files import relative_name
+
+    def made(parts: list[str]) -> Path:
+        return Path(("/" if absolute else "") + "/".join(parts) + ("/" if trailing and parts else ""))
+
+    top = made(root)
+    for path in (made(root + rest), made(elsewhere)):  # inside the root, and anywhere
+        try:
+            expected = path.relative_to(top).as_posix()
+        except ValueError:
+            expected = path.as_posix()
+        assert relative_name(path, top) == expected

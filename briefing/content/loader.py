@@ -191,9 +191,8 @@ def load_content(
     translated, found = _load_translations(root, content, files, config, vocabulary, limits, memo, preread, digests, read_late, today)
     problems += found
     problems += check_translation_set(translated[0], _ids_by_path(files.of("brief"), root), {b.id: b for b in briefs}, {p.id: p for p in pages}, _page_ids(files.of("page"))) if translated else []
-    warnings = [warning for brief in briefs for warning in lint_brief(brief)]
     if problems:
-        raise BuildFailed(problems + warnings)
+        raise BuildFailed(problems + [warning for brief in briefs for warning in lint_brief(brief)])
     index = BriefIndex(tuple(refs), {ref.path: number for number, ref in enumerate(refs)}, by_id)
     combined = _combined(config, vocabulary, tracks, names, tuple(briefs), tuple(layers), tuple(pages), drafts, index=index)  # type: ignore[arg-type]
     return replace(combined, translations=translated[0], vocabulary_translations=translated[1]) if translated else combined
