@@ -457,15 +457,7 @@ def test_a_refresh_never_holds_the_build_lock_a_save_was_applied_under(project, 
     with running_server(project.options()) as server:
         wait_until(lambda: server.indexer.completed == 1, what="the first index")
         slow.write_text("60")
-        applying, release = threading.Event(), threading.Event()
-        real_rebuild = server.site.rebuild
-
-        def held_rebuild(changed=None):
-            applying.set()
-            assert release.wait(WAIT)
-            return real_rebuild(changed)
-
-        monkeypatch.setattr(server.site, "rebuild", held_rebuild)
+        applying, release = _held_rebuilds(server, monkeypatch)
         project.brief(title="Second title")
         assert applying.wait(WAIT), "the save was never applied"
         server.indexer.schedule(server.site.current, 0.0)  # a refresh due while the save is applied
@@ -477,6 +469,43 @@ def test_a_refresh_never_holds_the_build_lock_a_save_was_applied_under(project, 
         for path in locks:
             with lock.exclusive(path, wait=False):  # free while the refresh runs: raises Busy if not
                 pass
+
+
+def test_a_save_stops_a_running_refresh_before_it_is_applied(project, monkeypatch):
+    # While a forked refresh lives, each page of memory the server writes to while applying
+    # the save is copied first (fork shares memory copy-on-write): the save stops it at once.
+    slow = _slow_refreshes(project, monkeypatch)
+    project.brief(title="First title")
+    with running_server(project.options()) as server:
+        wait_until(lambda: server.indexer.completed == 1, what="the first index")
+        slow.write_text("60")
+        project.brief(title="Second title")
+        wait_until(lambda: server.indexer.running, what="a slow refresh")
+        child = server.indexer._child
+        applying, release = _held_rebuilds(server, monkeypatch)
+        project.brief(title="Third title")
+        try:
+            assert applying.wait(WAIT), "the save was never applied"
+            wait_until(lambda: not _alive(child), what="the refresh to stop while the save is applied")
+        finally:
+            slow.write_text("0")  # the next refresh is quick
+            release.set()
+        wait_until(lambda: "Third title" in text_of(server, "/briefs/2023-12-07-joint-statement/"), what="the save")
+        wait_until(lambda: index_is_current(server), what="a refresh of the newest site")
+
+
+def _held_rebuilds(server, monkeypatch) -> tuple[threading.Event, threading.Event]:
+    """(applying, release): each save's rebuild sets `applying`, then waits for `release`."""
+    applying, release = threading.Event(), threading.Event()
+    real_rebuild = server.site.rebuild
+
+    def held_rebuild(changed=None):
+        applying.set()
+        assert release.wait(WAIT)
+        return real_rebuild(changed)
+
+    monkeypatch.setattr(server.site, "rebuild", held_rebuild)
+    return applying, release
 
 
 def _alive(pid: int | None) -> bool:

@@ -44,6 +44,7 @@ class IndexRefresher:
         self._log = log
         self._fork_lock = fork_lock
         self._child: int | None = None
+        self._cancelled: list[int] = []  # children told to stop that may not have ended yet
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._due: tuple[float, Generation] | None = None  # (monotonic time, generation) to refresh next
@@ -102,6 +103,22 @@ class IndexRefresher:
         self.running = True
         threading.Thread(target=self._wait_for, args=(pid, reader), name="serve-index", daemon=True).start()
 
+    def cancel(self) -> None:
+        """Tell a running refresh to stop, without waiting for it (a save is about to be
+        applied). While a forked child lives, each page of memory the server writes to is
+        copied first (fork shares memory copy-on-write): beside a refresh, a save at 10,000
+        briefs took a third longer. The next refresh starts once this one has ended."""
+        with self._lock:
+            pid, self._child = self._child, None
+            if pid is None:
+                return
+            self.running = False
+            self._cancelled.append(pid)
+            try:
+                os.killpg(pid, signal.SIGTERM)  # the child records its folder, then exits
+            except ProcessLookupError:
+                pass
+
     def stop(self) -> None:
         """Stop a running or scheduled refresh (the server is stopping)."""
         with self._lock:
@@ -111,22 +128,18 @@ class IndexRefresher:
             self._stop_child()
 
     def _stop_child(self) -> None:
+        """Stop the running child and wait for every cancelled one: two children must never
+        write the index folder at once (called holding the lock)."""
         pid, self._child = self._child, None
-        if pid is None:
-            return
-        try:
-            os.killpg(pid, signal.SIGTERM)  # the child records its folder, then exits
-        except ProcessLookupError:
-            return
-        deadline = time.monotonic() + _STOP_GRACE_SECONDS
-        while time.monotonic() < deadline:
-            if _reaped(pid):
-                return
-            time.sleep(0.02)
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        if pid is not None:
+            try:
+                os.killpg(pid, signal.SIGTERM)  # the child records its folder, then exits
+                self._cancelled.append(pid)
+            except ProcessLookupError:
+                pass
+        stopping, self._cancelled = self._cancelled, []
+        for pid in stopping:
+            _end(pid)
 
     def _wait_for(self, pid: int, reader: int) -> None:
         with os.fdopen(reader, "rb") as stream:
@@ -142,6 +155,19 @@ class IndexRefresher:
             self._log(f"search index refreshed: {message[3:]}")
         elif finished:
             self._log(f"error: search index: {message or 'the indexer stopped unexpectedly'} (search shows the previous index)")
+
+
+def _end(pid: int) -> None:
+    """Wait for a child told to stop; kill it if it takes longer than the grace period."""
+    deadline = time.monotonic() + _STOP_GRACE_SECONDS
+    while time.monotonic() < deadline:
+        if _reaped(pid):
+            return
+        time.sleep(0.02)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def _reaped(pid: int, block: bool = False) -> bool:

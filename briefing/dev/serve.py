@@ -435,6 +435,8 @@ class DevServer:
         """Apply the saves since the last rebuild; publish the outcome to open pages."""
         started = time.perf_counter()
         self._settled.clear()
+        if self.settings.search:
+            self.indexer.cancel()  # it would slow this save down (see IndexRefresher.cancel)
         try:
             # The indexer is told (schedule, below) only after _applying is released: it
             # forks holding its own lock and then waits for _applying.
