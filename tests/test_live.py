@@ -198,7 +198,9 @@ def test_a_save_of_a_brief_text_patches_the_archive_and_keeps_the_groups_without
     def save(text: str):
         target.write_text(text, encoding="utf-8")
         archive = site.rebuild((str(target.resolve()),)).archive
-        assert archive == assemble_archive(load_content(project.root, project.root / "content", base_url=BASE))
+        fresh = load_content(project.root, project.root / "content", base_url=BASE)
+        assert archive == assemble_archive(fresh)
+        assert site._content.warnings == fresh.warnings  # the saved brief's among the others, in order
         for groups in _every_group(archive):
             for group in groups:  # a carried choice is the one made afresh
                 assert [group.latest_changed(n) for n in (1, 3)] == [latest_changed(group.briefs, n) for n in (1, 3)]

@@ -6,6 +6,7 @@ and run in parallel; all problems from all files are gathered before anything is
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import operator
@@ -323,10 +324,17 @@ def _combined(
 ) -> Content:
     """The content from every parsed brief; the warnings of `linted` (default: all, and the
     pages') join `warnings_kept`."""
-    found = (warnings_kept or []) + [warning for brief in (parsed if linted is None else linted) for warning in lint_brief(brief)]
     if linted is None:
+        found = (warnings_kept or []) + [warning for brief in parsed for warning in lint_brief(brief)]
         found += [warning for page in pages for warning in page.text_warnings]
-    warnings = tuple(sorted(found, key=_PROBLEM_ORDER))
+        warnings = tuple(sorted(found, key=_PROBLEM_ORDER))
+    else:
+        # The kept warnings are in order already: only the new ones find their place, each
+        # after its equals (as a stable sort of kept + new would put it).
+        ordered = list(warnings_kept or [])
+        for warning in (warning for brief in linted for warning in lint_brief(brief)):
+            bisect.insort_right(ordered, warning, key=_PROBLEM_ORDER)
+        warnings = tuple(ordered)
     if drafts or not any(map(_IS_DRAFT, parsed)):
         # Every brief is published, and every related id was checked to be one of them.
         published = parsed

@@ -7,6 +7,7 @@ related briefs chosen by a fixed rule, so the same content always gives the same
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import functools
 import heapq
 import operator
@@ -15,6 +16,7 @@ from typing import Any, Mapping
 
 from ..content.loader import Content
 from ..model import NAME_KINDS, Brief, Memo, Names, Page, SiteConfig, Term, Tracks, Vocabulary
+from .dates import latest
 from .tracks import StatusBoard, TrackData, assemble_tracks
 
 RELATED_LIMIT = 5
@@ -54,6 +56,7 @@ _CHOICES = "_latest_changed"
 
 
 _RECENCY = operator.attrgetter("last_modified", "date", "id")  # a key made in C: every feed, every save
+_LAST_MODIFIED = operator.attrgetter("last_modified")
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,11 @@ class Archive:
             for other in shown:
                 found.setdefault(other.id, []).append(brief_id)
         return {brief_id: tuple(ids) for brief_id, ids in found.items()}
+
+    @functools.cached_property
+    def latest_change(self) -> "dt.date | None":
+        """The latest date any brief carries (its event, update or correction)."""
+        return latest(map(_LAST_MODIFIED, self.briefs))
 
     def latest_changed(self, size: int) -> tuple[Brief, ...]:
         """latest_changed(self.briefs, size), worked out once per archive (see _patched)."""

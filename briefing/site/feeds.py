@@ -99,7 +99,7 @@ def assemble_feed(
 ) -> Feed:
     """A feed of the given briefs (already chosen) with absolute URLs throughout."""
     # An empty feed (a term without briefs yet) still needs a date: the archive's latest.
-    newest = latest(b.last_modified for b in briefs) or latest(b.last_modified for b in archive.briefs)
+    newest = latest(b.last_modified for b in briefs) or archive.latest_change
     return Feed(
         url=urls.absolute(url), home_url=urls.absolute(home_url), title=title, subtitle=subtitle,
         updated=rfc3339(newest) if newest else _EPOCH, entries=tuple(entries[b] for b in briefs),

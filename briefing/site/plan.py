@@ -212,7 +212,7 @@ def plan_pages(archive: Archive, urls: Urls, strings: Mapping[str, Any], previou
     """
     files: list[OutputFile] = []
     add = files.append
-    everything = latest(b.last_modified for b in archive.briefs)
+    everything = archive.latest_change
     add(_html(urls, urls.home(), "index.html", {"kind": "home"}, lastmod=everything))
     add(OutputFile("404.html", "404.html", urls.not_found(), {"kind": "not_found"}))
     add(_html(urls, urls.search(), "search.html", {"kind": "search"}))
@@ -403,11 +403,11 @@ def plan_data(archive: Archive, urls: Urls, strings: Mapping[str, Any]) -> list[
         # The downloads of tracks, moves and reactions, when the archive has tracks.
         "track_fields": track_data_fields() if archive.tracks else None,
     }
-    everything = latest(b.last_modified for b in archive.briefs)
+    everything = archive.latest_change
     json_frame, csv_frame = json_frame_of(archive, urls, strings), csv_frame_of()
     # Each file is a function of every brief's fingerprint, the site's URL and its frame:
     # hashing those is cheaper than hashing 200 MB of rows.
-    keys = [b.fingerprint for b in archive.briefs]
+    keys = list(map(_FINGERPRINT, archive.briefs))
     made_from = digest("rows", urls.base_url, *keys) if all(keys) else ""
     return [
         _html(urls, urls.data(), "data.html", context, lastmod=everything),
@@ -538,6 +538,7 @@ def _html(urls: Urls, url: str, template: str, context: dict[str, Any], source: 
 
 
 _LAST_MODIFIED = operator.attrgetter("last_modified")
+_FINGERPRINT = operator.attrgetter("fingerprint")
 _URL = operator.attrgetter("url")
 
 
