@@ -563,6 +563,9 @@ def _paginated(
         kept = previous.get(path) if previous else None
         if kept is not None and _same_list_page(kept, template, url, own, number, page_urls, items):
             result.append(kept)
+            # The same addresses: the next pages compare them by identity (a timeline of 500
+            # pages compared each page's 500 addresses, each save).
+            page_urls = kept.context["pagination"].urls
             continue
         pagination = Pagination(number, count, items, page_urls)
         lastmod = max(map(_LAST_MODIFIED, items), default=None)
@@ -579,7 +582,8 @@ def _same_list_page(
     pagination = found.get("pagination")
     return (
         type(pagination) is Pagination and kept.template == template and kept.url == url
-        and pagination.number == number and pagination.urls == page_urls and _same_items(pagination.items, items)
+        and pagination.number == number and (pagination.urls is page_urls or pagination.urls == page_urls)
+        and _same_items(pagination.items, items)
         # The group's heading, feed and the like: a few small values, compared by value.
         and len(found) - ("alternates" in found) == len(context) + 1
         and all(name in found and found[name] == value for name, value in context.items())
