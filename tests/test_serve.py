@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
@@ -425,7 +426,10 @@ def _slow_refreshes(project, monkeypatch) -> Path:
     return slow
 
 
-def test_a_save_during_a_slow_refresh_is_served_at_once_and_replaces_the_refresh(project, monkeypatch):
+@contextlib.contextmanager
+def _during_a_slow_refresh(project, monkeypatch):
+    """(server, slow, child): a server whose refresh after the second save sleeps 60 s,
+    `slow` (see _slow_refreshes) and the pid of that refresh."""
     slow = _slow_refreshes(project, monkeypatch)
     project.brief(title="First title")
     with running_server(project.options()) as server:
@@ -433,7 +437,11 @@ def test_a_save_during_a_slow_refresh_is_served_at_once_and_replaces_the_refresh
         slow.write_text("60")
         project.brief(title="Second title")
         wait_until(lambda: server.indexer.running, what="a slow refresh")
-        child = server.indexer._child
+        yield server, slow, server.indexer._child
+
+
+def test_a_save_during_a_slow_refresh_is_served_at_once_and_replaces_the_refresh(project, monkeypatch):
+    with _during_a_slow_refresh(project, monkeypatch) as (server, slow, child):
         started = time.monotonic()
         project.brief(title="Third title")
         wait_until(lambda: "Third title" in text_of(server, "/briefs/2023-12-07-joint-statement/"), what="the third save")
@@ -474,14 +482,7 @@ def test_a_refresh_never_holds_the_build_lock_a_save_was_applied_under(project, 
 def test_a_save_stops_a_running_refresh_before_it_is_applied(project, monkeypatch):
     # While a forked refresh lives, each page of memory the server writes to while applying
     # the save is copied first (fork shares memory copy-on-write): the save stops it at once.
-    slow = _slow_refreshes(project, monkeypatch)
-    project.brief(title="First title")
-    with running_server(project.options()) as server:
-        wait_until(lambda: server.indexer.completed == 1, what="the first index")
-        slow.write_text("60")
-        project.brief(title="Second title")
-        wait_until(lambda: server.indexer.running, what="a slow refresh")
-        child = server.indexer._child
+    with _during_a_slow_refresh(project, monkeypatch) as (server, slow, child):
         applying, release = _held_rebuilds(server, monkeypatch)
         project.brief(title="Third title")
         try:
