@@ -179,8 +179,14 @@ def test_each_kind_of_edit_writes_exactly_the_files_that_show_it(tmp_path: Path)
         "briefs/2023-12-13-handover/index.html", "data/briefs.json", "search/index.html",
     }
 
-    # A standalone page: every HTML page, since the footer lists the pages.
+    # A standalone page's text or summary: that page and the home page, which lists the
+    # pages with their summaries. Every page's menu and footer show pages by title only.
     edit(project.root / "content/pages/about.md", "Scope text.", "Scope text, widened.")
+    assert written_by(options) == {"about/index.html", "index.html"}
+    edit(project.root / "content/pages/about.md", "summary: What this fixture", "summary: What this small fixture")
+    assert written_by(options) == {"about/index.html", "index.html"}
+    # Its title: every HTML page, since the footer lists the pages by title.
+    edit(project.root / "content/pages/about.md", "title: About the fixture", "title: About this fixture")
     assert written_by(options) == {path for path in everything if path.endswith(".html")}
 
     # A theme file is copied; nothing else changes.

@@ -70,6 +70,16 @@ class YearSummary:
 
 
 @dataclass(frozen=True)
+class PageLink:
+    """A standalone page as every page's menu and footer link to it: an edit of a page's
+    text or summary does not re-render every page."""
+
+    id: str
+    title: str
+    language: str
+
+
+@dataclass(frozen=True)
 class Archive:
     """The whole site's data. Mappings are built once here and never changed."""
 
@@ -105,6 +115,11 @@ class Archive:
     def track_definitions(self) -> Tracks | None:
         """The tracks, levels and stances of content/tracks.yaml."""
         return self.tracks.definitions if self.tracks else None
+
+    @functools.cached_property  # every page's menu and footer read it
+    def page_links(self) -> tuple[PageLink, ...]:
+        """The standalone pages in menu order, as the menu and footer show them."""
+        return tuple(PageLink(p.id, p.title, p.language) for p in self.pages)
 
     @property
     def name_kinds(self) -> tuple[str, ...]:
