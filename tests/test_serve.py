@@ -495,6 +495,34 @@ def test_a_save_stops_a_running_refresh_before_it_is_applied(project, monkeypatc
         wait_until(lambda: index_is_current(server), what="a refresh of the newest site")
 
 
+def test_a_save_never_waits_for_a_stopped_refresh_to_end(project, monkeypatch):
+    # The next refresh starts only once every stopped one has ended (two must never write
+    # the index folder at once). It waits for them without the refresher's lock, which
+    # each save's cancel() takes: a child slow to end must not hold up the saves.
+    import briefing.dev.indexer as indexer
+
+    ending, release = threading.Event(), threading.Event()
+    real_end = indexer._end
+
+    def held_end(pid):
+        ending.set()
+        assert release.wait(WAIT)
+        real_end(pid)
+
+    monkeypatch.setattr(indexer, "_end", held_end)
+    with _during_a_slow_refresh(project, monkeypatch) as (server, slow, child):
+        try:
+            project.brief(title="Third title")  # stops the slow refresh; the next one waits for it
+            assert ending.wait(WAIT), "the next refresh never waited for the stopped one"
+            project.brief(title="Fourth title")
+            wait_until(lambda: "Fourth title" in text_of(server, "/briefs/2023-12-07-joint-statement/"), what="a save while a refresh waits")
+        finally:
+            slow.write_text("0")
+            release.set()
+        wait_until(lambda: index_is_current(server) and b"Fourth title" in (server.indexer.site / "briefs/2023-12-07-joint-statement/index.html").read_bytes(),
+                   what="a refresh of the newest site")
+
+
 def _held_rebuilds(server, monkeypatch) -> tuple[threading.Event, threading.Event]:
     """(applying, release): each save's rebuild sets `applying`, then waits for `release`."""
     applying, release = threading.Event(), threading.Event()

@@ -72,25 +72,41 @@ class IndexRefresher:
 
     def _run(self) -> None:
         """The forking thread: start each scheduled refresh when its time comes."""
-        with self._lock:
-            while not self._stopped:
-                if self._due is None:
-                    self._wake.wait()
-                    continue
-                due, generation = self._due
-                if time.monotonic() < due:
-                    self._wake.wait(due - time.monotonic())
-                    continue
-                self._due = None
-                self._start(generation)
+        while True:
+            with self._lock:
+                generation = self._next_due()
+                if generation is None:
+                    return  # stopped
+                stopping = self._take_children()
+            # Waited for without the lock: a save's cancel() never waits for a child to end.
+            for pid in stopping:
+                _end(pid)
+            with self._fork_lock, self._lock:
+                if self._stopped:
+                    return
+                if self._due is None:  # else a newer save came meanwhile: its own delay decides
+                    self._start(generation)
+
+    def _next_due(self) -> Generation | None:
+        """Wait until a scheduled refresh is due and take it; None once stopped (called
+        holding the lock)."""
+        while not self._stopped:
+            if self._due is None:
+                self._wake.wait()
+                continue
+            due, generation = self._due
+            if time.monotonic() < due:
+                self._wake.wait(due - time.monotonic())
+                continue
+            self._due = None
+            return generation
+        return None
 
     def _start(self, generation: Generation) -> None:
-        """Cancel a running refresh, then refresh the index for `generation` in a child
-        (called by the forking thread, holding the lock)."""
-        self._stop_child()
+        """Refresh the index for `generation` in a child (called by the forking thread,
+        holding the fork lock and the lock, once every earlier child has ended)."""
         reader, writer = os.pipe()
-        with self._fork_lock:
-            pid = os.fork()
+        pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(reader)
             _child_main(generation, self.site, self._store, writer)
@@ -120,26 +136,33 @@ class IndexRefresher:
                 pass
 
     def stop(self) -> None:
-        """Stop a running or scheduled refresh (the server is stopping)."""
+        """Stop a running or scheduled refresh and wait for every child to end (the server
+        is stopping)."""
         with self._lock:
             self._stopped = True
             self._due = None
             self._wake.notify()
-            self._stop_child()
+            stopping = self._take_children()
+            forker = self._forker
+        for pid in stopping:
+            _end(pid)
+        if forker is not None and forker is not threading.current_thread():
+            forker.join()  # it may be waiting for children it took itself
 
-    def _stop_child(self) -> None:
-        """Stop the running child and wait for every cancelled one: two children must never
-        write the index folder at once (called holding the lock)."""
+    def _take_children(self) -> list[int]:
+        """Tell the running child to stop; return every child told to stop that may not
+        have ended yet, for the caller to wait for: two children must never write the
+        index folder at once (called holding the lock)."""
         pid, self._child = self._child, None
         if pid is not None:
+            self.running = False
             try:
                 os.killpg(pid, signal.SIGTERM)  # the child records its folder, then exits
                 self._cancelled.append(pid)
             except ProcessLookupError:
                 pass
         stopping, self._cancelled = self._cancelled, []
-        for pid in stopping:
-            _end(pid)
+        return stopping
 
     def _wait_for(self, pid: int, reader: int) -> None:
         with os.fdopen(reader, "rb") as stream:

@@ -438,8 +438,8 @@ class DevServer:
         if self.settings.search:
             self.indexer.cancel()  # it would slow this save down (see IndexRefresher.cancel)
         try:
-            # The indexer is told (schedule, below) only after _applying is released: it
-            # forks holding its own lock and then waits for _applying.
+            # The indexer is told (schedule, below) once the save is applied: it forks
+            # holding _applying, then its own lock (see IndexRefresher._run).
             with self._applying, build_lock(self.options, self.store, self._say_waiting):
                 generation = self.site.rebuild(changed or None)
         except BuildFailed as failure:
