@@ -52,7 +52,7 @@ def brief_files(root: Path) -> list[Path]:
 
 EDITS = [
     "body", "title", "date-tail", "tags", "related", "draft", "correction", "places", "new brief", "delete", "vocabulary",
-    "names", "template", "broken then fixed", "move", "reaction", "tracks",
+    "names", "template", "broken then fixed", "move", "reaction", "tracks", "page",
 ]
 
 
@@ -124,6 +124,13 @@ def apply(edit: str, root: Path, rng: random.Random, step: int) -> list[Path]:
         vocabulary = root / "content/vocabulary.yaml"
         vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace("label: Summit", f"label: Summit {step}"), encoding="utf-8")
         return [vocabulary]
+    elif edit == "page":
+        # A standalone page's text, summary or title in turn: the menu and footer of every
+        # page show its title, the home page its summary, its own page all of it.
+        page = root / "content/pages/about.md"
+        part = ("Scope text", "summary: What", "title: About")[step % 3]
+        page.write_text(page.read_text(encoding="utf-8").replace(part, f"{part} {step}", 1), encoding="utf-8")
+        return [page]
     elif edit == "template":
         template = root / "templates/brief.html"
         template.write_text(template.read_text(encoding="utf-8").replace("</article>", f"<!-- step {step} --></article>", 1), encoding="utf-8")

@@ -43,6 +43,8 @@ CHANGES = {
     "brief": ("content/briefs/2023/2023-12-13-handover.md", "What happened", "What really happened"),
     "brief date": ("content/briefs/2021/2021-01-11-moscow-meeting.md", "date: 2021-01-11\n", "date: 2021-01-11\nupdated: 2021-02-01\n"),
     "page": ("content/pages/about.md", "Scope text.", "Scope text, widened."),
+    "page summary": ("content/pages/about.md", "summary: What this fixture", "summary: What this small fixture"),
+    "page title": ("content/pages/about.md", "title: About the fixture", "title: About this fixture"),
     "vocabulary": ("content/vocabulary.yaml", "label: Prisoners", "label: Detainees"),
     "names register": ("content/names.yaml", "variants: [Pashinian]", "variants: [Pashinian, Paschinjan]"),
     "a brief's places": ("content/briefs/2024/2024-11-11-tricky-talks.md", "places: [baku]", "places: [baku, shusha-shushi]"),
