@@ -523,6 +523,70 @@ def test_a_save_never_waits_for_a_stopped_refresh_to_end(project, monkeypatch):
                    what="a refresh of the newest site")
 
 
+def test_a_refresh_waiting_to_fork_when_a_save_comes_is_stopped_before_the_save_is_applied(project, monkeypatch):
+    # The refresh forks holding the lock a save is applied under (and the render lock, here
+    # held by a page being rendered): the save tells it to stop under that lock, so a child
+    # forked just before is stopped too.
+    slow = _slow_refreshes(project, monkeypatch)
+    project.brief(title="First title")
+    with running_server(project.options()) as server:
+        wait_until(lambda: server.indexer.completed == 1, what="the first index")
+        slow.write_text("60")
+        applying, release = _held_rebuilds(server, monkeypatch)
+        try:
+            with server.render_lock:
+                server.indexer.schedule(server.site.current, 0.0)
+                wait_until(lambda: server._applying.locked(), what="the refresh waiting to fork")
+                project.brief(title="Second title")
+                wait_until(lambda: not server._settled.is_set(), what="the save's rebuild to begin")
+            assert applying.wait(WAIT), "the save was never applied"
+            assert server.indexer._child is None, "a refresh runs beside the save"
+            wait_until(lambda: not any(_alive(pid) for pid in server.indexer._cancelled), what="the stopped refresh to end")
+        finally:
+            slow.write_text("0")
+            release.set()
+        wait_until(lambda: "Second title" in text_of(server, "/briefs/2023-12-07-joint-statement/"), what="the save")
+        wait_until(lambda: index_is_current(server), what="a refresh of the newest site")
+
+
+def test_a_refresh_scheduled_before_a_save_is_never_started_after_it(project, monkeypatch):
+    # A refresh falls due while a save is applied, and waits to fork until it is: it would
+    # index the site before the save while the reader reloads the page.
+    import briefing.dev.indexer as indexer
+
+    started = []
+    real_start = indexer.IndexRefresher._start
+    monkeypatch.setattr(indexer.IndexRefresher, "_start", lambda self, generation: started.append(generation) or real_start(self, generation))
+    project.brief(title="First title")
+    with running_server(project.options()) as server:
+        wait_until(lambda: server.indexer.completed == 1, what="the first index")
+        before = server.site.current
+        server.indexer.schedule(before, 2.0)
+        applying, release = _held_rebuilds(server, monkeypatch)
+        project.brief(title="Second title")
+        try:
+            assert applying.wait(WAIT), "the save was never applied"
+            wait_until(lambda: server.indexer._due is None, what="the refresh to fall due")
+            time.sleep(0.2)  # let it reach the lock the save holds
+        finally:
+            release.set()
+        wait_until(lambda: "Second title" in text_of(server, "/briefs/2023-12-07-joint-statement/"), what="the save")
+        wait_until(lambda: index_is_current(server), what="a refresh of the newest site")
+        assert sum(generation is before for generation in started) == 1, "the site before the save was indexed again after it"
+
+
+def test_a_save_that_fails_lets_search_catch_up_with_the_last_good_build(project, monkeypatch):
+    # The failed save stopped the refresh of the last good build; nothing newer will come
+    # until a save succeeds, so that refresh starts again.
+    with _during_a_slow_refresh(project, monkeypatch) as (server, slow, child):
+        slow.write_text("0")
+        path = project.root / "content/briefs/2023/2023-12-07-joint-statement.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("type: ", "type: nonsense-", 1), encoding="utf-8")
+        wait_until(lambda: "rebuild failed" in server.stream.text() and not _alive(child), what="the failed save")
+        wait_until(lambda: index_is_current(server) and b"Second title" in (server.indexer.site / "briefs/2023-12-07-joint-statement/index.html").read_bytes(),
+                   what="a refresh of the last good build")
+
+
 def _held_rebuilds(server, monkeypatch) -> tuple[threading.Event, threading.Event]:
     """(applying, release): each save's rebuild sets `applying`, then waits for `release`."""
     applying, release = threading.Event(), threading.Event()

@@ -47,9 +47,13 @@ class IndexRefresher:
         self._cancelled: list[int] = []  # children told to stop that may not have ended yet
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
-        self._due: tuple[float, Generation] | None = None  # (monotonic time, generation) to refresh next
+        # (monotonic time, generation, cancel() calls so far) of the refresh to start next
+        self._due: tuple[float, Generation, int] | None = None
         self._stopped = False
         self._forker: threading.Thread | None = None
+        self._saves = 0  # cancel() calls: a refresh scheduled before a save began is not started
+        self._wanted: Generation | None = None  # the generation last scheduled
+        self._indexed: Generation | None = None  # the generation of the last refresh that completed
         self.completed = 0  # refreshes that finished (tests wait on it)
         self.running = False
 
@@ -64,7 +68,8 @@ class IndexRefresher:
         with self._lock:
             if self._stopped:
                 return
-            self._due = (time.monotonic() + delay, generation)
+            self._due = (time.monotonic() + delay, generation, self._saves)
+            self._wanted = generation
             if self._forker is None:
                 self._forker = threading.Thread(target=self._run, name="serve-index-forker", daemon=True)
                 self._forker.start()
@@ -74,9 +79,10 @@ class IndexRefresher:
         """The forking thread: start each scheduled refresh when its time comes."""
         while True:
             with self._lock:
-                generation = self._next_due()
-                if generation is None:
+                due = self._next_due()
+                if due is None:
                     return  # stopped
+                generation, saves = due
                 stopping = self._take_children()
             # Waited for without the lock: a save's cancel() never waits for a child to end.
             for pid in stopping:
@@ -84,22 +90,25 @@ class IndexRefresher:
             with self._fork_lock, self._lock:
                 if self._stopped:
                     return
-                if self._due is None:  # else a newer save came meanwhile: its own delay decides
+                # A save begun since this refresh was scheduled schedules one of its own
+                # or, if it fails, resumes this one (see resume); a newer schedule's own
+                # delay decides.
+                if self._due is None and self._saves == saves:
                     self._start(generation)
 
-    def _next_due(self) -> Generation | None:
-        """Wait until a scheduled refresh is due and take it; None once stopped (called
-        holding the lock)."""
+    def _next_due(self) -> tuple[Generation, int] | None:
+        """Wait until a scheduled refresh is due and take it (its generation, and cancel()
+        calls when it was scheduled); None once stopped (called holding the lock)."""
         while not self._stopped:
             if self._due is None:
                 self._wake.wait()
                 continue
-            due, generation = self._due
+            due, generation, saves = self._due
             if time.monotonic() < due:
                 self._wake.wait(due - time.monotonic())
                 continue
             self._due = None
-            return generation
+            return generation, saves
         return None
 
     def _start(self, generation: Generation) -> None:
@@ -117,14 +126,16 @@ class IndexRefresher:
             pass
         self._child = pid
         self.running = True
-        threading.Thread(target=self._wait_for, args=(pid, reader), name="serve-index", daemon=True).start()
+        threading.Thread(target=self._wait_for, args=(pid, reader, generation), name="serve-index", daemon=True).start()
 
     def cancel(self) -> None:
         """Tell a running refresh to stop, without waiting for it (a save is about to be
-        applied). While a forked child lives, each page of memory the server writes to is
-        copied first (fork shares memory copy-on-write): beside a refresh, a save at 10,000
-        briefs took a third longer. The next refresh starts once this one has ended."""
+        applied, holding the fork lock: a refresh forked just before is stopped too). While
+        a forked child lives, each page of memory the server writes to is copied first (fork
+        shares memory copy-on-write): beside a refresh, a save at 10,000 briefs took a third
+        longer. The next refresh starts once this one has ended."""
         with self._lock:
+            self._saves += 1
             pid, self._child = self._child, None
             if pid is None:
                 return
@@ -134,6 +145,16 @@ class IndexRefresher:
                 os.killpg(pid, signal.SIGTERM)  # the child records its folder, then exits
             except ProcessLookupError:
                 pass
+
+    def resume(self, delay: float) -> None:
+        """A save failed: refresh the index for the last good build again, unless its
+        refresh completed, is running or is due (cancel() stopped it, or it was never
+        started)."""
+        with self._lock:
+            wanted = self._wanted
+            if wanted is None or wanted is self._indexed or self._due is not None or self._child is not None:
+                return
+        self.schedule(wanted, delay)
 
     def stop(self) -> None:
         """Stop a running or scheduled refresh and wait for every child to end (the server
@@ -147,7 +168,9 @@ class IndexRefresher:
         for pid in stopping:
             _end(pid)
         if forker is not None and forker is not threading.current_thread():
-            forker.join()  # it may be waiting for children it took itself
+            # It may be waiting for children it took itself. Stopped, it forks no more: one
+            # still waiting to fork (a save waits for another build) is not waited for.
+            forker.join(_STOP_GRACE_SECONDS + 2)
 
     def _take_children(self) -> list[int]:
         """Tell the running child to stop; return every child told to stop that may not
@@ -164,7 +187,7 @@ class IndexRefresher:
         stopping, self._cancelled = self._cancelled, []
         return stopping
 
-    def _wait_for(self, pid: int, reader: int) -> None:
+    def _wait_for(self, pid: int, reader: int, generation: Generation) -> None:
         with os.fdopen(reader, "rb") as stream:
             message = stream.read().decode("utf-8", "replace").strip()
         _reaped(pid, block=True)
@@ -173,6 +196,8 @@ class IndexRefresher:
             if finished:
                 self._child = None
                 self.running = False
+                if message.startswith("ok"):
+                    self._indexed = generation
         if finished and message.startswith("ok"):
             self.completed += 1
             self._log(f"search index refreshed: {message[3:]}")
@@ -191,6 +216,7 @@ def _end(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+    _reaped(pid, block=True)
 
 
 def _reaped(pid: int, block: bool = False) -> bool:

@@ -435,13 +435,14 @@ class DevServer:
         """Apply the saves since the last rebuild; publish the outcome to open pages."""
         started = time.perf_counter()
         self._settled.clear()
-        if self.settings.search:
-            self.indexer.cancel()  # it would slow this save down (see IndexRefresher.cancel)
         try:
-            # The indexer is told (schedule, below) once the save is applied: it forks
-            # holding _applying, then its own lock (see IndexRefresher._run).
-            with self._applying, build_lock(self.options, self.store, self._say_waiting):
-                generation = self.site.rebuild(changed or None)
+            # The indexer forks holding _applying, then its own lock (see IndexRefresher._run):
+            # told to stop under _applying, it cannot fork a refresh for the old site after.
+            with self._applying:
+                if self.settings.search:
+                    self.indexer.cancel()  # it would slow this save down (see IndexRefresher.cancel)
+                with build_lock(self.options, self.store, self._say_waiting):
+                    generation = self.site.rebuild(changed or None)
         except BuildFailed as failure:
             lines = tuple(problem.format() for problem in failure.problems)
             self._fail(lines, failure_summary(failure.problems, command="rebuild") + "; still serving the last good build, from memory")
@@ -532,10 +533,13 @@ class DevServer:
         self.log(f"waiting for another build of this project{f' (pid {holder})' if holder else ''} to finish...")
 
     def _fail(self, lines: tuple[str, ...], summary: str) -> None:
+        """A save failed: say why, and let search catch up with the last good build."""
         for line in lines:
             self.log(line)
         self.log(summary)
         self.state.publish_failure(lines, summary)
+        if self.settings.search:
+            self.indexer.resume(self.settings.index_delay)  # the failed save stopped its refresh
 
     def _rebuild_loop(self) -> None:
         while not self.stopping.is_set():
