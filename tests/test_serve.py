@@ -549,32 +549,6 @@ def test_a_refresh_waiting_to_fork_when_a_save_comes_is_stopped_before_the_save_
         wait_until(lambda: index_is_current(server), what="a refresh of the newest site")
 
 
-def test_a_refresh_scheduled_before_a_save_is_never_started_after_it(project, monkeypatch):
-    # A refresh falls due while a save is applied, and waits to fork until it is: it would
-    # index the site before the save while the reader reloads the page.
-    import briefing.dev.indexer as indexer
-
-    started = []
-    real_start = indexer.IndexRefresher._start
-    monkeypatch.setattr(indexer.IndexRefresher, "_start", lambda self, generation: started.append(generation) or real_start(self, generation))
-    project.brief(title="First title")
-    with running_server(project.options()) as server:
-        wait_until(lambda: server.indexer.completed == 1, what="the first index")
-        before = server.site.current
-        server.indexer.schedule(before, 2.0)
-        applying, release = _held_rebuilds(server, monkeypatch)
-        project.brief(title="Second title")
-        try:
-            assert applying.wait(WAIT), "the save was never applied"
-            wait_until(lambda: server.indexer._due is None, what="the refresh to fall due")
-            time.sleep(0.2)  # let it reach the lock the save holds
-        finally:
-            release.set()
-        wait_until(lambda: "Second title" in text_of(server, "/briefs/2023-12-07-joint-statement/"), what="the save")
-        wait_until(lambda: index_is_current(server), what="a refresh of the newest site")
-        assert sum(generation is before for generation in started) == 1, "the site before the save was indexed again after it"
-
-
 def test_a_save_that_fails_lets_search_catch_up_with_the_last_good_build(project, monkeypatch):
     # The failed save stopped the refresh of the last good build; nothing newer will come
     # until a save succeeds, so that refresh starts again.

@@ -194,3 +194,64 @@ def wait_for(condition, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.01)
+
+
+class _DecidingLock:
+    """A fork lock that counts each time the refresher lets go of it: it decides whether
+    to fork while holding it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.decided = threading.Semaphore(0)
+
+    def __enter__(self) -> None:
+        self.lock.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.lock.release()
+        self.decided.release()
+
+
+@contextlib.contextmanager
+def _refresher(tmp_path, fork_lock):
+    """(refresher, started): an IndexRefresher that records the refreshes it would fork."""
+    from briefing.dev.indexer import IndexRefresher
+    from briefing.store.store import Store
+
+    refresher = IndexRefresher(tmp_path, Store.memory(), lambda line: None, fork_lock)
+    started: list = []
+    refresher._start = started.append  # instead of forking
+    try:
+        yield refresher, started
+    finally:
+        refresher.stop()
+
+
+def test_a_refresh_scheduled_before_a_save_began_is_never_started_after_it(tmp_path):
+    # It fell due while the save was applied and waited for the fork lock: once the save is
+    # applied it would index the site before the save, beside the reader's reload.
+    fork = _DecidingLock()
+    with _refresher(tmp_path, fork) as (refresher, started):
+        before, after = object(), object()
+        with fork.lock:  # the save is being applied
+            refresher.schedule(before, 0.0)
+            wait_for(lambda: refresher._due is None, 10)  # taken: it waits for the lock
+            refresher.cancel()  # the save began
+        assert fork.decided.acquire(timeout=10)
+        assert started == []
+        refresher.schedule(after, 0.0)  # the save's own refresh
+        wait_for(lambda: started, 10)
+        assert started == [after]
+
+
+def test_a_failed_save_keeps_the_refresh_of_the_last_good_build_due(tmp_path):
+    # A good save's refresh is still waiting out its delay when saves that fail begin: each
+    # cancel() marks it as made before a save, and each failure (resume) keeps it due.
+    with _refresher(tmp_path, contextlib.nullcontext()) as (refresher, started):
+        good = object()
+        refresher.schedule(good, 0.5)
+        for _ in range(2):
+            refresher.cancel()
+            refresher.resume(0.5)
+        wait_for(lambda: started, 10)
+        assert started == [good]

@@ -66,14 +66,18 @@ class IndexRefresher:
         """Refresh the index for `generation` once `delay` seconds pass without a newer one
         (a burst of saves starts one refresh, after the page has reloaded)."""
         with self._lock:
-            if self._stopped:
-                return
-            self._due = (time.monotonic() + delay, generation, self._saves)
-            self._wanted = generation
-            if self._forker is None:
-                self._forker = threading.Thread(target=self._run, name="serve-index-forker", daemon=True)
-                self._forker.start()
-            self._wake.notify()
+            self._schedule(generation, time.monotonic() + delay)
+
+    def _schedule(self, generation: Generation, when: float) -> None:
+        """schedule(), holding the lock."""
+        if self._stopped:
+            return
+        self._due = (when, generation, self._saves)
+        self._wanted = generation
+        if self._forker is None:
+            self._forker = threading.Thread(target=self._run, name="serve-index-forker", daemon=True)
+            self._forker.start()
+        self._wake.notify()
 
     def _run(self) -> None:
         """The forking thread: start each scheduled refresh when its time comes."""
@@ -147,14 +151,13 @@ class IndexRefresher:
                 pass
 
     def resume(self, delay: float) -> None:
-        """A save failed: refresh the index for the last good build again, unless its
-        refresh completed, is running or is due (cancel() stopped it, or it was never
-        started)."""
+        """A save failed: the refresh of the last good build, which the save stopped or
+        kept from starting, is due again (a refresh still due keeps its time)."""
         with self._lock:
             wanted = self._wanted
-            if wanted is None or wanted is self._indexed or self._due is not None or self._child is not None:
-                return
-        self.schedule(wanted, delay)
+            if wanted is None or wanted is self._indexed or (self._due is None and self._child is not None):
+                return  # nothing scheduled yet, already indexed, or being indexed
+            self._schedule(wanted, self._due[0] if self._due is not None else time.monotonic() + delay)
 
     def stop(self) -> None:
         """Stop a running or scheduled refresh and wait for every child to end (the server
@@ -168,8 +171,9 @@ class IndexRefresher:
         for pid in stopping:
             _end(pid)
         if forker is not None and forker is not threading.current_thread():
-            # It may be waiting for children it took itself. Stopped, it forks no more: one
-            # still waiting to fork (a save waits for another build) is not waited for.
+            # It may be waiting for children it took itself. Stopped, it forks no more, so
+            # one still waiting to fork (a save waits for another build) is waited for a
+            # bounded time only.
             forker.join(_STOP_GRACE_SECONDS + 2)
 
     def _take_children(self) -> list[int]:
