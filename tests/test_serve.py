@@ -427,17 +427,31 @@ def _slow_refreshes(project, monkeypatch) -> Path:
 
 
 @contextlib.contextmanager
-def _during_a_slow_refresh(project, monkeypatch):
-    """(server, slow, child): a server whose refresh after the second save sleeps 60 s,
-    `slow` (see _slow_refreshes) and the pid of that refresh."""
+def _slowly_indexing_server(project, monkeypatch):
+    """(server, slow): a server that has indexed "First title", whose next refreshes each
+    take 60 s until `slow` (see _slow_refreshes) says otherwise."""
     slow = _slow_refreshes(project, monkeypatch)
     project.brief(title="First title")
     with running_server(project.options()) as server:
         wait_until(lambda: server.indexer.completed == 1, what="the first index")
         slow.write_text("60")
+        yield server, slow
+
+
+@contextlib.contextmanager
+def _during_a_slow_refresh(project, monkeypatch):
+    """(server, slow, child): a server whose refresh after the second save sleeps 60 s,
+    `slow` (see _slow_refreshes) and the pid of that refresh."""
+    with _slowly_indexing_server(project, monkeypatch) as (server, slow):
         project.brief(title="Second title")
         wait_until(lambda: server.indexer.running, what="a slow refresh")
         yield server, slow, server.indexer._child
+
+
+def _index_shows(server, title: str) -> bool:
+    """Whether serve's search index is current and was made from a brief page with `title`."""
+    page = server.indexer.site / "briefs/2023-12-07-joint-statement/index.html"
+    return index_is_current(server) and title.encode() in page.read_bytes()
 
 
 def test_a_save_during_a_slow_refresh_is_served_at_once_and_replaces_the_refresh(project, monkeypatch):
@@ -449,8 +463,7 @@ def test_a_save_during_a_slow_refresh_is_served_at_once_and_replaces_the_refresh
         wait_until(lambda: not _alive(child), what="the slow refresh to be stopped")
         slow.write_text("0")
         project.brief(title="Fourth title")
-        wait_until(lambda: index_is_current(server) and b"Fourth title" in (server.indexer.site / "briefs/2023-12-07-joint-statement/index.html").read_bytes(),
-                   what="a refresh of the newest site")
+        wait_until(lambda: _index_shows(server, "Fourth title"), what="a refresh of the newest site")
 
 
 def test_a_refresh_never_holds_the_build_lock_a_save_was_applied_under(project, monkeypatch):
@@ -460,11 +473,7 @@ def test_a_refresh_never_holds_the_build_lock_a_save_was_applied_under(project, 
     from briefing.build import output_lock_file
     from briefing.store import lock
 
-    slow = _slow_refreshes(project, monkeypatch)
-    project.brief(title="First title")
-    with running_server(project.options()) as server:
-        wait_until(lambda: server.indexer.completed == 1, what="the first index")
-        slow.write_text("60")
+    with _slowly_indexing_server(project, monkeypatch) as (server, slow):
         applying, release = _held_rebuilds(server, monkeypatch)
         project.brief(title="Second title")
         assert applying.wait(WAIT), "the save was never applied"
@@ -519,19 +528,14 @@ def test_a_save_never_waits_for_a_stopped_refresh_to_end(project, monkeypatch):
         finally:
             slow.write_text("0")
             release.set()
-        wait_until(lambda: index_is_current(server) and b"Fourth title" in (server.indexer.site / "briefs/2023-12-07-joint-statement/index.html").read_bytes(),
-                   what="a refresh of the newest site")
+        wait_until(lambda: _index_shows(server, "Fourth title"), what="a refresh of the newest site")
 
 
 def test_a_refresh_waiting_to_fork_when_a_save_comes_is_stopped_before_the_save_is_applied(project, monkeypatch):
     # The refresh forks holding the lock a save is applied under (and the render lock, here
     # held by a page being rendered): the save tells it to stop under that lock, so a child
     # forked just before is stopped too.
-    slow = _slow_refreshes(project, monkeypatch)
-    project.brief(title="First title")
-    with running_server(project.options()) as server:
-        wait_until(lambda: server.indexer.completed == 1, what="the first index")
-        slow.write_text("60")
+    with _slowly_indexing_server(project, monkeypatch) as (server, slow):
         applying, release = _held_rebuilds(server, monkeypatch)
         try:
             with server.render_lock:
@@ -557,8 +561,7 @@ def test_a_save_that_fails_lets_search_catch_up_with_the_last_good_build(project
         path = project.root / "content/briefs/2023/2023-12-07-joint-statement.md"
         path.write_text(path.read_text(encoding="utf-8").replace("type: ", "type: nonsense-", 1), encoding="utf-8")
         wait_until(lambda: "rebuild failed" in server.stream.text() and not _alive(child), what="the failed save")
-        wait_until(lambda: index_is_current(server) and b"Second title" in (server.indexer.site / "briefs/2023-12-07-joint-statement/index.html").read_bytes(),
-                   what="a refresh of the last good build")
+        wait_until(lambda: _index_shows(server, "Second title"), what="a refresh of the last good build")
 
 
 def _held_rebuilds(server, monkeypatch) -> tuple[threading.Event, threading.Event]:
