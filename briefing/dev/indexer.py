@@ -140,15 +140,7 @@ class IndexRefresher:
         longer. The next refresh starts once this one has ended."""
         with self._lock:
             self._saves += 1
-            pid, self._child = self._child, None
-            if pid is None:
-                return
-            self.running = False
-            self._cancelled.append(pid)
-            try:
-                os.killpg(pid, signal.SIGTERM)  # the child records its folder, then exits
-            except ProcessLookupError:
-                pass
+            self._stop_running()
 
     def resume(self, delay: float) -> None:
         """A save failed: the refresh of the last good build, which the save stopped or
@@ -176,18 +168,23 @@ class IndexRefresher:
             # bounded time only.
             forker.join(_STOP_GRACE_SECONDS + 2)
 
+    def _stop_running(self) -> None:
+        """Tell the running child, if any, to stop (called holding the lock)."""
+        pid, self._child = self._child, None
+        if pid is None:
+            return
+        self.running = False
+        self._cancelled.append(pid)
+        try:
+            os.killpg(pid, signal.SIGTERM)  # the child records its folder, then exits
+        except ProcessLookupError:
+            pass
+
     def _take_children(self) -> list[int]:
         """Tell the running child to stop; return every child told to stop that may not
         have ended yet, for the caller to wait for: two children must never write the
         index folder at once (called holding the lock)."""
-        pid, self._child = self._child, None
-        if pid is not None:
-            self.running = False
-            try:
-                os.killpg(pid, signal.SIGTERM)  # the child records its folder, then exits
-                self._cancelled.append(pid)
-            except ProcessLookupError:
-                pass
+        self._stop_running()
         stopping, self._cancelled = self._cancelled, []
         return stopping
 
