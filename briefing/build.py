@@ -105,14 +105,17 @@ def build_site(options: BuildOptions, store: Store | None = None, progress: Prog
         if current is not None:
             store.stop_loading()
             return BuildReport(current[0], current[1], 0, time.perf_counter() - started, unchanged=current[1], up_to_date=True)
-        # Linking the live output into a staging folder overlaps parsing and planning.
+        # Linking the live output into a staging folder, and checking the stored data
+        # download rows, overlap parsing and planning (both wait on the disk or hash).
         staged = prepare_staging(options.out, record)
+        rows = RowStore(store)
+        rows.load_in_background()
         try:
             content = load(options, store, inputs, progress)
             inputs.contents.clear()
             site = prepare_site(content, options, store)
             check(site.renderer, site.plan)
-            stats, index = write(options, store, site, record, fingerprint, staged, progress)
+            stats, index = write(options, store, rows, site, record, fingerprint, staged, progress)
         finally:
             staged()  # never leave the thread working on a folder after the build returns
         spare = prepare_staging(options.out, record)  # linking a spare copy overlaps the save
@@ -189,14 +192,12 @@ def check(renderer: SiteRenderer, plan: tuple[OutputFile, ...]) -> None:
 
 
 def write(
-    options: BuildOptions, store: Store, site: PreparedSite,
+    options: BuildOptions, store: Store, rows: RowStore, site: PreparedSite,
     record, inputs: str, staged: Callable[[], None], progress: Progress | None,
 ) -> tuple[WriteStats, IndexReport | None]:
     """Make the files whose fingerprint changed, index them, and swap the new site in."""
     jobs = options.jobs or parallel.default_jobs()
     archive, renderer, plan = site.archive, site.renderer, site.plan
-    rows = RowStore(store)
-    rows.load_in_background()
     static = static_files(options.templates / "static")
     planned = fingerprint_site(site, store.engine)
     planned += [(".nojekyll", digest("empty"))] + [(path, digest("static", source.read_bytes())) for path, source in static]
