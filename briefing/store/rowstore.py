@@ -25,9 +25,9 @@ from .store import Store
 KINDS = ("json", "csv")
 _FORMAT = "briefing-rows-2"
 _INDEX = "rows-index.bin"
-# Checked in blocks this big: hashing one releases the interpreter lock for a few
-# milliseconds, and each block must win the lock back from the build's main thread, which
-# gives it up only every 5 ms. With 1 MiB blocks the check of 200 MB outlasted planning.
+# Checked in blocks this big. Reading and hashing a block release the interpreter lock,
+# and winning it back from a busy main thread (planning) can take up to the 5 ms switch
+# interval each time: in 1 MiB blocks the check of 200 MB outlasted planning.
 _BLOCK = 8 << 20
 # Rows of deleted or edited briefs stay in the files until they are half as big as the live ones.
 _COMPACT_SLACK = 1 << 20
