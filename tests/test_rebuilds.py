@@ -229,6 +229,38 @@ def test_an_incremental_build_equals_a_fresh_one_after_each_kind_of_translation_
     assert build_site(options).up_to_date
 
 
+RU_VOCABULARY = """translation:
+  method: human
+  reviewed: true
+  translator: Test translator
+  date: 2024-02-01
+  original_digest: DIGEST
+actors:
+  - id: armenia
+    label: Армения
+    description: Республика Армения.
+"""
+
+
+def test_an_incremental_build_equals_a_fresh_one_after_a_translated_term_changes(tmp_path: Path):
+    # The translated labels are on the translation's pages and in its feeds' categories.
+    from site_fixture import write_multilingual
+
+    from briefing.content.loader import load_content
+    from briefing.content.translations import vocabulary_digest
+
+    project = write_multilingual(tmp_path / "project")
+    current = vocabulary_digest(load_content(project.root, project.root / "content").vocabulary)
+    project.write("content/vocabulary.ru.yaml", RU_VOCABULARY.replace("DIGEST", current))
+    options = BuildOptions.for_root(project.root, search="skip")
+    build_site(options)
+    assert "Армения" in (project.out / "ru/feed.json").read_text(encoding="utf-8")
+    edit(project.root / "content/vocabulary.ru.yaml", "label: Армения", "label: Республика Армения")
+    build_site(options)
+    assert '"Республика Армения"' in (project.out / "ru/feed.json").read_text(encoding="utf-8")
+    assert site(project.out) == fresh(project.root, tmp_path / "fresh")
+
+
 def test_each_translation_edit_writes_exactly_the_files_that_show_it(tmp_path: Path):
     from site_fixture import write_multilingual
 

@@ -65,15 +65,17 @@ class EntryMaker:
     """Feed entries by brief id, each made once on first use and shared by all feeds.
 
     Feeds show only their newest briefs, so most briefs never need an entry. With a
-    `memo`, an entry is kept by what it is made from: the brief (whose fingerprint covers
-    the vocabulary's labels), the site's URL and the UI strings.
+    `memo`, an entry is kept by what it is made from: the brief, the edition's settings and
+    vocabulary (a translation's labels are not in its briefs' fingerprints), its URLs and
+    the UI strings.
     """
 
     def __init__(self, archive: Archive, urls: Urls, strings: Mapping[str, Any], memo: Memo | None = None):
         self._made: dict[str, FeedEntry] = {}
         self._args = (archive, urls, strings)
         self._memo = memo
-        self._settings = digest("feed-entry", urls.base_url, repr(sorted((k, repr(v)) for k, v in strings.items()))) if memo else ""
+        edition = (archive.config, archive.vocabulary, urls.base_url, urls.language)
+        self._settings = digest("feed-entry", repr(edition), repr(sorted((k, repr(v)) for k, v in strings.items()))) if memo else ""
 
     def __getitem__(self, brief: Brief) -> FeedEntry:
         entry = self._made.get(brief.id)
