@@ -172,6 +172,23 @@ def test_links_out_of_templates_are_refused(link, project, tmp_path):
     assert not project.out.exists()
 
 
+def test_a_linked_folder_inside_templates_is_refused_even_when_added_after_a_good_build(project):
+    # Neither the list of templates nor the theme files copied from static/ follow a linked
+    # folder, so what it holds could change without any build noticing.
+    project.brief()
+    (project.root / "templates/partials-v1").mkdir()
+    (project.root / "templates/partials-v1/note.html").write_text("<p>one</p>\n", encoding="utf-8")
+    project.build()
+    before = {p.relative_to(project.out): p.read_bytes() for p in project.out.rglob("*") if p.is_file()}
+    (project.root / "templates/partials").symlink_to(project.root / "templates/partials-v1", target_is_directory=True)
+    with pytest.raises(BuildFailed) as failure:
+        project.build()  # not "up to date": the new link is one of the inputs
+    assert [(p.path, p.field, p.message) for p in failure.value.problems] == [
+        ("templates/partials", "template", "is a linked folder; links to folders are not followed, move its files here"),
+    ]
+    assert {p.relative_to(project.out): p.read_bytes() for p in project.out.rglob("*") if p.is_file()} == before
+
+
 def run_cli(project, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, str(REPO / "build.py"), "build", "--root", str(project.root), *args],

@@ -561,6 +561,23 @@ def test_a_change_that_keeps_size_and_modification_time_is_still_seen(generated:
     assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
 
 
+def test_a_big_theme_file_rewritten_in_place_with_its_time_kept_is_still_seen(generated: Path, tmp_path: Path, monkeypatch):
+    # Files above the input walk's reading limit are known by their identity alone: its
+    # change time moves with any write, even when size and modification time are kept.
+    monkeypatch.setattr(briefing.store.inputs, "_SETTLED_NS", 0)
+    monkeypatch.setattr(briefing.store.inputs, "KEEP_BYTES", 1000)
+    big = generated / "templates" / "static" / "big.bin"
+    big.write_bytes(b"a" * 5000)
+    build(generated, search="skip")
+    before = big.stat()
+    with open(big, "r+b") as stream:  # in place: same file, same size
+        stream.write(b"b" * 5000)
+    os.utime(big, ns=(before.st_atime_ns, before.st_mtime_ns))
+    report = build(generated, search="skip")
+    assert not report.up_to_date
+    assert (generated / "site" / "static" / "big.bin").read_bytes() == b"b" * 5000
+
+
 def test_files_changed_moments_ago_are_read_again_next_time(generated: Path, monkeypatch):
     build(generated)  # every file was written just now: none is remembered by identity
     hashed = hashed_files(monkeypatch)

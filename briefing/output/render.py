@@ -239,12 +239,18 @@ class TemplateRenderer:
         return reads
 
     def _linked_folders(self) -> list[Problem]:
-        # Jinja does not list linked folders, but static/ is copied whole: refuse them here.
+        # Refused, as in content/: Jinja would read templates through one, but neither the
+        # list of templates (the key of their cached dependencies) nor the theme files
+        # copied from static/ follow it, so what it holds could change unnoticed.
         problems: list[Problem] = []
         for dirpath, dirnames, _ in os.walk(self.templates):
             for dirname in sorted(dirnames):
                 path = Path(dirpath) / dirname
-                if path.is_symlink() and not is_inside(path, self.templates):
+                if not path.is_symlink():
+                    continue
+                if is_inside(path, self.templates):
+                    problems.append(Problem(relative_name(path, self.root), 1, "template", "is a linked folder; links to folders are not followed, move its files here"))
+                else:
                     problems.append(Problem(relative_name(path, self.root), 1, "template", "is a linked folder that leads outside templates/; links out are refused"))
         return problems
 

@@ -7,8 +7,8 @@ times). A file whose identity is unchanged is not read again. A file changed wit
 last seconds is not remembered (the clock may not tick between two writes).
 
 Nothing is opened before it is known to be a regular file of a bounded size: a link is
-digested by where it points, a pipe, device or huge file by its identity (the loader
-refuses them), so a link to an endless file cannot stall the walk.
+digested by where it points (a linked folder too, though it is not walked), a pipe, device
+or huge file by its identity, so a link to an endless file cannot stall the walk.
 """
 
 from __future__ import annotations
@@ -59,7 +59,10 @@ class InputDigests:
                 dirnames.sort()
                 # The walk's paths start with `top`: the rest is the path relative to it.
                 inner = dirpath[len(top) :].lstrip(os.sep)
-                for name in sorted(filenames):
+                # A linked folder counts by where it points (the build refuses it), so adding
+                # one or pointing it elsewhere is a change.
+                linked = [name for name in dirnames if os.path.islink(os.path.join(dirpath, name))]
+                for name in sorted(filenames + linked):
                     path = os.path.join(dirpath, name)
                     relative = (inner + "/" + name if inner else name).replace(os.sep, "/").encode("utf-8", "surrogateescape")
                     h.update(len(relative).to_bytes(8, "little") + relative)
@@ -74,8 +77,9 @@ class InputDigests:
         if stat.S_ISLNK(info.st_mode):
             return _link_digest(path, top)
         if not stat.S_ISREG(info.st_mode) or info.st_size > KEEP_BYTES:
-            # Never opened: the loader reports it, and the digest still moves when it does.
-            return self._set(path, f"special:{info.st_mode}:{info.st_size}:{info.st_ino}:{info.st_mtime_ns}")
+            # Never opened (the loader refuses such a file in content/; a big theme file is
+            # copied): known by its whole identity, whose change time moves with any write.
+            return self._set(path, f"special:{info.st_mode}:{info.st_size}:{info.st_dev}:{info.st_ino}:{info.st_mtime_ns}:{info.st_ctime_ns}")
         identity = [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
         known = self._known.get(path)
         if known is not None and known[:5] == identity:
@@ -115,6 +119,8 @@ def _link_digest(path: str, top: str) -> str:
         return "link-broken"
     if inside and stat.S_ISREG(info.st_mode) and info.st_size <= KEEP_BYTES:
         return "link:" + _hash_file(real, {})
+    if stat.S_ISDIR(info.st_mode):
+        return f"link-folder:{target}"
     return f"link-out:{target}"
 
 
