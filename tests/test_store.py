@@ -69,6 +69,30 @@ def test_library_versions_include_what_the_libraries_themselves_need():
     assert "pytest" not in names and "hugo" not in names  # the test and bench extras are not the engine's
 
 
+def test_an_engine_never_installed_still_counts_every_library_pyproject_names(monkeypatch):
+    # Run from a checkout without the package's metadata, the engine falls back to its own
+    # list: upgrading any library pyproject.toml depends on must still change every key.
+    import tomllib
+
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    names = sorted(engine._requirement(requirement, frozenset())[0].lower() for requirement in declared)
+    assert sorted(engine._requirement(r, frozenset())[0].lower() for r in engine.RUNTIME_REQUIREMENTS) == names
+
+    def uninstalled(name):
+        if name == "briefing":
+            raise engine.importlib.metadata.PackageNotFoundError(name)
+        return real(name)
+
+    real = engine.importlib.metadata.requires
+    monkeypatch.setattr(engine.importlib.metadata, "requires", uninstalled)
+    engine.library_versions.cache_clear()
+    try:
+        found = dict(engine.library_versions())
+    finally:
+        engine.library_versions.cache_clear()
+    assert {"ada-url", "disarm", "jinja2", "markdown"} <= set(found)
+
+
 def test_every_key_depends_on_the_engine(monkeypatch):
     store = Store.memory()
     key = store.key("parse", "x")

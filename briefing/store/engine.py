@@ -19,7 +19,8 @@ from .. import speedups
 
 PACKAGE = Path(__file__).resolve().parent.parent
 # Used when the engine runs from a checkout that was never installed (no metadata).
-RUNTIME_REQUIREMENTS = ("jinja2", "markdown", "pyyaml", "watchdog", "nh3", "pagefind[bin]", "babel")
+# pyproject.toml's dependencies, by name (a test keeps the two lists the same).
+RUNTIME_REQUIREMENTS = ("jinja2", "markdown", "pyyaml", "watchdog", "nh3", "pagefind[bin]", "babel", "ada-url", "disarm")
 _NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?")
 _EXTRA = re.compile(r"""extra\s*==\s*["']([^"']+)["']""")
 
