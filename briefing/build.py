@@ -118,13 +118,20 @@ def build_site(options: BuildOptions, store: Store | None = None, progress: Prog
             stats, index = write(options, store, rows, site, record, fingerprint, staged, progress)
         finally:
             staged()  # never leave the thread working on a folder after the build returns
+        moved = options.use_cache and _inputs_moved(options, store, inputs, fingerprint)
+        if moved:
+            # Files read after the walk (templates, briefs not in the cache) may not be the
+            # bytes it digested: keep no record that could call a mix of the two up to date.
+            record.save({})
         spare = prepare_staging(options.out, record)  # linking a spare copy overlaps the save
         try:
-            store.save()
+            if not moved:  # entries made from such a file may sit under the other bytes' key
+                store.save()
         finally:
             spare()
     seconds = time.perf_counter() - started
     note = store.why_memory or (f"could not save the build cache: {store.unsaved}" if store.unsaved else "")
+    note = note or (MOVED_NOTE if moved else "")
     return BuildReport(len(site.archive.briefs), stats.files, stats.bytes, seconds, index, stats.written, stats.unchanged, cache_note=note, warnings=site.ui.warnings)
 
 
@@ -295,6 +302,15 @@ def _current_output(options: BuildOptions, record, inputs: str) -> tuple[int, in
         return None
     briefs = note.get("briefs")
     return (briefs, count) if isinstance(briefs, int) else None
+
+
+MOVED_NOTE = "content or templates changed while the build ran, so it kept no build cache"
+
+
+def _inputs_moved(options: BuildOptions, store: Store, inputs: InputDigests, before: str) -> bool:
+    """Whether any input changed since the build's walk of them (a walk again, reading only
+    files whose identity moved)."""
+    return InputDigests(store, inputs).digest((options.content, options.templates), _settings(options)) != before
 
 
 def _index_stamp(site: Path, search: str) -> str:

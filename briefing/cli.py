@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import speedups
-from .build import BuildOptions, build_site, check_content, check_files
+from .build import MOVED_NOTE, BuildOptions, build_site, check_content, check_files
 from .content.config import load_vocabulary
 from .content.tracks import load_tracks
 from .content.days import parse_day
@@ -210,7 +210,7 @@ def _run_build(args: argparse.Namespace) -> int:
     if args.show_written:
         for path in report.written_paths:
             print(path)
-    if report.cache_note.startswith("could not save"):
+    if report.cache_note.startswith("could not save") or report.cache_note == MOVED_NOTE:
         print(f"note: {report.cache_note}; the next build starts afresh", file=sys.stderr)
     elif report.cache_note and report.cache_note != "--no-cache":
         print(f"note: no build cache ({report.cache_note}); every build starts afresh", file=sys.stderr)
