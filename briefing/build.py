@@ -118,11 +118,14 @@ def build_site(options: BuildOptions, store: Store | None = None, progress: Prog
             stats, index = write(options, store, rows, site, record, fingerprint, staged, progress)
         finally:
             staged()  # never leave the thread working on a folder after the build returns
-        moved = options.use_cache and _inputs_moved(options, store, inputs, fingerprint)
+        moved = options.use_cache and _inputs_moved(options, inputs)
         if moved:
             # Files read after the walk (templates, briefs not in the cache) may not be the
             # bytes it digested: keep no record that could call a mix of the two up to date.
-            record.save({})
+            try:
+                record.save({})
+            except OSError:  # e.g. a full disk
+                record.forget()
         spare = prepare_staging(options.out, record)  # linking a spare copy overlaps the save
         try:
             if not moved:  # entries made from such a file may sit under the other bytes' key
@@ -307,10 +310,9 @@ def _current_output(options: BuildOptions, record, inputs: str) -> tuple[int, in
 MOVED_NOTE = "content or templates changed while the build ran, so it kept no build cache"
 
 
-def _inputs_moved(options: BuildOptions, store: Store, inputs: InputDigests, before: str) -> bool:
-    """Whether any input changed since the build's walk of them (a walk again, reading only
-    files whose identity moved)."""
-    return InputDigests(store, inputs).digest((options.content, options.templates), _settings(options)) != before
+def _inputs_moved(options: BuildOptions, inputs: InputDigests) -> bool:
+    """Whether any input changed since the build's walk of them."""
+    return inputs.moved((options.content, options.templates))
 
 
 def _index_stamp(site: Path, search: str) -> str:

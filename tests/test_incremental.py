@@ -579,19 +579,20 @@ def test_a_big_theme_file_rewritten_in_place_with_its_time_kept_is_still_seen(ge
     assert (generated / "site" / "static" / "big.bin").read_bytes() == b"b" * 5000
 
 
-@pytest.mark.parametrize("moved", ["brief", "template"])
+@pytest.mark.parametrize("moved", ["brief", "template", "brief put back"])
 def test_an_input_changed_while_a_build_runs_is_never_called_up_to_date(generated: Path, tmp_path: Path, monkeypatch, moved: str):
     # The walk digests a brief by its remembered identity without reading it; the build then
     # reads it (its parse is not cached: the vocabulary changed) after it was saved again.
-    # Templates are always read after the walk. Undone before the next build, the inputs are
-    # what that build's walk saw, but the site shows the other version.
+    # Templates are always read after the walk. Undone before the next build (or even before
+    # this one ends), the inputs are what that build's walk saw, but the site shows the other
+    # version.
     from briefing.build import MOVED_NOTE
 
     monkeypatch.setattr(briefing.store.inputs, "_SETTLED_NS", 0)
     build(generated, search="skip")
     vocabulary = generated / "content" / "vocabulary.yaml"
     vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace("label: Prisoners and detainees", "label: Detainees"), encoding="utf-8")
-    target = briefs(generated)[3] if moved == "brief" else generated / "templates" / "brief.html"
+    target = generated / "templates" / "brief.html" if moved == "template" else briefs(generated)[3]
     original = target.read_text(encoding="utf-8")
     changed = original.replace("</article>", "<p>SAVED DURING THE BUILD</p></article>") if moved == "template" else original + "\nSAVED DURING THE BUILD.\n"
     assert changed != original
@@ -599,17 +600,51 @@ def test_an_input_changed_while_a_build_runs_is_never_called_up_to_date(generate
 
     def load_while_saving(*args, **kwargs):
         target.write_text(changed, encoding="utf-8")  # after the walk, before anything reads it
-        return real_load(*args, **kwargs)
+        content = real_load(*args, **kwargs)
+        if moved == "brief put back":
+            target.write_text(original, encoding="utf-8")  # the walk's bytes again, read no more
+        return content
 
     monkeypatch.setattr(briefing.build, "load", load_while_saving)
+    if moved == "brief put back":  # and the disk is full when the record is to be emptied
+        save = briefing.store.store.StoredRecord.save
+        monkeypatch.setattr(briefing.store.store.StoredRecord, "save", lambda self, state: save(self, state) if state else (_ for _ in ()).throw(OSError(28, "No space left on device")))
     report = build(generated, search="skip")
-    monkeypatch.setattr(briefing.build, "load", real_load)
+    monkeypatch.undo()
+    monkeypatch.setattr(briefing.store.inputs, "_SETTLED_NS", 0)
     assert report.cache_note == MOVED_NOTE
     assert "SAVED DURING THE BUILD" in "".join(data.decode("utf-8", "replace") for data in tree_bytes(generated / "site").values())
     target.write_text(original, encoding="utf-8")
     report = build(generated, search="skip")
     assert not report.up_to_date and report.cache_note == ""
     assert tree_bytes(generated / "site") == fresh(generated, tmp_path)
+    assert build(generated, search="skip").up_to_date
+
+
+def test_editors_leftovers_are_not_inputs_and_are_not_published(generated: Path, monkeypatch):
+    # A swap file an editor rewrites while someone types, during a build or between two,
+    # changes nothing the build makes: no rebuild, no "changed while the build ran".
+    monkeypatch.setattr(briefing.store.inputs, "_SETTLED_NS", 0)
+    (generated / "templates" / "static" / "style.css~").write_text("old style\n", encoding="utf-8")
+    build(generated, search="skip")
+    assert not (generated / "site" / "static" / "style.css~").exists()
+    swap = briefs(generated)[5].parent / f".{briefs(generated)[5].name}.swp"
+    swap.write_bytes(b"vim swap 1")
+    assert build(generated, search="skip").up_to_date
+    real_load = briefing.build.load
+
+    def load_while_typing(*args, **kwargs):
+        swap.write_bytes(b"vim swap 2")
+        (generated / "content" / ".git").mkdir(exist_ok=True)
+        (generated / "content" / ".git" / "index").write_bytes(b"refreshed")
+        return real_load(*args, **kwargs)
+
+    target = briefs(generated)[1]
+    target.write_text(target.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+    monkeypatch.setattr(briefing.build, "load", load_while_typing)
+    report = build(generated, search="skip")
+    assert not report.up_to_date and report.cache_note == ""
+    monkeypatch.setattr(briefing.build, "load", real_load)
     assert build(generated, search="skip").up_to_date
 
 

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from ..content.layout import TOOL_FOLDERS, is_leftover
 from ..model import FileData, Memo
 from ..site.exports import encode_chunk, join_rows
 from ..site.plan import OutputFile
@@ -28,15 +29,15 @@ RENDER_CHUNKS_PER_WORKER = 8
 
 def static_files(folder: Path) -> list[tuple[str, Path]]:
     """(output path, source) of every theme file under templates/static/, sorted; links are
-    not followed."""
+    not followed, and editors' leftovers and tools' folders (.git) are not published."""
     if not folder.is_dir():
         return []
     found = []
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not Path(dirpath, d).is_symlink())
+        dirnames[:] = sorted(d for d in dirnames if d not in TOOL_FOLDERS and not Path(dirpath, d).is_symlink())
         for name in sorted(filenames):
             source = Path(dirpath, name)
-            if not source.is_symlink():
+            if not source.is_symlink() and name not in TOOL_FOLDERS and not is_leftover(name):
                 found.append(("static/" + source.relative_to(folder).as_posix(), source))
     return sorted(found)
 

@@ -19,8 +19,9 @@ import os
 import stat
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
+from ..content.layout import TOOL_FOLDERS, is_leftover
 from .store import Store
 
 KEEP_BYTES = 4 * 1024 * 1024  # larger files are never read here (the loader refuses them)
@@ -43,6 +44,8 @@ class InputDigests:
         self.contents: dict[str, bytes] = {}
         self._known = remembered._remember if remembered is not None else _load_memo(store)
         self._remember: dict[str, list] = {}
+        self._seen: dict[str, tuple | None] = {}  # every entry's identity as the walk found it
+        self._settled = 0
 
     def digest(self, folders: Sequence[Path], settings: Any) -> str:
         """Digest of every file under `folders` (path and bytes), `settings` and the engine.
@@ -50,30 +53,40 @@ class InputDigests:
         Two builds with the same input digest make the same output, so a build whose inputs
         match the ones the current output was made from has nothing to do.
         """
-        settled = time.time_ns() - _SETTLED_NS
+        self._settled = settled = time.time_ns() - _SETTLED_NS
         h = hashlib.blake2b(self.store.engine.encode() + repr(settings).encode(), digest_size=20)
         for folder in folders:
             top = str(folder)
             h.update(b"\0folder\0" + top.encode("utf-8", "surrogateescape"))
-            for dirpath, dirnames, filenames in os.walk(top):  # linked folders are not followed
-                dirnames.sort()
-                # The walk's paths start with `top`: the rest is the path relative to it.
-                inner = dirpath[len(top) :].lstrip(os.sep)
-                # A linked folder counts by where it points (the build refuses it), so adding
-                # one or pointing it elsewhere is a change.
-                linked = [name for name in dirnames if os.path.islink(os.path.join(dirpath, name))]
-                for name in sorted(filenames + linked):
-                    path = os.path.join(dirpath, name)
-                    relative = (inner + "/" + name if inner else name).replace(os.sep, "/").encode("utf-8", "surrogateescape")
-                    h.update(len(relative).to_bytes(8, "little") + relative)
-                    h.update(self._file_digest(path, top, settled).encode())
+            for path, relative in _entries(top):
+                h.update(len(relative).to_bytes(8, "little") + relative)
+                h.update(self._file_digest(path, top, settled).encode())
         return h.hexdigest()
+
+    def moved(self, folders: Sequence[Path]) -> bool:
+        """Whether anything under `folders` changed since `digest` walked them: a file
+        added, removed or written (its identity moved, even if its bytes came back), or one
+        changed within the seconds before the walk whose bytes differ now (the clock may
+        not have ticked)."""
+        walked = [path for folder in folders for path, _ in _entries(str(folder))]
+        if len(walked) != len(self._seen):
+            return True
+        for path in walked:
+            seen = self._seen.get(path)
+            if seen is None or _identity(path) != seen:
+                return True
+            if (seen[4] >= self._settled or seen[5] >= self._settled) and len(self.digests.get(path, "")) == 40:
+                if _hash_file(path, {}) != self.digests[path]:
+                    return True
+        return False
 
     def _file_digest(self, path: str, top: str, settled: int) -> str:
         try:
             info = os.lstat(path)
         except OSError:
+            self._seen[path] = None
             return "unreadable"
+        self._seen[path] = (info.st_mode, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
         if stat.S_ISLNK(info.st_mode):
             return _link_digest(path, top)
         if not stat.S_ISREG(info.st_mode) or info.st_size > KEEP_BYTES:
@@ -105,6 +118,32 @@ class InputDigests:
         """Remember each file's identity and digest in the store, for the next build."""
         if self.store.on_disk and self._remember != self._known:
             self.store.write_file(_MEMO, json.dumps(self._remember, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+
+
+def _entries(top: str) -> Iterator[tuple[str, bytes]]:
+    """(path, path relative to `top` as bytes) of every input under `top`, in a fixed order:
+    files and links (to folders too, which are not followed), but not what the loader
+    ignores (editors' leftovers, tools' folders such as .git), whose changes change nothing."""
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(name for name in dirnames if name not in TOOL_FOLDERS)
+        # The walk's paths start with `top`: the rest is the path relative to it.
+        inner = dirpath[len(top) :].lstrip(os.sep)
+        # A linked folder counts by where it points (the build refuses it), so adding one or
+        # pointing it elsewhere is a change.
+        linked = [name for name in dirnames if os.path.islink(os.path.join(dirpath, name))]
+        for name in sorted(filenames + linked):
+            path = os.path.join(dirpath, name)
+            if name in TOOL_FOLDERS or (is_leftover(name) and not os.path.islink(path)):
+                continue
+            yield path, (inner + "/" + name if inner else name).replace(os.sep, "/").encode("utf-8", "surrogateescape")
+
+
+def _identity(path: str) -> tuple | None:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return (info.st_mode, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def _link_digest(path: str, top: str) -> str:

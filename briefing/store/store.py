@@ -10,6 +10,7 @@ a usable folder or secret the store lives in memory only and builds just take lo
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gc
 import hashlib
@@ -247,6 +248,14 @@ class StoredRecord:
         except ValueError:
             return {}
         return state if isinstance(state, dict) else {}
+
+    def forget(self) -> None:
+        """Drop what was remembered (removing a file needs no free space); raise OSError
+        if even that is refused."""
+        self._memory = {}
+        if self.persistent:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._store.folder / self._name)  # type: ignore[operator]
 
     def save(self, state: dict) -> None:
         """Remember `state` (plain JSON data); raise OSError if the disk refuses."""
