@@ -98,7 +98,7 @@ def build_site(options: BuildOptions, store: Store | None = None, progress: Prog
     with build_lock(options, store, on_wait):
         store.load_in_background()  # while the inputs are digested
         inputs = InputDigests(store)
-        fingerprint = inputs.digest((options.content, options.templates), _settings(options))
+        fingerprint = inputs.digest((options.content, options.templates), _settings(options), _loose(options))
         inputs.save()
         record = store.record(f"output-{digest(str(options.out.resolve()))[:16]}")
         current = _current_output(options, record, fingerprint) if options.use_cache else None
@@ -312,7 +312,13 @@ MOVED_NOTE = "content or templates changed while the build ran, so it kept no bu
 
 def _inputs_moved(options: BuildOptions, inputs: InputDigests) -> bool:
     """Whether any input changed since the build's walk of them."""
-    return inputs.moved((options.content, options.templates))
+    return inputs.moved((options.content, options.templates), _loose(options))
+
+
+def _loose(options: BuildOptions) -> tuple[Path, ...]:
+    """The input folders whose readers ignore editors' leftovers (the loader; the copier
+    of theme files). Jinja would read a template of any name, so templates/ is not one."""
+    return (options.content, options.templates / "static")
 
 
 def _index_stamp(site: Path, search: str) -> str:

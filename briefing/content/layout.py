@@ -117,6 +117,8 @@ def _walk(root: Path, content: Path, folder: Path, prefix: str, found: dict[str,
             linked = entry.is_symlink()
         except OSError:
             is_folder = linked = False
+        if linked and is_leftover(entry.name) and not path.is_dir():
+            continue  # e.g. Emacs's lock file `.#name`, a link to nowhere: never read
         if linked and (path.is_dir() or not is_inside(path, content)):
             leaves = not is_inside(path, content)
             what = "a linked folder" if path.is_dir() else "a link"

@@ -124,8 +124,8 @@ class LiveSite:
     def _reload(self) -> Content:
         options = self.options
         inputs = InputDigests(self.store, remembered=self._inputs)
-        self._templates = inputs.digest((options.templates,), "templates")
-        inputs.digest((options.content,), "content")
+        self._templates = inputs.digest((options.templates,), "templates", (options.templates / "static",))
+        inputs.digest((options.content,), "content", (options.content,))
         jobs = options.jobs or default_jobs()
         content = load_content(
             options.root, options.content, base_url=options.base_url, drafts=options.drafts, memo=self.store,

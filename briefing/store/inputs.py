@@ -47,8 +47,10 @@ class InputDigests:
         self._seen: dict[str, tuple | None] = {}  # every entry's identity as the walk found it
         self._settled = 0
 
-    def digest(self, folders: Sequence[Path], settings: Any) -> str:
-        """Digest of every file under `folders` (path and bytes), `settings` and the engine.
+    def digest(self, folders: Sequence[Path], settings: Any, loose: Sequence[Path] = ()) -> str:
+        """Digest of every file under `folders` (path and bytes), `settings` and the engine;
+        under the `loose` folders, editors' leftovers and tools' folders (.git) are left
+        out, as whatever reads those folders ignores them (the loader, the theme copier).
 
         Two builds with the same input digest make the same output, so a build whose inputs
         match the ones the current output was made from has nothing to do.
@@ -58,23 +60,25 @@ class InputDigests:
         for folder in folders:
             top = str(folder)
             h.update(b"\0folder\0" + top.encode("utf-8", "surrogateescape"))
-            for path, relative in _entries(top):
+            for path, relative in _entries(top, loose):
                 h.update(len(relative).to_bytes(8, "little") + relative)
                 h.update(self._file_digest(path, top, settled).encode())
         return h.hexdigest()
 
-    def moved(self, folders: Sequence[Path]) -> bool:
+    def moved(self, folders: Sequence[Path], loose: Sequence[Path] = ()) -> bool:
         """Whether anything under `folders` changed since `digest` walked them: a file
         added, removed or written (its identity moved, even if its bytes came back), or one
         changed within the seconds before the walk whose bytes differ now (the clock may
         not have ticked)."""
-        walked = [path for folder in folders for path, _ in _entries(str(folder))]
-        if len(walked) != len(self._seen):
+        walked = dict.fromkeys(path for folder in folders for path, _ in _entries(str(folder), loose))
+        if walked.keys() != self._seen.keys():
             return True
         for path in walked:
-            seen = self._seen.get(path)
-            if seen is None or _identity(path) != seen:
+            seen = self._seen[path]
+            if _identity(path) != seen:
                 return True
+            if seen is None:
+                continue
             if (seen[4] >= self._settled or seen[5] >= self._settled) and len(self.digests.get(path, "")) == 40:
                 if _hash_file(path, {}) != self.digests[path]:
                     return True
@@ -120,22 +124,24 @@ class InputDigests:
             self.store.write_file(_MEMO, json.dumps(self._remember, sort_keys=True, separators=(",", ":")).encode("utf-8"))
 
 
-def _entries(top: str) -> Iterator[tuple[str, bytes]]:
+def _entries(top: str, loose: Sequence[Path] = ()) -> Iterator[tuple[str, bytes]]:
     """(path, path relative to `top` as bytes) of every input under `top`, in a fixed order:
-    files and links (to folders too, which are not followed), but not what the loader
-    ignores (editors' leftovers, tools' folders such as .git), whose changes change nothing."""
+    files and links (to folders too, which are not followed). Under a `loose` folder, not
+    editors' leftovers (files, or links to no folder, such as Emacs's lock links) nor tools'
+    folders: nothing reads them there, so their changes change nothing."""
+    loose_folders = tuple(str(folder) for folder in loose)
     for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(name for name in dirnames if name not in TOOL_FOLDERS)
+        if any(dirpath == folder or dirpath.startswith(folder + os.sep) for folder in loose_folders):
+            dirnames[:] = [name for name in dirnames if name not in TOOL_FOLDERS]
+            filenames = [name for name in filenames if name not in TOOL_FOLDERS and not is_leftover(name)]
+        dirnames.sort()
         # The walk's paths start with `top`: the rest is the path relative to it.
         inner = dirpath[len(top) :].lstrip(os.sep)
         # A linked folder counts by where it points (the build refuses it), so adding one or
         # pointing it elsewhere is a change.
         linked = [name for name in dirnames if os.path.islink(os.path.join(dirpath, name))]
         for name in sorted(filenames + linked):
-            path = os.path.join(dirpath, name)
-            if name in TOOL_FOLDERS or (is_leftover(name) and not os.path.islink(path)):
-                continue
-            yield path, (inner + "/" + name if inner else name).replace(os.sep, "/").encode("utf-8", "surrogateescape")
+            yield os.path.join(dirpath, name), (inner + "/" + name if inner else name).replace(os.sep, "/").encode("utf-8", "surrogateescape")
 
 
 def _identity(path: str) -> tuple | None:
